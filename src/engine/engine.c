@@ -1,0 +1,223 @@
+/* Engine selection, probing, and the argument vectors docker and podman share. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "util/cleanup.h"
+#include "util/spawn.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+static void
+docker_run_flags(const struct engine *e, struct strv *argv)
+{
+	(void)e;
+	(void)argv;
+}
+
+static void
+podman_run_flags(const struct engine *e, struct strv *argv)
+{
+	(void)e;
+	/* the shell's tty is the container's; no conmon log copy needed */
+	strv_push(argv, "--log-driver=none");
+}
+
+static const struct engine docker_engine = {
+	.name = "docker",
+	.program = "docker",
+	.daemon = true,
+	.run_flags = docker_run_flags,
+};
+
+static const struct engine podman_engine = {
+	.name = "podman",
+	.program = "podman",
+	.daemon = false,
+	.run_flags = podman_run_flags,
+};
+
+const struct engine *const engines[] = { &docker_engine, &podman_engine, NULL };
+
+const struct engine *
+engine_find(const char *name)
+{
+	for (const struct engine *const *e = engines; *e; e++) {
+		if (strcmp((*e)->name, name) == 0)
+			return *e;
+	}
+	return NULL;
+}
+
+/* Last non-empty line of engine output, for a one-line error. */
+static char *
+engine_last_line(const char *s)
+{
+	const char *end = s + strlen(s);
+
+	while (end > s && (end[-1] == '\n' || end[-1] == '\r' ||
+	    end[-1] == ' '))
+		end--;
+	const char *start = end;
+	while (start > s && start[-1] != '\n')
+		start--;
+	return xstrndup(start, (size_t)(end - start));
+}
+
+/*
+ * Run "PROGRAM ARGS..." and collect stdout; a non-zero exit becomes an
+ * error carrying the engine's last line of stderr.
+ */
+int
+engine_simple(const struct engine *e, char *const *args, char **out,
+    struct paks_error **err)
+{
+	_cleanup_strv_ struct strv argv = STRV_INIT;
+	_cleanup_free_ char *o = NULL, *eo = NULL, *last = NULL;
+	int code;
+
+	strv_push(&argv, e->program);
+	strv_pushv(&argv, args);
+	code = spawn_capture(argv.v, &o, &eo, err);
+	if (code < 0) {
+		paks_error_hint(err, "is %s installed? see the README's "
+		    "install section", e->name);
+		return -1;
+	}
+	if (code != 0) {
+		last = engine_last_line(eo);
+		return paks_error_set(err, 0, "%s %s failed: %s", e->name,
+		    args[0], *last ? last : "no message");
+	}
+	if (out != NULL)
+		*out = TAKE_PTR(o);
+	return 0;
+}
+
+/* Does the engine answer? (for docker: is the daemon up) */
+int
+engine_probe(const struct engine *e, struct paks_error **err)
+{
+	char *args[] = { "version", "--format", "{{.Server.Version}}", NULL };
+	_cleanup_free_ char *out = NULL;
+
+	if (engine_simple(e, args, &out, err) < 0) {
+		if ((*err)->hint != NULL)
+			return -1; /* not installed */
+		paks_error_release(err);
+		paks_error_set(err, 0, "%s is not answering (is its daemon "
+		    "running?)", e->name);
+		if (e->daemon)
+			return paks_error_hint(err, "start it (e.g. 'systemctl "
+			    "start docker') or use '-c podman'");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Pick the engine: the name given (setting or -c), else docker when its
+ * daemon answers, else podman, which needs no daemon.
+ */
+int
+engine_select(const char *name, const struct engine **out,
+    struct paks_error **err)
+{
+	if (name != NULL && *name != '\0') {
+		if ((*out = engine_find(name)) == NULL) {
+			paks_error_set(err, 0, "unknown container engine '%s'",
+			    name);
+			return paks_error_hint(err, "use docker or podman "
+			    "(-c or the container_tech setting)");
+		}
+		return engine_probe(*out, err);
+	}
+	struct paks_error *ignored = NULL;
+	if (engine_probe(&docker_engine, &ignored) == 0) {
+		*out = &docker_engine;
+		return 0;
+	}
+	paks_error_free(ignored);
+	*out = &podman_engine;
+	return engine_probe(*out, err);
+}
+
+int
+engine_image_exists(const struct engine *e, const char *image, bool *exists,
+    struct paks_error **err)
+{
+	_cleanup_strv_ struct strv argv = STRV_INIT;
+	_cleanup_free_ char *eo = NULL;
+	int code;
+
+	strv_push(&argv, e->program);
+	strv_push(&argv, "image");
+	strv_push(&argv, "inspect");
+	strv_push(&argv, "--format");
+	strv_push(&argv, "{{.Id}}");
+	strv_push(&argv, image);
+	code = spawn_capture(argv.v, NULL, &eo, err);
+	if (code < 0)
+		return -1;
+	*exists = code == 0;
+	return 0;
+}
+
+int
+engine_pull(const struct engine *e, const char *image, struct paks_error **err)
+{
+	char *args[] = { "pull", "--quiet", (char *)image, NULL };
+
+	return engine_simple(e, args, NULL, err);
+}
+
+bool
+engine_container_exists(const struct engine *e, const char *name)
+{
+	char *args[] = { "container", "inspect", "--format", "{{.Id}}",
+		(char *)name, NULL };
+	struct paks_error *err = NULL;
+	int rc = engine_simple(e, args, NULL, &err);
+
+	paks_error_free(err);
+	return rc == 0;
+}
+
+int
+engine_remove(const struct engine *e, const char *name)
+{
+	char *args[] = { "rm", "--force", (char *)name, NULL };
+	struct paks_error *err = NULL;
+	int rc = engine_simple(e, args, NULL, &err);
+
+	paks_error_free(err);
+	return rc;
+}
+
+/* "ENGINE run -it ... IMAGE CMD..." for an interactive session. */
+void
+engine_run_argv(const struct engine *e, const struct run_opts *o,
+    char *const *cmd, struct strv *argv)
+{
+	strv_push(argv, e->program);
+	strv_push(argv, "run");
+	strv_push(argv, "-it");
+	if (!o->keep)
+		strv_push(argv, "--rm");
+	strv_pushf(argv, "--name=%s", o->name);
+	e->run_flags(e, argv);
+	if (o->workdir != NULL)
+		strv_pushf(argv, "--workdir=%s", o->workdir);
+	if (o->user != NULL && *o->user != '\0')
+		strv_pushf(argv, "--user=%s", o->user);
+	for (char *const *v = o->volumes; v && *v; v++)
+		strv_pushf(argv, "--volume=%s", *v);
+	for (char *const *v = o->envs; v && *v; v++)
+		strv_pushf(argv, "--env=%s", *v);
+	strv_pushv(argv, o->extra);
+	strv_push(argv, "--entrypoint=/bin/sh");
+	strv_push(argv, o->image);
+	strv_pushv(argv, cmd);
+}

@@ -1,0 +1,44 @@
+/* The pty loop: moves bytes between the user's terminal and the pty. */
+#ifndef PAKS_PROXY_H
+#define PAKS_PROXY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "util/strbuf.h"
+
+struct proxy;
+
+/* What the loop reports to its owner (session.c); it knows no commands. */
+struct proxy_ops {
+	/* bytes typed by the user; the owner queues what goes to the pty */
+	void	(*input)(struct proxy *, const char *, size_t);
+	/* bytes from the pty; the owner queues what goes to the user */
+	void	(*output)(struct proxy *, const char *, size_t);
+	/* an extra fd (a running #command) is readable or closed */
+	void	(*aux)(struct proxy *, int);
+	/* a child other than the engine client was reaped */
+	void	(*reaped)(struct proxy *, pid_t, int);
+};
+
+struct proxy {
+	int			 user_in, user_out, master, sigfd;
+	int			 aux_fd;	/* -1 when none */
+	pid_t			 child;		/* the engine client */
+	int			 child_status;
+	bool			 child_done, master_done;
+	int			 stop_signal;	/* SIGTERM/SIGHUP/SIGINT seen */
+	struct strbuf		 to_user, to_pty;
+	bool			 hold_output;	/* owner pauses pty output */
+	const struct proxy_ops	*ops;
+	void			*owner;
+};
+
+int	proxy_setup_signals(sigset_t *);
+int	proxy_run(struct proxy *);
+void	proxy_to_user(struct proxy *, const char *, size_t);
+void	proxy_to_pty(struct proxy *, const char *, size_t);
+void	proxy_flush_user(struct proxy *);
+
+#endif

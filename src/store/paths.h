@@ -1,0 +1,9 @@
+/* Where paks keeps its files on the host. */
+#ifndef PAKS_PATHS_H
+#define PAKS_PATHS_H
+
+char	*paths_home(void);		/* $PAKS_HOME or ~/.paks */
+char	*paths_join(const char *, const char *);
+char	*paths_expand_user(const char *);	/* leading "~/" */
+
+#endif

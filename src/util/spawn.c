@@ -1,0 +1,206 @@
+/* Run child processes from argument vectors (never a shell string). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "fdio.h"
+#include "spawn.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+extern char **environ;
+
+/* In the child: only async-signal-safe calls from here to exec. */
+static _Noreturn void
+spawn_child(struct spawn *sp, int errpipe)
+{
+	sigset_t none;
+	int fds[3] = { sp->in, sp->out, sp->err };
+	int null = -1;
+
+	sigemptyset(&none);
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	for (int i = 0; i < 3; i++) {
+		if (fds[i] == SPAWN_DEVNULL) {
+			if (null < 0)
+				null = open("/dev/null", O_RDWR);
+			fds[i] = null;
+		}
+	}
+	for (int i = 0; i < 3; i++) {
+		if (fds[i] >= 0 && fds[i] != i) {
+			/* dup2 to a scratch slot first so that a later source
+			 * fd is not clobbered by an earlier target */
+			int t = fcntl(fds[i], F_DUPFD, 3);
+			if (t < 0)
+				goto fail;
+			fds[i] = t;
+		}
+	}
+	for (int i = 0; i < 3; i++) {
+		if (fds[i] >= 0 && dup2(fds[i], i) < 0)
+			goto fail;
+	}
+	if (sp->flags & SPAWN_SETSID) {
+		if (setsid() < 0 || ioctl(0, TIOCSCTTY, 0) < 0)
+			goto fail;
+	} else if (sp->flags & SPAWN_PGROUP)
+		setpgid(0, 0);
+	if (sp->dir != NULL && chdir(sp->dir) < 0)
+		goto fail;
+	for (size_t i = 0; i < sp->env_add.n; i++)
+		putenv(sp->env_add.v[i]);
+	/* errpipe is O_CLOEXEC: it closes on a successful exec */
+	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	fcntl(errpipe, F_SETFD, FD_CLOEXEC);
+	execvp(sp->args.v[0], sp->args.v);
+fail:;
+	int e = errno;
+	(void)!write(errpipe, &e, sizeof e);
+	_exit(127);
+}
+
+/* Start the child; an exec failure comes back here as an error. */
+int
+spawn_start(struct spawn *sp, struct paks_error **err)
+{
+	int pfd[2], e, n;
+
+	if (sp->args.n == 0)
+		BUG("spawn with no arguments");
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return paks_error_set(err, errno, "cannot create a pipe");
+	sp->pid = fork();
+	if (sp->pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return paks_error_set(err, errno, "cannot fork");
+	}
+	if (sp->pid == 0) {
+		close(pfd[0]);
+		spawn_child(sp, pfd[1]);
+	}
+	close(pfd[1]);
+	do
+		n = read(pfd[0], &e, sizeof e);
+	while (n < 0 && errno == EINTR);
+	close(pfd[0]);
+	if (n == sizeof e) {
+		waitpid(sp->pid, NULL, 0);
+		sp->pid = -1;
+		return paks_error_set(err, e, "cannot run '%s'", sp->args.v[0]);
+	}
+	return 0;
+}
+
+/* Wait for the child; returns the raw wait status. */
+int
+spawn_wait(struct spawn *sp)
+{
+	int status = 0;
+
+	if (sp->pid <= 0)
+		return -1;
+	while (waitpid(sp->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	sp->pid = -1;
+	return status;
+}
+
+/* Shell-style exit code from a wait status (128+N for signal N). */
+int
+spawn_status_code(int status)
+{
+	if (status < 0)
+		return 127;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+
+/* Kill and reap a child still running when its scope ends. */
+void
+spawn_release(struct spawn *sp)
+{
+	if (sp->pid > 0) {
+		kill(sp->pid, SIGKILL);
+		spawn_wait(sp);
+	}
+	strv_release(&sp->args);
+	strv_release(&sp->env_add);
+}
+
+/*
+ * Run argv, collecting stdout and stderr (either may be NULL to discard).
+ * Returns the shell-style exit code, or -1 if the program could not start.
+ */
+int
+spawn_capture(char *const *argv, char **out, char **errout,
+    struct paks_error **err)
+{
+	_cleanup_spawn_ struct spawn sp = SPAWN_INIT;
+	_cleanup_strbuf_ struct strbuf ob = STRBUF_INIT, eb = STRBUF_INIT;
+	int op[2], ep[2];
+	struct pollfd pfd[2];
+
+	strv_pushv(&sp.args, argv);
+	if (pipe2(op, O_CLOEXEC) < 0)
+		return paks_error_set(err, errno, "cannot create a pipe");
+	if (pipe2(ep, O_CLOEXEC) < 0) {
+		close(op[0]);
+		close(op[1]);
+		return paks_error_set(err, errno, "cannot create a pipe");
+	}
+	sp.in = SPAWN_DEVNULL;
+	sp.out = op[1];
+	sp.err = ep[1];
+	if (spawn_start(&sp, err) < 0) {
+		close(op[0]), close(op[1]), close(ep[0]), close(ep[1]);
+		return -1;
+	}
+	close(op[1]);
+	close(ep[1]);
+	pfd[0] = (struct pollfd){ .fd = op[0], .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = ep[0], .events = POLLIN };
+	while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < 2; i++) {
+			char buf[8192];
+			ssize_t n;
+
+			if (pfd[i].fd < 0 || pfd[i].revents == 0)
+				continue;
+			n = read(pfd[i].fd, buf, sizeof buf);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				close(pfd[i].fd);
+				pfd[i].fd = -1;
+				continue;
+			}
+			strbuf_add(i == 0 ? &ob : &eb, buf, (size_t)n);
+		}
+	}
+	int code = spawn_status_code(spawn_wait(&sp));
+	if (out != NULL)
+		*out = strbuf_detach(&ob);
+	if (errout != NULL)
+		*errout = strbuf_detach(&eb);
+	return code;
+}
