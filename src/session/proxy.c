@@ -13,7 +13,9 @@
  * - EIO from the master means every slave fd is closed: the engine client
  *   and all it started are gone. SIGCHLD can arrive before the last output
  *   is read, so the loop ends on EIO (or EOF), not on SIGCHLD alone.
- * - There is no timeout: an idle session sleeps in poll() with no wakeups.
+ * - An idle session sleeps in poll() with no timeout and no wakeups; a
+ *   timeout is armed only for the moment paks holds typed-ahead keys
+ *   waiting for the shell to report an Enter (session.c).
  */
 #include <errno.h>
 #include <poll.h>
@@ -66,7 +68,8 @@ proxy_flush_user(struct proxy *p)
 	strbuf_reset(&p->to_user);
 }
 
-static void
+/* Reap children; the engine client's end is recorded. */
+void
 proxy_reap(struct proxy *p)
 {
 	pid_t pid;
@@ -158,10 +161,15 @@ proxy_run(struct proxy *p)
 			(p->to_pty.len ? POLLOUT : 0)), 0 };
 		fds[SIG] = (struct pollfd){ p->sigfd, POLLIN, 0 };
 		fds[AUX] = (struct pollfd){ p->aux_fd, POLLIN, 0 };
-		if (poll(fds, NFDS, -1) < 0) {
+		int ready = poll(fds, NFDS, p->timeout_ms);
+		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
+		}
+		if (ready == 0 && p->ops->timeout != NULL) {
+			p->ops->timeout(p);
+			continue;
 		}
 		if (fds[SIG].revents)
 			proxy_signal(p);

@@ -20,6 +20,8 @@ struct proxy_ops {
 	void	(*aux)(struct proxy *, int);
 	/* a child other than the engine client was reaped */
 	void	(*reaped)(struct proxy *, pid_t, int);
+	/* timeout_ms passed with nothing to do */
+	void	(*timeout)(struct proxy *);
 };
 
 struct proxy {
@@ -31,6 +33,7 @@ struct proxy {
 	int			 stop_signal;	/* SIGTERM/SIGHUP/SIGINT seen */
 	struct strbuf		 to_user, to_pty;
 	bool			 hold_output;	/* owner pauses pty output */
+	int			 timeout_ms;	/* -1 (the usual): none */
 	const struct proxy_ops	*ops;
 	void			*owner;
 };
@@ -40,5 +43,6 @@ int	proxy_run(struct proxy *);
 void	proxy_to_user(struct proxy *, const char *, size_t);
 void	proxy_to_pty(struct proxy *, const char *, size_t);
 void	proxy_flush_user(struct proxy *);
+void	proxy_reap(struct proxy *);
 
 #endif

@@ -1,49 +1,479 @@
-/* A paks run session: start the engine client on a pty and proxy it. */
+/*
+ * A paks run session: start the engine client on a pty, proxy it, and
+ * turn what the shell integration and the keyboard report into #commands.
+ *
+ * Only a line the user submitted with a real Enter from paks's own stdin
+ * can start a host action. bash reports each accepted line through its
+ * Enter hook with the session nonce; paks believes a #command report only
+ * while "armed" by an Enter it forwarded at a prompt. For sh, paks's own
+ * keystroke tracking decides, and the nonce'd prompt marker says when the
+ * shell is reading a line. See README, security model.
+ */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "inside/hashline.h"
 #include "session.h"
+#include "store/paths.h"
+#include "store/settings.h"
 #include "tty.h"
 #include "util/cleanup.h"
 #include "util/fdio.h"
 #include "util/spawn.h"
 #include "util/xalloc.h"
 
+#define HOLD_TIMEOUT_MS 500
+
+static void session_feed_input(struct session *, const char *, size_t);
+
+static struct session *
+session_of(struct proxy *p)
+{
+	return p->owner;
+}
+
+/* Queue shell code (exports) for the hook that asked. */
+void
+session_export(struct session *s, const char *key, const char *value)
+{
+	integration_export(&s->reply, s->kind, key, value);
+}
+
+static void
+session_hold(struct session *s, bool on)
+{
+	s->holding = on;
+	s->proxy.timeout_ms = on && !s->sh_flow ? HOLD_TIMEOUT_MS : -1;
+}
+
+/* Feed keys held back while waiting, now that the shell is ready. */
+static void
+session_release(struct session *s)
+{
+	_cleanup_free_ char *keys = NULL;
+	size_t n = s->held_in.len;
+
+	session_hold(s, false);
+	if (n == 0)
+		return;
+	keys = strbuf_detach(&s->held_in);
+	session_feed_input(s, keys, n);
+}
+
+/* Append a #command line (never #envsave's values) to history_file. */
+static void
+session_history(struct session *s, char **argv)
+{
+	const char *hf = settings_get(s->ctx->settings, "history_file");
+	_cleanup_free_ char *path = NULL;
+	_cleanup_fclose_ FILE *f = NULL;
+
+	if (*hf == '\0')
+		return;
+	path = paths_expand_user(hf);
+	if ((f = fopen(path, "ae")) == NULL)
+		return;
+	fprintf(f, "#%s", argv[0]);
+	for (int i = 1; argv[i] != NULL; i++) {
+		if (strcmp(argv[0], "envsave") == 0 && i > 1)
+			fprintf(f, " %.*s=...", (int)strcspn(argv[i], "="),
+			    argv[i]);
+		else
+			fprintf(f, " %s", argv[i]);
+	}
+	fputc('\n', f);
+}
+
+static void
+session_print_error(struct session *s, struct paks_error *e)
+{
+	_cleanup_free_ char *msg = paks_error_format(e);
+	_cleanup_free_ char *line = xasprintf("paks: %s\n", msg);
+
+	(void)s;
+	write_crlf(STDOUT_FILENO, line, strlen(line));
+}
+
+/* Run one #command line; its output goes straight to the user. */
+static void
+session_hash(struct session *s, const char *line, const char *pwd)
+{
+	_cleanup_strv_ struct strv argv = STRV_INIT;
+	struct paks_error *err = NULL;
+	struct cmd_ctx ctx = *s->ctx;
+
+	proxy_flush_user(&s->proxy);
+	s->cwd = pwd;
+	ctx.out = STDOUT_FILENO;
+	ctx.crlf = true;
+	ctx.prefix = "#";
+	ctx.session = s;
+	s->commands++;
+	if (hashline_split(line, &argv, &err) < 0)
+		paks_error_wrap(&err, "%.*s", (int)strcspn(line, " \t"), line);
+	else if (argv.n > 0) {
+		cmd_dispatch(&ctx, hash_commands, (int)argv.n, argv.v, &err);
+		if (cmd_find(hash_commands, argv.v[0]) != NULL)
+			session_history(s, argv.v);
+	}
+	if (err != NULL) {
+		session_print_error(s, err);
+		paks_error_free(err);
+	}
+	s->cwd = NULL;
+}
+
+/* bash: the hook waits for the reply; send the exports and the end mark. */
+static void
+session_bash_command(struct session *s, const char *line, const char *pwd)
+{
+	strbuf_reset(&s->reply);
+	session_hash(s, line, pwd);
+	strbuf_adds(&s->reply, ".\n");
+	proxy_to_pty(&s->proxy, s->reply.buf, s->reply.len);
+	strbuf_reset(&s->reply);
+}
+
 /*
- * The container's entrypoint: a POSIX sh script given as "sh -c", with the
- * wanted shell as $1. It starts that shell, or /bin/sh with a notice when
- * the image lacks it. Values travel as arguments, never spliced into code.
+ * sh: the typed line is still in the shell's editor. Abandon it (Ctrl-C),
+ * so the shell neither runs nor records it; hide what the shell prints
+ * until its next prompt; run the command; then, if there are exports,
+ * have __paks_x read them, hidden the same way.
  */
-const char session_shim[] =
-	"s=$1\n"
-	"case $s in /*) ;; *) s=$(command -v \"$s\" 2>/dev/null) ;; esac\n"
-	"if [ -n \"$s\" ] && [ -x \"$s\" ]; then exec \"$s\"; fi\n"
-	"printf 'paks: %s not found in the image, using /bin/sh\\r\\n' \"$1\" >&2\n"
-	"exec /bin/sh\n";
+static void
+session_sh_command(struct session *s, const char *line)
+{
+	strbuf_reset(&s->reply);
+	s->sh_flow = true;
+	session_hold(s, true);
+	proxy_to_pty(&s->proxy, "\003", 1);
+	s->out = OUT_DISCARD_PROMPT;
+	/* the shell's echo may be only partly out: draw the line ourselves */
+	proxy_to_user(&s->proxy, "\r\033[K", 4);
+	proxy_to_user(&s->proxy, s->prompt.buf, s->prompt.len);
+	proxy_to_user(&s->proxy, line, strlen(line));
+	proxy_to_user(&s->proxy, "\r\n", 2);
+	session_hash(s, line, NULL);
+	if (s->reply.len > 0) {
+		proxy_to_pty(&s->proxy, " __paks_x\r", 10);
+		s->out = OUT_DISCARD_READY;
+	}
+}
+
+static bool
+session_is_hash(const char *text)
+{
+	return text != NULL && hashline_is_command(text);
+}
+
+/* Keys typed by the user, in order; Enter is where decisions happen. */
+static void
+session_feed_input(struct session *s, const char *buf, size_t n)
+{
+	struct proxy *p = &s->proxy;
+
+	while (n > 0) {
+		struct linebuf_event ev;
+		size_t k;
+
+		if (s->holding) {
+			strbuf_add(&s->held_in, buf, n);
+			return;
+		}
+		k = linebuf_feed(&s->lb, buf, n, &ev);
+		if (!ev.enter) {
+			proxy_to_pty(p, buf, k);
+			return;
+		}
+		if (s->mode == MODE_SH && s->at_prompt && ev.known &&
+		    session_is_hash(ev.text)) {
+			proxy_to_pty(p, buf, k - 1);
+			s->at_prompt = false;
+			session_sh_command(s, ev.text);
+		} else {
+			proxy_to_pty(p, buf, k);
+			if (s->mode == MODE_BASH && s->at_prompt) {
+				s->armed = true;
+				session_hold(s, true);
+			} else if (s->mode == MODE_SH)
+				s->at_prompt = false;
+		}
+		free(ev.text);
+		buf += k;
+		n -= k;
+	}
+}
 
 static void
 session_input(struct proxy *p, const char *buf, size_t n)
 {
-	proxy_to_pty(p, buf, n);
+	struct session *s = session_of(p);
+
+	if (s->mode == MODE_HANDSHAKE) {
+		strbuf_add(&s->held_in, buf, n);
+		return;
+	}
+	session_feed_input(s, buf, n);
+}
+
+static void
+session_timeout(struct proxy *p)
+{
+	struct session *s = session_of(p);
+
+	/* no report came: the line was taken some other way */
+	s->armed = false;
+	s->at_prompt = false;
+	session_release(s);
+}
+
+static void
+session_hello(struct session *s, const char *kind)
+{
+	s->kind = integration_kind(kind);
+	proxy_to_pty(&s->proxy, s->nonce, SHELLHOOK_NONCE_LEN);
+	proxy_to_pty(&s->proxy, "\n", 1);
+	s->out = OUT_DISCARD_ACK;
+}
+
+static void
+session_ack(struct session *s)
+{
+	s->out = OUT_PASS;
+	s->mode = s->kind == SHELL_BASH ? MODE_BASH :
+	    s->kind == SHELL_SH ? MODE_SH : MODE_PLAIN;
+	if (s->mode == MODE_PLAIN) {
+		static const char msg[] = "paks: this shell has no paks "
+		    "integration; #commands need bash or sh\r\n";
+		proxy_to_user(&s->proxy, msg, sizeof msg - 1);
+	}
+	session_release(s);
+}
+
+static void
+session_prompt(struct session *s)
+{
+	s->at_prompt = true;
+	s->armed = false;
+	linebuf_reset(&s->lb);
+	if (s->out == OUT_DISCARD_PROMPT) {
+		s->out = OUT_PASS;
+		s->sh_flow = false;
+	}
+	if (!s->sh_flow)
+		session_release(s);
+}
+
+/* PAKS_DEBUG_LOG=FILE: a trace of integration events (never values). */
+static void
+session_trace(struct session *s, const char *what)
+{
+	static FILE *log;
+	const char *path;
+
+	if (log == NULL && (path = getenv("PAKS_DEBUG_LOG")) != NULL)
+		log = fopen(path, "ae");
+	if (log != NULL) {
+		fprintf(log, "%s mode=%d out=%d prompt=%d armed=%d hold=%d\n",
+		    what, s->mode, s->out, s->at_prompt, s->armed, s->holding);
+		fflush(log);
+	}
+}
+
+static void
+session_event(struct session *s, struct hook_event *ev)
+{
+	static const char *names[] = { "none", "hello", "ack", "prompt",
+		"prompt-end", "line", "cmd", "ready", "forged" };
+
+	if (ev->type != HOOK_NONE)
+		session_trace(s, names[ev->type]);
+	switch (ev->type) {
+	case HOOK_HELLO:
+		if (s->mode == MODE_HANDSHAKE)
+			session_hello(s, ev->text);
+		break;
+	case HOOK_ACK:
+		if (s->mode == MODE_HANDSHAKE)
+			session_ack(s);
+		break;
+	case HOOK_PROMPT:
+		session_prompt(s);
+		s->in_prompt = s->mode == MODE_SH;
+		strbuf_reset(&s->prompt);
+		break;
+	case HOOK_PROMPT_END:
+		s->in_prompt = false;
+		break;
+	case HOOK_LINE:
+		if (s->mode == MODE_BASH && s->armed) {
+			s->armed = false;
+			s->at_prompt = false;
+			session_release(s);
+		}
+		break;
+	case HOOK_CMD:
+		if (s->mode == MODE_BASH && s->armed &&
+		    session_is_hash(ev->text))
+			session_bash_command(s, ev->text, ev->pwd);
+		else
+			s->forged++;
+		break;
+	case HOOK_READY:
+		if (s->out == OUT_DISCARD_READY) {
+			strbuf_adds(&s->reply, ".\n");
+			proxy_to_pty(&s->proxy, s->reply.buf, s->reply.len);
+			strbuf_reset(&s->reply);
+			s->out = OUT_DISCARD_PROMPT;
+		} else
+			s->forged++;
+		break;
+	case HOOK_FORGED:
+		s->forged++;
+		break;
+	case HOOK_NONE:
+		break;
+	}
 }
 
 static void
 session_output(struct proxy *p, const char *buf, size_t n)
 {
-	proxy_to_user(p, buf, n);
+	struct session *s = session_of(p);
+	struct strbuf pass = STRBUF_INIT;
+
+	while (n > 0) {
+		struct hook_event ev;
+		size_t k = shellhook_feed(&s->hook, buf, n, &pass, &ev);
+
+		if (pass.len > 0 && s->out == OUT_PASS)
+			proxy_to_user(p, pass.buf, pass.len);
+		if (s->in_prompt && s->prompt.len + pass.len < 4096)
+			strbuf_add(&s->prompt, pass.buf, pass.len);
+		strbuf_reset(&pass);
+		session_event(s, &ev);
+		hook_event_release(&ev);
+		buf += k;
+		n -= k;
+	}
+	strbuf_release(&pass);
 }
 
 static const struct proxy_ops session_ops = {
 	.input = session_input,
 	.output = session_output,
+	.timeout = session_timeout,
 };
+
+/*
+ * Run an engine command for a #command and collect its stdout. The proxy
+ * loop is paused meanwhile (the shell waits for the reply anyway), but the
+ * user keeps control: Ctrl-C stops the command, a resize is passed on, and
+ * other keys are kept for the shell.
+ */
+int
+session_engine(struct session *s, char *const *args, char **out,
+    struct paks_error **err)
+{
+	_cleanup_spawn_ struct spawn sp = SPAWN_INIT;
+	_cleanup_strbuf_ struct strbuf ob = STRBUF_INIT, eb = STRBUF_INIT;
+	struct proxy *p = &s->proxy;
+	int op[2], ep[2], status = 0;
+	bool cancelled = false, done = false;
+
+	strv_push(&sp.args, s->engine->program);
+	strv_pushv(&sp.args, args);
+	if (pipe2(op, O_CLOEXEC) < 0)
+		return paks_error_set(err, errno, "cannot create a pipe");
+	if (pipe2(ep, O_CLOEXEC) < 0) {
+		close(op[0]), close(op[1]);
+		return paks_error_set(err, errno, "cannot create a pipe");
+	}
+	sp.in = SPAWN_DEVNULL;
+	sp.out = op[1];
+	sp.err = ep[1];
+	sp.flags = SPAWN_PGROUP;
+	int rc = spawn_start(&sp, err);
+	close(op[1]);
+	close(ep[1]);
+	if (rc < 0) {
+		close(op[0]), close(ep[0]);
+		return -1;
+	}
+	struct pollfd fds[4] = {
+		{ op[0], POLLIN, 0 }, { ep[0], POLLIN, 0 },
+		{ p->user_in, POLLIN, 0 }, { p->sigfd, POLLIN, 0 },
+	};
+	while (!done || fds[0].fd >= 0 || fds[1].fd >= 0) {
+		if (poll(fds, 4, -1) < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < 2; i++) {
+			char buf[8192];
+			ssize_t n;
+			if (fds[i].fd < 0 || !fds[i].revents)
+				continue;
+			n = read(fds[i].fd, buf, sizeof buf);
+			if (n > 0)
+				strbuf_add(i ? &eb : &ob, buf, (size_t)n);
+			else if (n == 0 || errno != EINTR) {
+				close(fds[i].fd);
+				fds[i].fd = -1;
+			}
+		}
+		if (fds[2].revents & POLLIN) {
+			char buf[1024];
+			ssize_t n = read(p->user_in, buf, sizeof buf);
+			if (n > 0 && memchr(buf, 3, (size_t)n) != NULL) {
+				cancelled = true;
+				kill(-sp.pid, SIGINT);
+			} else if (n > 0)
+				strbuf_add(&s->held_in, buf, (size_t)n);
+		}
+		if (fds[3].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			while (read(p->sigfd, &si, sizeof si) == sizeof si) {
+				if (si.ssi_signo == SIGWINCH)
+					tty_copy_size(p->user_in, p->master);
+				else if (si.ssi_signo == SIGTERM ||
+				    si.ssi_signo == SIGHUP ||
+				    si.ssi_signo == SIGINT) {
+					p->stop_signal = (int)si.ssi_signo;
+					cancelled = true;
+					kill(-sp.pid, SIGTERM);
+				}
+			}
+		}
+		if (!done && waitpid(sp.pid, &status, WNOHANG) == sp.pid) {
+			done = true;
+			sp.pid = -1;
+		}
+	}
+	proxy_reap(p);
+	if (cancelled)
+		return paks_error_set(err, 0, "interrupted");
+	if (spawn_status_code(status) != 0) {
+		char *e = eb.buf ? eb.buf : "";
+		size_t len = strlen(e);
+		while (len > 0 && (e[len - 1] == '\n' || e[len - 1] == '\r'))
+			e[--len] = '\0';
+		char *last = strrchr(e, '\n');
+		return paks_error_set(err, 0, "%s %s failed: %s",
+		    s->engine->name, args[0], last ? last + 1 : e);
+	}
+	if (out != NULL)
+		*out = strbuf_detach(&ob);
+	return 0;
+}
 
 static int
 session_open_pty(int *master, int *slave, struct paks_error **err)
@@ -60,16 +490,47 @@ session_open_pty(int *master, int *slave, struct paks_error **err)
 	return 0;
 }
 
+static void
+session_make_nonce(char *out)
+{
+	unsigned char r[SHELLHOOK_NONCE_LEN / 2];
+	static const char hex[] = "0123456789abcdef";
+
+	if (getrandom(r, sizeof r, 0) != sizeof r)
+		BUG("getrandom failed");
+	for (size_t i = 0; i < sizeof r; i++) {
+		out[2 * i] = hex[r[i] >> 4];
+		out[2 * i + 1] = hex[r[i] & 15];
+	}
+	out[SHELLHOOK_NONCE_LEN] = '\0';
+}
+
+/* The bash hook, with the #command names it may run from a pasted block. */
+static char *
+session_bash_rc(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_adds(&sb, "__paks_cmds='");
+	for (const struct cmd_entry *const *e = hash_commands; *e; e++)
+		strbuf_addf(&sb, "%s%s", e == hash_commands ? "" : " ",
+		    (*e)->name);
+	strbuf_adds(&sb, "'\n");
+	strbuf_adds(&sb, integration_bash);
+	return strbuf_detach(&sb);
+}
+
 /* Run the session; *code gets the shell's exit status. */
 int
 session_run(struct session *s, int *code, struct paks_error **err)
 {
 	_cleanup_spawn_ struct spawn sp = SPAWN_INIT;
 	_cleanup_close_ int master = -1, slave = -1, sigfd = -1;
+	_cleanup_free_ char *bash_rc = session_bash_rc();
 	struct proxy *p = &s->proxy;
 	sigset_t set, old;
-	char *shim_args[] = { "-c", (char *)session_shim, "paks",
-		(char *)s->shell, NULL };
+	char *shim_args[] = { "-c", (char *)integration_shim, "paks",
+		(char *)s->shell, bash_rc, (char *)integration_sh, NULL };
 
 	if (session_open_pty(&master, &slave, err) < 0)
 		return -1;
@@ -79,6 +540,12 @@ session_run(struct session *s, int *code, struct paks_error **err)
 	sigprocmask(SIG_SETMASK, NULL, &old);
 	if ((sigfd = proxy_setup_signals(&set)) < 0)
 		return paks_error_set(err, errno, "cannot set up signals");
+
+	session_make_nonce(s->nonce);
+	shellhook_init(&s->hook, s->nonce);
+	linebuf_init(&s->lb);
+	s->mode = MODE_HANDSHAKE;
+	s->out = OUT_PASS;
 
 	engine_run_argv(s->engine, &s->run, shim_args, &sp.args);
 	sp.in = sp.out = sp.err = slave;
@@ -93,6 +560,7 @@ session_run(struct session *s, int *code, struct paks_error **err)
 		.user_in = STDIN_FILENO, .user_out = STDOUT_FILENO,
 		.master = master, .sigfd = sigfd, .aux_fd = -1,
 		.child = sp.pid, .ops = &session_ops, .owner = s,
+		.timeout_ms = -1,
 	};
 	fd_set_nonblock(master, 1);
 	fd_set_nonblock(STDOUT_FILENO, 1);
@@ -105,8 +573,7 @@ session_run(struct session *s, int *code, struct paks_error **err)
 	if (p->stop_signal != 0 || !p->child_done) {
 		/* paks was told to stop: end the client, then the container */
 		kill(sp.pid, SIGTERM);
-		int st = spawn_wait(&sp);
-		(void)st;
+		spawn_wait(&sp);
 		if (!s->run.keep)
 			engine_remove(s->engine, s->run.name);
 		*code = 128 + (p->stop_signal ? p->stop_signal : SIGHUP);
@@ -116,6 +583,12 @@ session_run(struct session *s, int *code, struct paks_error **err)
 	}
 	strbuf_release(&p->to_user);
 	strbuf_release(&p->to_pty);
+	strbuf_release(&s->held_in);
+	strbuf_release(&s->prompt);
+	strbuf_release(&s->reply);
+	shellhook_release(&s->hook);
+	linebuf_release(&s->lb);
+	explicit_bzero(s->nonce, sizeof s->nonce);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return 0;
 }

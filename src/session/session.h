@@ -2,10 +2,29 @@
 #ifndef PAKS_SESSION_H
 #define PAKS_SESSION_H
 
+#include <stdbool.h>
+
 #include "engine/engine.h"
+#include "integration.h"
+#include "linebuf.h"
 #include "proxy.h"
+#include "shellhook.h"
 
 struct cmd_ctx;
+
+enum session_mode {
+	MODE_HANDSHAKE,		/* waiting for the shim's hello */
+	MODE_BASH,		/* hooks report every line */
+	MODE_SH,		/* keystrokes tell the line; prompt markers */
+	MODE_PLAIN,		/* no integration: a plain proxy */
+};
+
+enum session_out {
+	OUT_PASS,		/* container output goes to the user */
+	OUT_DISCARD_ACK,	/* handshake: drop until the shim's ack */
+	OUT_DISCARD_PROMPT,	/* drop until the next prompt marker */
+	OUT_DISCARD_READY,	/* drop until __paks_x is ready to read */
+};
 
 struct session {
 	struct cmd_ctx		*ctx;
@@ -13,10 +32,30 @@ struct session {
 	struct run_opts		 run;
 	const char		*shell;
 	char			*start_dir;	/* where paks was started */
+	const char		*cwd;		/* the shell's, for #commands */
 	struct proxy		 proxy;
+
+	enum session_mode	 mode;
+	enum shell_kind		 kind;
+	enum session_out	 out;
+	struct shellhook	 hook;
+	struct linebuf		 lb;
+	char			 nonce[SHELLHOOK_NONCE_LEN + 1];
+	bool			 at_prompt;	/* the shell is reading a line */
+	bool			 armed;		/* an Enter went in at a prompt */
+	bool			 holding;	/* typed keys held back */
+	bool			 sh_flow;	/* a fallback #command is under way */
+	struct strbuf		 held_in;	/* keys typed while holding */
+	struct strbuf		 prompt;	/* sh: the last prompt's text */
+	bool			 in_prompt;	/* sh: between its markers */
+	struct strbuf		 reply;		/* shell code for the hook */
+	unsigned long		 forged;	/* messages refused */
+	unsigned long		 commands;	/* #commands run */
 };
 
 int	session_run(struct session *, int *, struct paks_error **);
-extern const char session_shim[];
+void	session_export(struct session *, const char *, const char *);
+int	session_engine(struct session *, char *const *, char **,
+	    struct paks_error **);
 
 #endif

@@ -1,0 +1,97 @@
+/* #cp: copy files between the host and the container. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+#include "session/session.h"
+#include "store/paths.h"
+#include "util/cleanup.h"
+#include "util/xalloc.h"
+
+static bool
+cp_is_host(const char *a)
+{
+	return strncmp(a, "host:", 5) == 0;
+}
+
+/* Host paths are relative to where paks was started. */
+static char *
+cp_host_path(struct session *s, const char *a)
+{
+	const char *p = a + 5;
+
+	if (p[0] == '~')
+		return paths_expand_user(p);
+	if (p[0] == '/' || s->start_dir == NULL)
+		return xstrdup(p);
+	return paths_join(s->start_dir, p);
+}
+
+/* Container paths are relative to the shell's directory when known. */
+static char *
+cp_ctr_path(struct session *s, const char *a)
+{
+	if (a[0] == '/' || s->cwd == NULL || *s->cwd == '\0')
+		return xasprintf("%s:%s", s->run.name, a);
+	return xasprintf("%s:%s/%s", s->run.name, s->cwd, a);
+}
+
+static int
+hash_cp_exec(struct cmd_ctx *ctx, int argc, char **argv,
+    struct paks_error **err)
+{
+	struct session *s = ctx->session;
+	bool from_host = cp_is_host(argv[1]), to_host = cp_is_host(argv[2]);
+	_cleanup_free_ char *src = NULL, *dst = NULL;
+	struct stat st;
+
+	(void)argc;
+	if (from_host == to_host) {
+		paks_error_set(err, 0, "exactly one side must be host:PATH");
+		paks_error_hint(err, "e.g. #cp host:notes.txt /tmp or "
+		    "#cp /tmp/out.log host:");
+		return CMD_USAGE_ERROR;
+	}
+	if (from_host) {
+		src = cp_host_path(s, argv[1]);
+		dst = cp_ctr_path(s, argv[2]);
+		if (stat(src, &st) < 0)
+			return paks_error_set(err, errno, "cannot copy "
+			    "'%s'", argv[1]);
+	} else {
+		src = cp_ctr_path(s, argv[1]);
+		dst = cp_host_path(s, argv[2]);
+		if (dst[strlen(dst) - 1] == ':')
+			dst[strlen(dst) - 1] = '\0';
+		if (*dst == '\0') {
+			free(dst);
+			dst = xstrdup(s->start_dir ? s->start_dir : ".");
+		}
+	}
+	char *args[] = { "cp", src, dst, NULL };
+	if (session_engine(s, args, NULL, err) < 0) {
+		if (strstr((*err)->msg, "find the file") ||
+		    strstr((*err)->msg, "no such file")) {
+			paks_error_release(err);
+			return paks_error_set(err, ENOENT, "cannot copy '%s'",
+			    argv[1]);
+		}
+		return -1;
+	}
+	cmd_printf(ctx, "copied %s to %s\n", argv[1], argv[2]);
+	return 0;
+}
+
+const struct cmd_entry hash_cp_entry = {
+	.name = "cp",
+	.usage = "SRC DST",
+	.summary = "copy between host and container; one side is host:PATH",
+	.help = "Relative host paths are relative to where paks was started;\n"
+	    "relative container paths to the shell's current directory.\n"
+	    "examples:\n  #cp host:data.csv /work/\n  #cp results host:out/\n",
+	.min_args = 2,
+	.max_args = 2,
+	.exec = hash_cp_exec,
+};

@@ -1,0 +1,261 @@
+/*
+ * Parser for the messages the shell integration prints (OSC 6973).
+ *
+ * Every "ESC ] 6973 ;" sequence is removed from the output whether it is
+ * genuine or not, so nothing in the container can make the user's terminal
+ * show or act on one. A message is believed only if it carries the
+ * session's nonce, which lives in the shell's memory and nowhere else
+ * (see README, security model). The parser is pure: bytes in, passthrough
+ * bytes and at most one event out per call.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "shellhook.h"
+#include "util/xalloc.h"
+
+enum { S_TEXT, S_ESC, S_PREFIX, S_BODY, S_BODY_ESC, S_RAW, S_RAW_END };
+
+static const char prefix[] = "\033]6973;";
+
+void
+shellhook_init(struct shellhook *h, const char *nonce)
+{
+	memset(h, 0, sizeof *h);
+	strncpy(h->nonce, nonce, SHELLHOOK_NONCE_LEN);
+	h->handshake = true;
+}
+
+void
+shellhook_release(struct shellhook *h)
+{
+	strbuf_release(&h->body);
+}
+
+void
+hook_event_release(struct hook_event *ev)
+{
+	free(ev->text);
+	free(ev->pwd);
+	memset(ev, 0, sizeof *ev);
+}
+
+/* Constant-time comparison of a nonce field. */
+static bool
+shellhook_nonce_ok(const struct shellhook *h, const char *s, size_t n)
+{
+	unsigned char diff = 0;
+
+	if (n != SHELLHOOK_NONCE_LEN || h->nonce[0] == '\0')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)(s[i] ^ h->nonce[i]);
+	return diff == 0;
+}
+
+static bool
+parse_len(const char *s, size_t n, size_t *out)
+{
+	size_t v = 0;
+
+	if (n == 0 || n > 6)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (size_t)(s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/*
+ * A "C" header is complete once it has four fields: C;NONCE;LEN;PWDLEN;
+ * Returns 1 when the raw part should start, 0 to keep reading, -1 if bad.
+ */
+static int
+shellhook_cmd_header(struct shellhook *h)
+{
+	const char *b = h->body.buf, *f[5];
+	size_t n = h->body.len, k = 0;
+
+	if (n < 2 || b[0] != 'C' || b[n - 1] != ';')
+		return 0;
+	f[k++] = b;
+	for (size_t i = 0; i < n && k < 5; i++)
+		if (b[i] == ';')
+			f[k++] = b + i + 1;
+	if (k < 5)
+		return 0;
+	if (f[1] - f[0] != 2 ||
+	    !parse_len(f[2], (size_t)(f[3] - f[2] - 1), &h->len1) ||
+	    !parse_len(f[3], (size_t)(f[4] - f[3] - 1), &h->len2) ||
+	    h->len1 + h->len2 > SHELLHOOK_MAX_BODY)
+		return -1;
+	return 1;
+}
+
+/* Turn a complete body into an event. */
+static void
+shellhook_finish(struct shellhook *h, struct hook_event *ev)
+{
+	const char *b = strbuf_str(&h->body);
+	size_t n = h->body.len;
+	char t = n > 0 ? b[0] : 0;
+
+	ev->type = HOOK_FORGED;
+	if (n >= 2 && b[1] != ';')
+		return;
+	if (t == 'H' && h->handshake && n > 2) {
+		ev->type = HOOK_HELLO;
+		ev->text = xstrndup(b + 2, n - 2);
+		return;
+	}
+	if (t == 'A' && h->handshake && n == 1) {
+		ev->type = HOOK_ACK;
+		h->handshake = false;
+		return;
+	}
+	if (n < 2 + SHELLHOOK_NONCE_LEN ||
+	    !shellhook_nonce_ok(h, b + 2, SHELLHOOK_NONCE_LEN))
+		return;
+	if (t == 'C') {
+		if (!h->cmd_ok || n < h->len1 + h->len2)
+			return;
+		const char *raw = b + n - h->len1 - h->len2;
+		ev->type = HOOK_CMD;
+		ev->text = xstrndup(raw, h->len1);
+		ev->pwd = xstrndup(raw + h->len1, h->len2);
+		/* a line with a NUL in it is not a line the user typed */
+		if (strlen(ev->text) != h->len1 || strlen(ev->pwd) != h->len2) {
+			hook_event_release(ev);
+			ev->type = HOOK_FORGED;
+		}
+		return;
+	}
+	if (n != 2 + SHELLHOOK_NONCE_LEN)
+		return;
+	if (t == 'P')
+		ev->type = HOOK_PROMPT;
+	else if (t == 'E')
+		ev->type = HOOK_PROMPT_END;
+	else if (t == 'L')
+		ev->type = HOOK_LINE;
+	else if (t == 'R')
+		ev->type = HOOK_READY;
+}
+
+static void
+shellhook_reset(struct shellhook *h)
+{
+	h->state = S_TEXT;
+	h->matched = 0;
+	h->raw_left = 0;
+	h->swallowed = 0;
+	h->cmd_ok = false;
+	strbuf_reset(&h->body);
+}
+
+/*
+ * Consume bytes until one message completes or the input ends; bytes that
+ * are not part of a message are appended to out. Returns bytes consumed.
+ */
+size_t
+shellhook_feed(struct shellhook *h, const char *buf, size_t n,
+    struct strbuf *out, struct hook_event *ev)
+{
+	size_t i = 0;
+
+	memset(ev, 0, sizeof *ev);
+	while (i < n) {
+		char c = buf[i];
+
+		switch (h->state) {
+		case S_TEXT: {
+			const char *esc = memchr(buf + i, '\033', n - i);
+			size_t run = esc ? (size_t)(esc - (buf + i)) : n - i;
+			strbuf_add(out, buf + i, run);
+			i += run;
+			if (esc != NULL) {
+				h->state = S_PREFIX;
+				h->matched = 1;
+				i++;
+			}
+			continue;
+		}
+		case S_PREFIX:
+			if (c == prefix[h->matched]) {
+				i++;
+				if (++h->matched == sizeof prefix - 1) {
+					h->state = S_BODY;
+					strbuf_reset(&h->body);
+				}
+				continue;
+			}
+			/* not ours: give back what was held, reread c */
+			strbuf_add(out, prefix, h->matched);
+			h->matched = 0;
+			h->state = S_TEXT;
+			continue;
+		case S_BODY:
+			i++;
+			if (c == '\a') {
+				shellhook_finish(h, ev);
+				shellhook_reset(h);
+				return i;
+			}
+			if (c == '\033') {
+				h->state = S_BODY_ESC;
+				continue;
+			}
+			if (h->body.len >= 128) {
+				/* headers are short: an endless one is noise,
+				 * and the output after it is shown again */
+				if (++h->swallowed > 4096) {
+					ev->type = HOOK_FORGED;
+					shellhook_reset(h);
+					return i;
+				}
+				continue;
+			}
+			strbuf_addch(&h->body, c);
+			if (c == ';') {
+				int r = shellhook_cmd_header(h);
+				if (r > 0) {
+					h->cmd_ok = true;
+					h->raw_left = h->len1 + h->len2;
+					h->state = h->raw_left ? S_RAW : S_RAW_END;
+				} else if (r < 0)
+					strbuf_addch(&h->body, '!');
+			}
+			continue;
+		case S_BODY_ESC:
+			/* ESC \ (ST) ends it; any other ESC aborts it */
+			if (c == '\\') {
+				i++;
+				shellhook_finish(h, ev);
+			} else
+				ev->type = HOOK_FORGED;
+			shellhook_reset(h);
+			return i;
+		case S_RAW: {
+			size_t take = n - i < h->raw_left ? n - i : h->raw_left;
+			strbuf_add(&h->body, buf + i, take);
+			i += take;
+			h->raw_left -= take;
+			if (h->raw_left == 0)
+				h->state = S_RAW_END;
+			continue;
+		}
+		case S_RAW_END:
+			i++;
+			if (c == '\a')
+				shellhook_finish(h, ev);
+			else
+				ev->type = HOOK_FORGED;
+			shellhook_reset(h);
+			return i;
+		}
+	}
+	return i;
+}
