@@ -315,6 +315,27 @@ settings_find_value(const char *text, size_t len, const char *key,
 }
 
 /*
+ * libyaml marks count characters, not bytes, after any byte order mark;
+ * the text is UTF-8 (libyaml has checked), so count the bytes that start
+ * a character.
+ */
+static size_t
+settings_byte_offset(const char *text, size_t len, size_t chars)
+{
+	size_t i = 0;
+
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	for (; i < len; i++) {
+		if (((unsigned char)text[i] & 0xc0) == 0x80)
+			continue;
+		if (chars-- == 0)
+			break;
+	}
+	return i;
+}
+
+/*
  * Set top-level key to yaml (a YAML value on one line) in text, changing
  * nothing else: the value is replaced where it is, or "key: yaml" is
  * appended. *out is the new text. The result is not validated here.
@@ -328,6 +349,9 @@ settings_edit_set(const char *text, size_t len, const char *key,
 
 	if (settings_find_value(text, len, key, &sp, err) < 0)
 		return -1;
+	sp.key_end = settings_byte_offset(text, len, sp.key_end);
+	sp.start = settings_byte_offset(text, len, sp.start);
+	sp.end = settings_byte_offset(text, len, sp.end);
 	if (!sp.found) {
 		strbuf_add(&sb, text, len);
 		if (len > 0 && text[len - 1] != '\n')

@@ -60,6 +60,12 @@ test_set_in_place(void **state)
 	    "container_tech", "podman",
 	    "user: 'a b'\n\n# c\ncontainer_tech: podman\n");
 	expect_set("user: a\nuser: b\n", "user", "c", "user: a\nuser: c\n");
+	/* marks count characters: multi-byte text before and in the value */
+	expect_set("# ünïcödé ✓\nuser: 'ü✓'   # ☃\nplugins: [ä]\n", "user",
+	    "\"two\\nlines\"", "# ünïcödé ✓\nuser: \"two\\nlines\"   # ☃\n"
+	    "plugins: [ä]\n");
+	expect_set("\xef\xbb\xbfuser: é\n", "user", "e",
+	    "\xef\xbb\xbfuser: e\n");
 	/* no newline at the end */
 	expect_set("user: a", "user", "b", "user: b");
 }
