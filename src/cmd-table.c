@@ -18,6 +18,23 @@ const struct cmd_entry *const host_commands[] = {
 	NULL,
 };
 
+extern const struct cmd_entry hash_cp_entry;
+extern const struct cmd_entry hash_envhost_entry;
+extern const struct cmd_entry hash_envload_entry;
+extern const struct cmd_entry hash_envsave_entry;
+extern const struct cmd_entry hash_help_entry;
+extern const struct cmd_entry hash_inspect_entry;
+extern const struct cmd_entry hash_save_entry;
+extern const struct cmd_entry hash_size_entry;
+
 const struct cmd_entry *const hash_commands[] = {
+	&hash_save_entry,
+	&hash_inspect_entry,
+	&hash_size_entry,
+	&hash_cp_entry,
+	&hash_envload_entry,
+	&hash_envsave_entry,
+	&hash_envhost_entry,
+	&hash_help_entry,
 	NULL,
 };
