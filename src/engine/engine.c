@@ -29,6 +29,8 @@ static const struct engine docker_engine = {
 	.name = "docker",
 	.program = "docker",
 	.daemon = true,
+	/* docker keeps the old entrypoint for "[]" */
+	.empty_entrypoint = "[\"\"]",
 	.run_flags = docker_run_flags,
 };
 
@@ -36,6 +38,7 @@ static const struct engine podman_engine = {
 	.name = "podman",
 	.program = "podman",
 	.daemon = false,
+	.empty_entrypoint = "[]",
 	.run_flags = podman_run_flags,
 };
 
@@ -188,7 +191,9 @@ engine_container_exists(const struct engine *e, const char *name)
 int
 engine_remove(const struct engine *e, const char *name)
 {
-	char *args[] = { "rm", "--force", (char *)name, NULL };
+	/* podman waits for the stop signal unless told not to */
+	char *args[] = { "rm", "--force", (char *)name,
+		e->daemon ? NULL : "--time=0", NULL };
 	struct paks_error *err = NULL;
 	int rc = engine_simple(e, args, NULL, &err);
 

@@ -23,6 +23,7 @@ struct engine {
 	const char	*name;		/* "docker" */
 	const char	*program;	/* client on PATH */
 	bool		 daemon;	/* needs a daemon that may be down */
+	const char	*empty_entrypoint; /* for commit --change */
 	/* add the engine-specific options of "run" */
 	void		(*run_flags)(const struct engine *, struct strv *);
 };

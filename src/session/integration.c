@@ -13,8 +13,12 @@
  * bash: Enter runs __paks_hook through a readline macro. It reports every
  * accepted line ("L"), and a #command line ("C") with its text and $PWD,
  * then reads paks's reply from the terminal with echo off: lines of shell
- * code (exports) ended by ".". A consumed #command is neither executed nor
- * recorded by the shell; paks adds it to history itself (not #envsave).
+ * code (exports) marked with "\035paks:", ended by ".". Keys typed ahead
+ * that the read swallowed go back to paks in "D", and paks types them
+ * again, so nothing typed is lost. A consumed #command is neither executed
+ * nor recorded by the shell; the hook adds it to history (not #envsave).
+ * The nonce never travels from paks to the shell after start-up: a process
+ * that reads the terminal could otherwise learn it.
  *
  * sh (busybox ash, dash): no hooks, so paks follows the keystrokes; the
  * prompt carries a marker so paks knows when the shell is at a prompt, and
@@ -25,8 +29,12 @@
 
 #include "integration.h"
 
-/* $1: wanted shell, $2: bash hook, $3: sh hook. */
+/*
+ * $1: wanted shell, $2: bash hook, $3: sh hook, $4: the user's TERM (set
+ * here, not with the engine's --env, so that it is not saved in images).
+ */
 const char integration_shim[] =
+	"[ -n \"$4\" ] && export TERM=\"$4\"\n"
 	"s=$1\n"
 	"case $s in /*) ;; *) s=$(command -v \"$s\" 2>/dev/null) ;; esac\n"
 	"if [ -z \"$s\" ] || [ ! -x \"$s\" ]; then\n"
@@ -59,42 +67,53 @@ const char integration_bash[] =
 	"[ -r ~/.bashrc ] && . ~/.bashrc\n"
 	"__paks_prompt() { printf '\\033]6973;P;%s\\007' \"$__paks_n\"; }\n"
 	"__paks_run() {\n"
-	"  local LC_ALL=C l=$1 p=$PWD r\n"
-	"  printf '\\033]6973;C;%s;%s;%s;%s%s\\007' \"$__paks_n\" \"${#l}\" "
-	"\"${#p}\" \"$l\" \"$p\"\n"
-	"  while IFS= read -rs r && [[ $r != . ]]; do eval \"$r\"; done\n"
-	"  [[ $l == '#envsave'* ]] || history -s -- \"$l\"\n"
+	"  local LC_ALL=C __paks_l=$1 __paks_p=$PWD __paks_r __paks_s= __paks_m=$'\\035paks:'\n"
+	"  printf '\\033]6973;C;%s;%s;%s;%s%s\\007' \"$__paks_n\" \"${#__paks_l}\" \"${#__paks_p}\" \"$__paks_l\" \"$__paks_p\"\n"
+	"  while IFS= read -rs __paks_r; do\n"
+	"    if [[ $__paks_r != *\"$__paks_m\"* ]]; then __paks_s+=$__paks_r$'\\036'; continue; fi\n"
+	"    __paks_s+=${__paks_r%%\"$__paks_m\"*}; __paks_r=${__paks_r#*\"$__paks_m\"}\n"
+	"    [[ $__paks_r == . ]] && break\n"
+	"    eval \"$__paks_r\"\n"
+	"  done\n"
+	"  printf '\\033]6973;D;%s;%s;0;%s\\007' \"$__paks_n\" \"${#__paks_s}\" \"$__paks_s\"\n"
+	"  [[ $__paks_l == '#envsave'* ]] || history -s -- \"$__paks_l\"\n"
+	"}\n"
+	"__paks_bind() {\n"
+	"  local __paks_k\n"
+	"  for __paks_k in emacs vi-insert vi-command; do\n"
+	"    bind -m $__paks_k \"\\\"\\\\C-x\\\\C-p2\\\": $1\"\n"
+	"  done\n"
 	"}\n"
 	"__paks_hook() {\n"
-	"  local l=$READLINE_LINE rest line keep= p w n=0 multi=\n"
-	"  if [[ $l != *'#'[A-Za-z]* ]]; then\n"
+	"  local __paks_a=$READLINE_LINE __paks_rest __paks_line __paks_keep= __paks_pr __paks_w __paks_i=0 __paks_multi=\n"
+	"  if [[ $__paks_a != *'#'[A-Za-z]* ]]; then\n"
 	"    printf '\\033]6973;L;%s\\007' \"$__paks_n\"\n"
 	"    [[ -z $__paks_c ]] || { __paks_c=; __paks_bind accept-line; }\n"
 	"    return\n"
 	"  fi\n"
-	"  [[ $l == *$'\\n'* ]] && multi=1\n"
-	"  rest=$l\n"
+	"  [[ $__paks_a == *$'\\n'* ]] && __paks_multi=1\n"
+	"  __paks_rest=$__paks_a\n"
 	"  while :; do\n"
-	"    line=${rest%%$'\\n'*}\n"
-	"    w=${line%%[[:space:]]*}; w=${w#\\#}\n"
-	"    if [[ $line == '#'[A-Za-z]* ]] &&\n"
-	"       { [[ -z $multi ]] || [[ \" $__paks_cmds \" == *\" $w \"* ]]; }; then\n"
-	"      if ((n++ == 0)); then\n"
-	"        p=${PS1@P}; p=${p##*$'\\n'}\n"
-	"        printf '%s%s\\r\\n' \"$p\" \"$l\"\n"
+	"    __paks_line=${__paks_rest%%$'\\n'*}\n"
+	"    __paks_w=${__paks_line%%[[:space:]]*}; __paks_w=${__paks_w#\\#}\n"
+	"    if [[ $__paks_line == '#'[A-Za-z]* ]] &&\n"
+	"       { [[ -z $__paks_multi ]] || [[ \" $__paks_cmds \" == *\" $__paks_w \"* ]]; }; then\n"
+	"      if ((__paks_i++ == 0)); then\n"
+	"        __paks_pr=${PS1@P}; __paks_pr=${__paks_pr##*$'\\n'}\n"
+	"        printf '%s%s\\r\\n' \"$__paks_pr\" \"$__paks_a\"\n"
 	"      fi\n"
-	"      __paks_run \"$line\"\n"
+	"      __paks_run \"$__paks_line\"\n"
 	"    else\n"
-	"      keep+=${keep:+$'\\n'}$line\n"
+	"      __paks_keep+=${__paks_keep:+$'\\n'}$__paks_line\n"
 	"    fi\n"
-	"    [[ $rest == *$'\\n'* ]] || break\n"
-	"    rest=${rest#*$'\\n'}\n"
+	"    [[ $__paks_rest == *$'\\n'* ]] || break\n"
+	"    __paks_rest=${__paks_rest#*$'\\n'}\n"
 	"  done\n"
-	"  if ((n == 0)); then\n"
+	"  if ((__paks_i == 0)); then\n"
 	"    printf '\\033]6973;L;%s\\007' \"$__paks_n\"\n"
 	"    [[ -z $__paks_c ]] || { __paks_c=; __paks_bind accept-line; }\n"
-	"  elif [[ -n $keep ]]; then\n"
-	"    READLINE_LINE=$keep; READLINE_POINT=${#keep}\n"
+	"  elif [[ -n $__paks_keep ]]; then\n"
+	"    READLINE_LINE=$__paks_keep; READLINE_POINT=${#__paks_keep}\n"
 	"    printf '\\033]6973;L;%s\\007' \"$__paks_n\"\n"
 	"    [[ -z $__paks_c ]] || { __paks_c=; __paks_bind accept-line; }\n"
 	"  else\n"
@@ -103,18 +122,12 @@ const char integration_bash[] =
 	"    __paks_prompt\n"
 	"  fi\n"
 	"}\n"
-	"__paks_bind() {\n"
-	"  local m\n"
-	"  for m in emacs vi-insert vi-command; do\n"
-	"    bind -m $m \"\\\"\\\\C-x\\\\C-p2\\\": $1\"\n"
-	"  done\n"
-	"}\n"
-	"for __paks_m in emacs vi-insert vi-command; do\n"
-	"  bind -m $__paks_m -x '\"\\C-x\\C-p1\": __paks_hook'\n"
-	"  bind -m $__paks_m '\"\\C-m\": \"\\C-x\\C-p1\\C-x\\C-p2\"'\n"
-	"  bind -m $__paks_m '\"\\C-j\": \"\\C-x\\C-p1\\C-x\\C-p2\"'\n"
+	"for __paks_k in emacs vi-insert vi-command; do\n"
+	"  bind -m $__paks_k -x '\"\\C-x\\C-p1\": __paks_hook'\n"
+	"  bind -m $__paks_k '\"\\C-m\": \"\\C-x\\C-p1\\C-x\\C-p2\"'\n"
+	"  bind -m $__paks_k '\"\\C-j\": \"\\C-x\\C-p1\\C-x\\C-p2\"'\n"
 	"done\n"
-	"unset __paks_m; __paks_c=1; __paks_bind accept-line; __paks_c=\n"
+	"unset __paks_k; __paks_c=1; __paks_bind accept-line; __paks_c=\n"
 	"PROMPT_COMMAND=\"${PROMPT_COMMAND:+$PROMPT_COMMAND$'\\n'}__paks_prompt\"\n";
 
 const char integration_sh[] =

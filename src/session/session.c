@@ -5,7 +5,7 @@
  * Only a line the user submitted with a real Enter from paks's own stdin
  * can start a host action. bash reports each accepted line through its
  * Enter hook with the session nonce; paks believes a #command report only
- * while "armed" by an Enter it forwarded at a prompt. For sh, paks's own
+ * while an Enter it forwarded from the keyboard is unreported. For sh, paks's own
  * keystroke tracking decides, and the nonce'd prompt marker says when the
  * shell is reading a line. See README, security model.
  */
@@ -78,9 +78,13 @@ session_history(struct session *s, char **argv)
 	_cleanup_free_ char *path = NULL;
 	_cleanup_fclose_ FILE *f = NULL;
 
-	if (*hf == '\0')
+	if (strcmp(hf, "none") == 0)
 		return;
-	path = paths_expand_user(hf);
+	if (*hf == '\0') {
+		_cleanup_free_ char *home = paths_home();
+		path = paths_join(home, "history");
+	} else
+		path = paths_expand_user(hf);
 	if ((f = fopen(path, "ae")) == NULL)
 		return;
 	fprintf(f, "#%s", argv[0]);
@@ -133,15 +137,44 @@ session_hash(struct session *s, const char *line, const char *pwd)
 	s->cwd = NULL;
 }
 
-/* bash: the hook waits for the reply; send the exports and the end mark. */
+#define REPLY_MARK "\035paks:"
+#define MAX_CREDITS 64
+
+/*
+ * bash: the hook waits for the reply: each line of shell code marked, so
+ * the hook can tell it from keys typed ahead, then the end mark.
+ */
 static void
 session_bash_command(struct session *s, const char *line, const char *pwd)
 {
+	struct strbuf out = STRBUF_INIT;
+	const char *p, *nl;
+
 	strbuf_reset(&s->reply);
 	session_hash(s, line, pwd);
 	strbuf_adds(&s->reply, ".\n");
-	proxy_to_pty(&s->proxy, s->reply.buf, s->reply.len);
+	for (p = s->reply.buf; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		strbuf_adds(&out, REPLY_MARK);
+		strbuf_add(&out, p, (size_t)(nl - p + 1));
+	}
+	proxy_to_pty(&s->proxy, out.buf, out.len);
+	s->replied = true;
+	explicit_bzero(out.buf, out.len);
+	explicit_bzero(s->reply.buf, s->reply.len);
+	strbuf_release(&out);
 	strbuf_reset(&s->reply);
+}
+
+/* The hook read keys typed ahead with the reply: type them again. */
+static void
+session_bash_done(struct session *s, char *swallowed)
+{
+	if (s->credits > 0)
+		s->credits--;
+	for (char *c = swallowed; *c; c++)
+		if (*c == '\036')
+			*c = '\n';
+	proxy_to_pty(&s->proxy, swallowed, strlen(swallowed));
 }
 
 /*
@@ -202,10 +235,11 @@ session_feed_input(struct session *s, const char *buf, size_t n)
 			session_sh_command(s, ev.text);
 		} else {
 			proxy_to_pty(p, buf, k);
-			if (s->mode == MODE_BASH && s->at_prompt) {
-				s->armed = true;
+			if (s->mode == MODE_BASH && s->credits < MAX_CREDITS)
+				s->credits++;
+			if (s->mode == MODE_BASH && s->at_prompt)
 				session_hold(s, true);
-			} else if (s->mode == MODE_SH)
+			else if (s->mode == MODE_SH)
 				s->at_prompt = false;
 		}
 		free(ev.text);
@@ -232,7 +266,6 @@ session_timeout(struct proxy *p)
 	struct session *s = session_of(p);
 
 	/* no report came: the line was taken some other way */
-	s->armed = false;
 	s->at_prompt = false;
 	session_release(s);
 }
@@ -264,7 +297,6 @@ static void
 session_prompt(struct session *s)
 {
 	s->at_prompt = true;
-	s->armed = false;
 	linebuf_reset(&s->lb);
 	if (s->out == OUT_DISCARD_PROMPT) {
 		s->out = OUT_PASS;
@@ -284,8 +316,8 @@ session_trace(struct session *s, const char *what)
 	if (log == NULL && (path = getenv("PAKS_DEBUG_LOG")) != NULL)
 		log = fopen(path, "ae");
 	if (log != NULL) {
-		fprintf(log, "%s mode=%d out=%d prompt=%d armed=%d hold=%d\n",
-		    what, s->mode, s->out, s->at_prompt, s->armed, s->holding);
+		fprintf(log, "%s mode=%d out=%d prompt=%d credits=%d hold=%d\n",
+		    what, s->mode, s->out, s->at_prompt, s->credits, s->holding);
 		fflush(log);
 	}
 }
@@ -294,7 +326,7 @@ static void
 session_event(struct session *s, struct hook_event *ev)
 {
 	static const char *names[] = { "none", "hello", "ack", "prompt",
-		"prompt-end", "line", "cmd", "ready", "forged" };
+		"prompt-end", "line", "cmd", "done", "ready", "forged" };
 
 	if (ev->type != HOOK_NONE)
 		session_trace(s, names[ev->type]);
@@ -316,17 +348,25 @@ session_event(struct session *s, struct hook_event *ev)
 		s->in_prompt = false;
 		break;
 	case HOOK_LINE:
-		if (s->mode == MODE_BASH && s->armed) {
-			s->armed = false;
+		if (s->mode == MODE_BASH && s->credits > 0) {
+			s->credits--;
 			s->at_prompt = false;
 			session_release(s);
 		}
 		break;
 	case HOOK_CMD:
-		if (s->mode == MODE_BASH && s->armed &&
+		/* believed only with the nonce and an Enter from the keyboard */
+		if (s->mode == MODE_BASH && s->credits > 0 &&
 		    session_is_hash(ev->text))
 			session_bash_command(s, ev->text, ev->pwd);
 		else
+			s->forged++;
+		break;
+	case HOOK_DONE:
+		if (s->mode == MODE_BASH && s->replied) {
+			s->replied = false;
+			session_bash_done(s, ev->text);
+		} else
 			s->forged++;
 		break;
 	case HOOK_READY:
@@ -529,8 +569,10 @@ session_run(struct session *s, int *code, struct paks_error **err)
 	_cleanup_free_ char *bash_rc = session_bash_rc();
 	struct proxy *p = &s->proxy;
 	sigset_t set, old;
+	const char *term = getenv("TERM");
 	char *shim_args[] = { "-c", (char *)integration_shim, "paks",
-		(char *)s->shell, bash_rc, (char *)integration_sh, NULL };
+		(char *)s->shell, bash_rc, (char *)integration_sh,
+		(char *)(term ? term : ""), NULL };
 
 	if (session_open_pty(&master, &slave, err) < 0)
 		return -1;

@@ -42,7 +42,8 @@ struct session {
 	struct linebuf		 lb;
 	char			 nonce[SHELLHOOK_NONCE_LEN + 1];
 	bool			 at_prompt;	/* the shell is reading a line */
-	bool			 armed;		/* an Enter went in at a prompt */
+	int			 credits;	/* Enters typed, not yet reported */
+	bool			 replied;	/* a reply went out, "D" is due */
 	bool			 holding;	/* typed keys held back */
 	bool			 sh_flow;	/* a fallback #command is under way */
 	struct strbuf		 held_in;	/* keys typed while holding */

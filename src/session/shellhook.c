@@ -70,7 +70,7 @@ parse_len(const char *s, size_t n, size_t *out)
 }
 
 /*
- * A "C" header is complete once it has four fields: C;NONCE;LEN;PWDLEN;
+ * A "C" or "D" header is complete once it has four fields: C;NONCE;LEN;PWDLEN;
  * Returns 1 when the raw part should start, 0 to keep reading, -1 if bad.
  */
 static int
@@ -79,7 +79,7 @@ shellhook_cmd_header(struct shellhook *h)
 	const char *b = h->body.buf, *f[5];
 	size_t n = h->body.len, k = 0;
 
-	if (n < 2 || b[0] != 'C' || b[n - 1] != ';')
+	if (n < 2 || (b[0] != 'C' && b[0] != 'D') || b[n - 1] != ';')
 		return 0;
 	f[k++] = b;
 	for (size_t i = 0; i < n && k < 5; i++)
@@ -119,11 +119,11 @@ shellhook_finish(struct shellhook *h, struct hook_event *ev)
 	if (n < 2 + SHELLHOOK_NONCE_LEN ||
 	    !shellhook_nonce_ok(h, b + 2, SHELLHOOK_NONCE_LEN))
 		return;
-	if (t == 'C') {
+	if (t == 'C' || t == 'D') {
 		if (!h->cmd_ok || n < h->len1 + h->len2)
 			return;
 		const char *raw = b + n - h->len1 - h->len2;
-		ev->type = HOOK_CMD;
+		ev->type = t == 'C' ? HOOK_CMD : HOOK_DONE;
 		ev->text = xstrndup(raw, h->len1);
 		ev->pwd = xstrndup(raw + h->len1, h->len2);
 		/* a line with a NUL in it is not a line the user typed */

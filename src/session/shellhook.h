@@ -18,13 +18,15 @@ enum hook_type {
 	HOOK_PROMPT_END, /* sh: the prompt text ends here: "E;NONCE" */
 	HOOK_LINE,	/* an ordinary line was accepted: "L;NONCE" */
 	HOOK_CMD,	/* a #command line: "C;NONCE;LEN;PWDLEN;LINEPWD" */
+	HOOK_DONE,	/* the hook read the reply: "D;NONCE;LEN;0;SWALLOWED" */
 	HOOK_READY,	/* the shell waits for injected lines: "R;NONCE" */
 	HOOK_FORGED,	/* a 6973 message that failed the checks */
 };
 
 struct hook_event {
 	enum hook_type	 type;
-	char		*text;	/* HOOK_CMD: the line; HOOK_HELLO: shell kind */
+	char		*text;	/* HOOK_CMD: the line; HOOK_DONE: keys the hook
+				 * read before the reply; HOOK_HELLO: kind */
 	char		*pwd;	/* HOOK_CMD: the shell's working directory */
 };
 

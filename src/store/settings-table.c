@@ -10,8 +10,9 @@ const struct setting_def settings_table[] = {
 	  "shell started in the container (falls back to /bin/sh)" },
 	{ "user", SETTING_STRING, "",
 	  "user to run the shell as inside the container (empty: image default)" },
-	{ "history_file", SETTING_STRING, "~/.paks/history",
-	  "file where paks records the #commands you ran" },
+	{ "history_file", SETTING_STRING, "",
+	  "file where paks records the #commands you ran (empty: history in "
+	  "the paks directory; none: keep no record)" },
 	{ "config_editor", SETTING_STRING, "",
 	  "editor for 'paks config edit' and 'paks env edit' "
 	  "(empty: $VISUAL, $EDITOR, vi)" },
