@@ -127,7 +127,10 @@ cmd_dispatch(struct cmd_ctx *ctx, const struct cmd_entry *const *table,
 	}
 	if (!(e->flags & CMD_OWN_OPTIONS) &&
 	    (nargs < e->min_args || (e->max_args >= 0 && nargs > e->max_args))) {
-		paks_error_set(err, 0, "%s%s: %s arguments", ctx->prefix,
+		/* main.c prints "paks: " already */
+		const char *who = strncmp(ctx->prefix, "paks ", 5) == 0 ?
+		    ctx->prefix + 5 : ctx->prefix;
+		paks_error_set(err, 0, "%s%s: %s arguments", who,
 		    e->name, nargs < e->min_args ? "too few" : "too many");
 		paks_error_hint(err, "usage: %s%s %s", ctx->prefix,
 		    e->name, e->usage ? e->usage : "");

@@ -273,9 +273,11 @@ settings_load_file(struct settings *s, const char *path,
 		return 0;
 	}
 	if (root->type != YAML_MAPPING_NODE) {
+		size_t line = root->start_mark.line + 1;
+
 		yaml_document_delete(&doc);
 		return paks_error_set(err, 0, "%s:%zu: settings must be a mapping "
-		    "of key: value", path, root->start_mark.line + 1);
+		    "of key: value", path, line);
 	}
 	/* apply to a copy so that a bad file changes nothing */
 	memset(&tmp, 0, sizeof tmp);
