@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -415,71 +416,109 @@ static const struct proxy_ops session_ops = {
 	.timeout = session_timeout,
 };
 
+/* Read what is there on a job's pipe; close it at its end. */
+static void
+session_job_read(struct pollfd *pfd, struct strbuf *sb, bool stream)
+{
+	char buf[8192];
+	ssize_t n;
+
+	if (pfd->fd < 0 || !pfd->revents)
+		return;
+	n = read(pfd->fd, buf, sizeof buf);
+	if (n > 0 && stream)
+		write_crlf(STDOUT_FILENO, buf, (size_t)n);
+	else if (n > 0 && sb->len < (64u << 20))
+		strbuf_add(sb, buf, (size_t)n);
+	else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+		close(pfd->fd);
+		pfd->fd = -1;
+	}
+}
+
+static int
+session_job_ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+	long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (deadline->tv_sec - now.tv_sec) * 1000 +
+	    (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	return ms < 0 ? 0 : (int)ms;
+}
+
 /*
- * Run an engine command for a #command and collect its stdout. The proxy
- * loop is paused meanwhile (the shell waits for the reply anyway), but the
- * user keeps control: Ctrl-C stops the command, a resize is passed on, and
- * other keys are kept for the shell.
+ * Run a program for a #command (an engine call, a plugin). The proxy loop
+ * is paused meanwhile (the shell waits for the reply anyway), but the user
+ * keeps control: Ctrl-C stops the program, a resize is passed on, other
+ * keys are kept for the shell, and a program past its timeout is killed.
  */
 int
-session_engine(struct session *s, char *const *args, char **out,
+session_spawn(struct session *s, struct session_job *job,
     struct paks_error **err)
 {
 	_cleanup_spawn_ struct spawn sp = SPAWN_INIT;
-	_cleanup_strbuf_ struct strbuf ob = STRBUF_INIT, eb = STRBUF_INIT;
+	_cleanup_strbuf_ struct strbuf ob = STRBUF_INIT, eb = STRBUF_INIT,
+	    xb = STRBUF_INIT;
 	struct proxy *p = &s->proxy;
-	int op[2], ep[2], status = 0;
-	bool cancelled = false, done = false;
+	int pipes[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } }, status = 0;
+	int npipes = job->want_fd3 ? 3 : 2;
+	bool done = false;
+	struct timespec deadline;
 
-	strv_push(&sp.args, s->engine->program);
-	strv_pushv(&sp.args, args);
-	if (pipe2(op, O_CLOEXEC) < 0)
-		return paks_error_set(err, errno, "cannot create a pipe");
-	if (pipe2(ep, O_CLOEXEC) < 0) {
-		close(op[0]), close(op[1]);
-		return paks_error_set(err, errno, "cannot create a pipe");
+	strv_pushv(&sp.args, job->argv);
+	strv_pushv(&sp.env_add, job->env);
+	for (int i = 0; i < npipes; i++) {
+		if (pipe2(pipes[i], O_CLOEXEC) < 0) {
+			for (int j = 0; j < i; j++)
+				close(pipes[j][0]), close(pipes[j][1]);
+			return paks_error_set(err, errno, "cannot create a pipe");
+		}
 	}
 	sp.in = SPAWN_DEVNULL;
-	sp.out = op[1];
-	sp.err = ep[1];
+	sp.out = pipes[0][1];
+	sp.err = pipes[1][1];
+	sp.fd3 = pipes[2][1];
 	sp.flags = SPAWN_PGROUP;
 	int rc = spawn_start(&sp, err);
-	close(op[1]);
-	close(ep[1]);
+	for (int i = 0; i < npipes; i++)
+		close(pipes[i][1]);
 	if (rc < 0) {
-		close(op[0]), close(ep[0]);
+		for (int i = 0; i < npipes; i++)
+			close(pipes[i][0]);
 		return -1;
 	}
-	struct pollfd fds[4] = {
-		{ op[0], POLLIN, 0 }, { ep[0], POLLIN, 0 },
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += job->timeout;
+	struct pollfd fds[5] = {
+		{ pipes[0][0], POLLIN, 0 }, { pipes[1][0], POLLIN, 0 },
+		{ pipes[2][0], POLLIN, 0 },
 		{ p->user_in, POLLIN, 0 }, { p->sigfd, POLLIN, 0 },
 	};
-	while (!done || fds[0].fd >= 0 || fds[1].fd >= 0) {
-		if (poll(fds, 4, -1) < 0 && errno != EINTR)
+	while (!done || fds[0].fd >= 0 || fds[1].fd >= 0 || fds[2].fd >= 0) {
+		int wait = job->timeout > 0 && !done ?
+		    session_job_ms_left(&deadline) : -1;
+		int ready = poll(fds, 5, wait);
+		if (ready < 0 && errno != EINTR)
 			break;
-		for (int i = 0; i < 2; i++) {
-			char buf[8192];
-			ssize_t n;
-			if (fds[i].fd < 0 || !fds[i].revents)
-				continue;
-			n = read(fds[i].fd, buf, sizeof buf);
-			if (n > 0)
-				strbuf_add(i ? &eb : &ob, buf, (size_t)n);
-			else if (n == 0 || errno != EINTR) {
-				close(fds[i].fd);
-				fds[i].fd = -1;
-			}
+		if (ready == 0 && !done) {
+			job->timed_out = true;
+			kill(-sp.pid, SIGKILL);
 		}
-		if (fds[2].revents & POLLIN) {
+		session_job_read(&fds[0], &ob, job->stream);
+		session_job_read(&fds[1], &eb, job->stream);
+		session_job_read(&fds[2], &xb, false);
+		if (fds[3].revents & POLLIN) {
 			char buf[1024];
 			ssize_t n = read(p->user_in, buf, sizeof buf);
 			if (n > 0 && memchr(buf, 3, (size_t)n) != NULL) {
-				cancelled = true;
+				job->cancelled = true;
 				kill(-sp.pid, SIGINT);
 			} else if (n > 0)
 				strbuf_add(&s->held_in, buf, (size_t)n);
 		}
-		if (fds[3].revents & POLLIN) {
+		if (fds[4].revents & POLLIN) {
 			struct signalfd_siginfo si;
 			while (read(p->sigfd, &si, sizeof si) == sizeof si) {
 				if (si.ssi_signo == SIGWINCH)
@@ -488,7 +527,7 @@ session_engine(struct session *s, char *const *args, char **out,
 				    si.ssi_signo == SIGHUP ||
 				    si.ssi_signo == SIGINT) {
 					p->stop_signal = (int)si.ssi_signo;
-					cancelled = true;
+					job->cancelled = true;
 					kill(-sp.pid, SIGTERM);
 				}
 			}
@@ -496,23 +535,60 @@ session_engine(struct session *s, char *const *args, char **out,
 		if (!done && waitpid(sp.pid, &status, WNOHANG) == sp.pid) {
 			done = true;
 			sp.pid = -1;
+			/* a grandchild may hold the pipes: do not wait for it */
+			if (job->timed_out || job->cancelled)
+				for (int i = 0; i < 3; i++)
+					if (fds[i].fd >= 0)
+						close(fds[i].fd), fds[i].fd = -1;
 		}
 	}
 	proxy_reap(p);
-	if (cancelled)
-		return paks_error_set(err, 0, "interrupted");
-	if (spawn_status_code(status) != 0) {
-		char *e = eb.buf ? eb.buf : "";
+	job->status = spawn_status_code(status);
+	job->out = strbuf_detach(&ob);
+	job->err_text = strbuf_detach(&eb);
+	job->fd3 = strbuf_detach(&xb);
+	return 0;
+}
+
+void
+session_job_release(struct session_job *job)
+{
+	free(job->out);
+	free(job->err_text);
+	if (job->fd3 != NULL)
+		explicit_bzero(job->fd3, strlen(job->fd3));
+	free(job->fd3);
+	job->out = job->err_text = job->fd3 = NULL;
+}
+
+/* An engine command for a #command: its stdout, or its last error line. */
+int
+session_engine(struct session *s, char *const *args, char **out,
+    struct paks_error **err)
+{
+	_cleanup_strv_ struct strv argv = STRV_INIT;
+	struct session_job job = { 0 };
+	int rc = 0;
+
+	strv_push(&argv, s->engine->program);
+	strv_pushv(&argv, args);
+	job.argv = argv.v;
+	if (session_spawn(s, &job, err) < 0)
+		return -1;
+	if (job.cancelled)
+		rc = paks_error_set(err, 0, "interrupted");
+	else if (job.status != 0) {
+		char *e = job.err_text;
 		size_t len = strlen(e);
 		while (len > 0 && (e[len - 1] == '\n' || e[len - 1] == '\r'))
 			e[--len] = '\0';
 		char *last = strrchr(e, '\n');
-		return paks_error_set(err, 0, "%s %s failed: %s",
+		rc = paks_error_set(err, 0, "%s %s failed: %s",
 		    s->engine->name, args[0], last ? last + 1 : e);
-	}
-	if (out != NULL)
-		*out = strbuf_detach(&ob);
-	return 0;
+	} else if (out != NULL)
+		*out = TAKE_PTR(job.out);
+	session_job_release(&job);
+	return rc;
 }
 
 static int

@@ -54,7 +54,22 @@ struct session {
 	unsigned long		 commands;	/* #commands run */
 };
 
+/* A program run for a #command (see session_spawn). */
+struct session_job {
+	char *const	*argv;		/* program first */
+	char *const	*env;		/* "K=V" added to its environment */
+	bool		 stream;	/* its output goes to the user as it comes */
+	int		 timeout;	/* seconds; 0: none */
+	bool		 want_fd3;	/* collect what it writes to fd 3 */
+	char		*out, *err_text, *fd3;	/* collected (unless stream) */
+	int		 status;	/* shell-style exit code */
+	bool		 timed_out, cancelled;
+};
+
 int	session_run(struct session *, int *, struct paks_error **);
+int	session_spawn(struct session *, struct session_job *,
+	    struct paks_error **);
+void	session_job_release(struct session_job *);
 void	session_export(struct session *, const char *, const char *);
 int	session_engine(struct session *, char *const *, char **,
 	    struct paks_error **);

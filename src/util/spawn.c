@@ -25,6 +25,10 @@ spawn_child(struct spawn *sp, int errpipe)
 	int fds[3] = { sp->in, sp->out, sp->err };
 	int null = -1;
 
+	/* keep the error pipe clear of the fds being set up */
+	int high = fcntl(errpipe, F_DUPFD_CLOEXEC, 10);
+	if (high >= 0)
+		errpipe = high;
 	sigemptyset(&none);
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
@@ -47,10 +51,13 @@ spawn_child(struct spawn *sp, int errpipe)
 			fds[i] = t;
 		}
 	}
+	int extra = sp->fd3 >= 0 ? fcntl(sp->fd3, F_DUPFD, 4) : -1;
 	for (int i = 0; i < 3; i++) {
 		if (fds[i] >= 0 && dup2(fds[i], i) < 0)
 			goto fail;
 	}
+	if (extra >= 0 && dup2(extra, 3) < 0)
+		goto fail;
 	if (sp->flags & SPAWN_SETSID) {
 		if (setsid() < 0 || ioctl(0, TIOCSCTTY, 0) < 0)
 			goto fail;
@@ -61,7 +68,7 @@ spawn_child(struct spawn *sp, int errpipe)
 	for (size_t i = 0; i < sp->env_add.n; i++)
 		putenv(sp->env_add.v[i]);
 	/* errpipe is O_CLOEXEC: it closes on a successful exec */
-	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	close_range(extra >= 0 ? 4 : 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	fcntl(errpipe, F_SETFD, FD_CLOEXEC);
 	execvp(sp->args.v[0], sp->args.v);
 fail:;

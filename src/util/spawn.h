@@ -19,13 +19,14 @@ struct spawn {
 	struct strv	 args;
 	struct strv	 env_add;	/* "K=V" added to the environment */
 	int		 in, out, err;	/* fd to use, SPAWN_INHERIT or _DEVNULL */
+	int		 fd3;		/* becomes the child's fd 3, or -1 */
 	enum spawn_flags flags;
 	const char	*dir;		/* chdir before exec, or NULL */
 	pid_t		 pid;
 };
 
 #define SPAWN_INIT { STRV_INIT, STRV_INIT, SPAWN_INHERIT, SPAWN_INHERIT, \
-		     SPAWN_INHERIT, 0, NULL, -1 }
+		     SPAWN_INHERIT, -1, 0, NULL, -1 }
 
 int	spawn_start(struct spawn *, struct paks_error **);
 int	spawn_wait(struct spawn *);
