@@ -4,15 +4,19 @@
 #include "cmd.h"
 
 extern const struct cmd_entry host_run_entry;
+extern const struct cmd_entry host_save_entry;
 extern const struct cmd_entry host_config_entry;
 extern const struct cmd_entry host_env_entry;
+extern const struct cmd_entry host_plugin_entry;
 extern const struct cmd_entry host_help_entry;
 extern const struct cmd_entry host_version_entry;
 
 const struct cmd_entry *const host_commands[] = {
 	&host_run_entry,
+	&host_save_entry,
 	&host_config_entry,
 	&host_env_entry,
+	&host_plugin_entry,
 	&host_help_entry,
 	&host_version_entry,
 	NULL,
@@ -24,6 +28,7 @@ extern const struct cmd_entry hash_envload_entry;
 extern const struct cmd_entry hash_envsave_entry;
 extern const struct cmd_entry hash_help_entry;
 extern const struct cmd_entry hash_inspect_entry;
+extern const struct cmd_entry hash_load_entry;
 extern const struct cmd_entry hash_save_entry;
 extern const struct cmd_entry hash_size_entry;
 
@@ -35,6 +40,7 @@ const struct cmd_entry *const hash_commands[] = {
 	&hash_envload_entry,
 	&hash_envsave_entry,
 	&hash_envhost_entry,
+	&hash_load_entry,
 	&hash_help_entry,
 	NULL,
 };

@@ -21,6 +21,18 @@ cmd_find(const struct cmd_entry *const *table, const char *name)
 	return NULL;
 }
 
+/* The table first, then ctx's plugin entries: a built-in always wins. */
+const struct cmd_entry *
+cmd_lookup(const struct cmd_ctx *ctx, const struct cmd_entry *const *table,
+    const char *name)
+{
+	const struct cmd_entry *e = cmd_find(table, name);
+
+	if (e == NULL && ctx->plugins != NULL)
+		e = cmd_find(ctx->plugins, name);
+	return e;
+}
+
 void
 cmd_write(struct cmd_ctx *ctx, const char *s, size_t len)
 {
@@ -89,7 +101,7 @@ int
 cmd_dispatch(struct cmd_ctx *ctx, const struct cmd_entry *const *table,
     int argc, char **argv, struct paks_error **err)
 {
-	const struct cmd_entry *e = cmd_find(table, argv[0]);
+	const struct cmd_entry *e = cmd_lookup(ctx, table, argv[0]);
 	_cleanup_free_ char *saved_prefix = NULL;
 	int nargs = argc - 1;
 
@@ -117,9 +129,13 @@ cmd_dispatch(struct cmd_ctx *ctx, const struct cmd_entry *const *table,
 			    e->name);
 			return CMD_USAGE_ERROR;
 		}
+		const struct cmd_entry *const *plugins = ctx->plugins;
+
 		saved_prefix = xasprintf("%s%s ", ctx->prefix, e->name);
 		ctx->prefix = saved_prefix;
+		ctx->plugins = NULL;	/* they extend the top level only */
 		rc = cmd_dispatch(ctx, e->sub, argc - 1, argv + 1, &suberr);
+		ctx->plugins = plugins;
 		ctx->prefix = old;
 		if (rc < 0)
 			*err = suberr;

@@ -65,12 +65,16 @@ struct cmd_ctx {
 	bool			 crlf;		/* out is a raw-mode terminal */
 	const char		*prefix;	/* "paks " or "#" for messages */
 	const struct cmd_entry	*entry;		/* the command being run */
+	/* entries plugins added, looked up after the table (#commands) */
+	const struct cmd_entry	*const *plugins;
 };
 
 extern const struct cmd_entry *const host_commands[];
 extern const struct cmd_entry *const hash_commands[];
 
 const struct cmd_entry *cmd_find(const struct cmd_entry *const *, const char *);
+const struct cmd_entry *cmd_lookup(const struct cmd_ctx *,
+	    const struct cmd_entry *const *, const char *);
 int	cmd_dispatch(struct cmd_ctx *, const struct cmd_entry *const *,
 	    int, char **, struct paks_error **);
 void	cmd_usage(struct cmd_ctx *, const struct cmd_entry *, bool);

@@ -1,19 +1,47 @@
 /*
- * Saving a container as an image that keeps its source image's config.
+ * Saving a container as an image: config kept, layers bounded.
  *
- * paks starts every container with its own entrypoint (the shim), so a
- * plain commit would make that the saved image's entrypoint. The source
- * image's Entrypoint and Cmd are read first and given back with --change.
+ * - paks starts every container with its own entrypoint (the shim) and may
+ *   change its working directory and user, so the source image's
+ *   Entrypoint, Cmd, WorkingDir and User are given back with --change;
+ *   Env, ExposedPorts and Labels come through the commit as they are.
+ * - Provenance labels: org.paks.base (the first image in the chain),
+ *   org.paks.base.layers, org.paks.saved (UTC time), org.paks.version.
+ * - Layers stay bounded: a commit adds one layer; when that would make more
+ *   than the base's layers + 2, the save flattens instead (podman commit
+ *   --squash; docker export and import, which need every config field).
+ * - Nothing is lost: the engine moves the target tag only when the new
+ *   image is complete, so a failed save leaves the old one as it was; the
+ *   image the tag left is removed if nothing else uses it.
+ * - Shell history files are removed (save_history off) or kept without
+ *   #command lines (on), by a short exec in the container before the commit.
  */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "imageref.h"
 #include "save.h"
 #include "util/cleanup.h"
+#include "util/strbuf.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
+#include "version.h"
 
-/* IMAGE + suffix, with the suffix added to the tag ("debian:12-saved"). */
+#define LABEL_BASE "org.paks.base"
+#define LABEL_BASE_LAYERS "org.paks.base.layers"
+#define LABEL_SAVED "org.paks.saved"
+#define LABEL_VERSION "org.paks.version"
+
+/*
+ * IMAGE + suffix, with the suffix added to the tag ("debian:12-saved");
+ * an image that already ends with the suffix is saved under its own name,
+ * so saving a saved image again does not grow the name.
+ */
 char *
 save_target(const char *image, const char *suffix)
 {
@@ -23,52 +51,284 @@ save_target(const char *image, const char *suffix)
 	const char *slash = strrchr(base, '/');
 	const char *colon = strrchr(base, ':');
 
-	if (colon != NULL && (slash == NULL || colon > slash))
+	size_t bl = strlen(base), sl = strlen(suffix);
+
+	if (colon != NULL && (slash == NULL || colon > slash)) {
+		if (bl > sl && strcmp(base + bl - sl, suffix) == 0)
+			return xstrdup(base);
 		return xasprintf("%s%s", base, suffix);
+	}
 	return xasprintf("%s:latest%s", base, suffix);
 }
 
-/* "null" from the engine's json becomes an explicit empty value. */
-static void
-save_change(struct strv *argv, const struct engine *e, const char *what,
-    const char *json)
+/* A target that is not a valid image reference, before anything runs. */
+int
+save_check_target(const char *target, struct paks_error **err)
 {
-	if (strcmp(json, "null") == 0 || *json == '\0')
-		json = strcmp(what, "ENTRYPOINT") == 0 ? e->empty_entrypoint :
-		    "[]";
-	strv_pushf(argv, "--change=%s %s", what, json);
+	struct imageref ref;
+
+	if (imageref_parse(target, &ref, err) < 0)
+		return -1;
+	imageref_release(&ref);
+	return 0;
+}
+
+void
+save_job_release(struct save_job *job)
+{
+	free(job->id);
+	free(job->stale);
+	job->id = job->stale = NULL;
+}
+
+/* "ENGINE (image|container) inspect NAME" as the first JSON object. */
+static json_t *
+save_inspect(struct save_job *job, const char *kind, const char *name,
+    struct paks_error **err)
+{
+	char *args[] = { (char *)kind, "inspect", (char *)name, NULL };
+	_cleanup_free_ char *out = NULL;
+	json_error_t jerr;
+	json_t *doc, *obj;
+
+	if (job->run(job->run_ctx, args, &out, err) < 0)
+		return NULL;
+	if ((doc = json_loads(out, 0, &jerr)) == NULL) {
+		paks_error_set(err, 0, "cannot read %s's %s inspect output: %s",
+		    job->engine->name, kind, jerr.text);
+		return NULL;
+	}
+	obj = json_is_array(doc) ? json_incref(json_array_get(doc, 0)) :
+	    json_incref(doc);
+	json_decref(doc);
+	if (obj == NULL)
+		paks_error_set(err, 0, "%s returned nothing for '%s'",
+		    job->engine->name, name);
+	return obj;
+}
+
+/* A Dockerfile-style quoted value: "..." with \ and " escaped. */
+static void
+save_quote(struct strbuf *sb, const char *s)
+{
+	strbuf_addch(sb, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			strbuf_addch(sb, '\\');
+		if (*s == '\n')
+			strbuf_adds(sb, "\\n");
+		else
+			strbuf_addch(sb, *s);
+	}
+	strbuf_addch(sb, '"');
+}
+
+static void
+save_change_json(struct strv *argv, const char *what, json_t *v,
+    const char *empty)
+{
+	char *s = NULL;
+
+	if (json_is_array(v) && json_array_size(v) > 0)
+		s = json_dumps(v, JSON_COMPACT);
+	strv_pushf(argv, "--change=%s %s", what, s ? s : empty);
+	free(s);
+}
+
+static void
+save_change_label(struct strv *argv, const char *k, const char *v)
+{
+	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+
+	strbuf_adds(&sb, "--change=LABEL ");
+	save_quote(&sb, k);
+	strbuf_addch(&sb, '=');
+	save_quote(&sb, v);
+	strv_push(argv, strbuf_str(&sb));
+}
+
+/*
+ * The --change options that give the saved image its source's config.
+ * full: every field (an import starts from nothing).
+ */
+static void
+save_changes(struct save_job *job, json_t *src, json_t *ctr, bool full,
+    const char *base, int base_layers, struct strv *argv)
+{
+	json_t *sc = json_object_get(src, "Config");
+	json_t *cc = json_object_get(ctr, "Config");
+	const char *wd = json_string_value(json_object_get(sc, "WorkingDir"));
+	const char *cwd = json_string_value(json_object_get(cc, "WorkingDir"));
+	const char *user = json_string_value(json_object_get(sc, "User"));
+	const char *cuser = json_string_value(json_object_get(cc, "User"));
+	char when[32], layers[16];
+	time_t now = time(NULL);
+	const char *key;
+	json_t *val;
+	size_t i;
+
+	save_change_json(argv, "ENTRYPOINT",
+	    json_object_get(sc, "Entrypoint"), job->engine->empty_entrypoint);
+	save_change_json(argv, "CMD", json_object_get(sc, "Cmd"), "[]");
+	wd = wd && *wd ? wd : "/";
+	if (full || !cwd || strcmp(wd, *cwd ? cwd : "/") != 0)
+		strv_pushf(argv, "--change=WORKDIR %s", wd);
+	user = user ? user : "";
+	if ((full && *user) || (!full && strcmp(user, cuser ? cuser : "")))
+		strv_pushf(argv, "--change=USER %s", *user ? user : "0");
+	if (full) {
+		json_array_foreach(json_object_get(cc, "Env"), i, val) {
+			const char *e = json_string_value(val);
+			const char *eq = e ? strchr(e, '=') : NULL;
+			_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+			if (eq == NULL)
+				continue;
+			strbuf_adds(&sb, "--change=ENV ");
+			strbuf_add(&sb, e, (size_t)(eq - e));
+			strbuf_addch(&sb, '=');
+			save_quote(&sb, eq + 1);
+			strv_push(argv, strbuf_str(&sb));
+		}
+		json_object_foreach(json_object_get(sc, "ExposedPorts"), key, val)
+			strv_pushf(argv, "--change=EXPOSE %s", key);
+		json_object_foreach(json_object_get(sc, "Labels"), key, val)
+			if (json_is_string(val))
+				save_change_label(argv, key,
+				    json_string_value(val));
+	}
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	snprintf(layers, sizeof layers, "%d", base_layers);
+	save_change_label(argv, LABEL_BASE, base);
+	save_change_label(argv, LABEL_BASE_LAYERS, layers);
+	save_change_label(argv, LABEL_SAVED, when);
+	save_change_label(argv, LABEL_VERSION, PAKS_VERSION);
+}
+
+/* Shell history in the container: removed, or kept without #commands. */
+static void
+save_history(struct save_job *job)
+{
+	static const char drop[] =
+	    "for f in \"$HOME/.bash_history\" \"$HOME/.ash_history\" "
+	    "\"$HOME/.sh_history\" \"$HOME/.zsh_history\"; do rm -f \"$f\"; "
+	    "done";
+	static const char filter[] =
+	    "for f in \"$HOME/.bash_history\" \"$HOME/.ash_history\" "
+	    "\"$HOME/.sh_history\" \"$HOME/.zsh_history\"; do "
+	    "[ -f \"$f\" ] || continue; grep -v '^#[A-Za-z]' \"$f\" > "
+	    "\"$f.paks\"; cat \"$f.paks\" > \"$f\"; rm -f \"$f.paks\"; done";
+	char *args[] = { "exec", (char *)job->container, "/bin/sh", "-c",
+		(char *)(job->keep_history ? filter : drop), NULL };
+	struct paks_error *ignored = NULL;
+
+	/* a stopped container has no shell to ask: nothing to do then */
+	if (job->run(job->run_ctx, args, NULL, &ignored) < 0)
+		paks_error_free(ignored);
+}
+
+static int
+save_flatten_docker(struct save_job *job, struct strv *changes,
+    char **id, struct paks_error **err)
+{
+	_cleanup_strv_ struct strv imp = STRV_INIT;
+	const char *tmp = getenv("TMPDIR");
+	_cleanup_free_ char *path = xasprintf("%s/paks-export-XXXXXX",
+	    tmp && *tmp ? tmp : "/var/tmp");
+	int fd = mkstemp(path), rc;
+
+	if (fd < 0)
+		return paks_error_set(err, errno, "cannot create a file in "
+		    "'%s'", tmp && *tmp ? tmp : "/var/tmp");
+	close(fd);
+	char *exp[] = { "export", "--output", path, (char *)job->container,
+		NULL };
+	if ((rc = job->run(job->run_ctx, exp, NULL, err)) == 0) {
+		strv_push(&imp, "import");
+		strv_pushv(&imp, changes->v);
+		strv_push(&imp, path);
+		strv_push(&imp, job->target);
+		rc = job->run(job->run_ctx, imp.v, id, err);
+	}
+	unlink(path);
+	return rc;
 }
 
 int
 save_image(struct save_job *job, struct paks_error **err)
 {
-	_cleanup_strv_ struct strv argv = STRV_INIT;
-	_cleanup_free_ char *conf = NULL, *id = NULL;
-	struct imageref ref;
-	char *tab;
-	char *inspect[] = { "image", "inspect", "--format",
-		"{{json .Config.Entrypoint}}\t{{json .Config.Cmd}}",
-		(char *)job->source, NULL };
+	_cleanup_strv_ struct strv argv = STRV_INIT, changes = STRV_INIT;
+	_cleanup_free_ char *id = NULL, *old_id = NULL, *base = NULL;
+	json_t *src = NULL, *ctr = NULL, *old = NULL;
+	int rc = -1, src_layers, base_layers;
+	const char *label;
 
-	if (imageref_parse(job->target, &ref, err) < 0)
+	if (save_check_target(job->target, err) < 0)
 		return -1;
-	imageref_release(&ref);
-	if (job->run(job->run_ctx, inspect, &conf, err) < 0)
-		return paks_error_wrap(err, "cannot read the config of '%s'",
+	if ((src = save_inspect(job, "image", job->source, err)) == NULL)
+		return paks_error_wrap(err, "cannot read the image '%s'",
 		    job->source);
-	conf[strcspn(conf, "\n")] = '\0';
-	if ((tab = strchr(conf, '\t')) == NULL)
-		return paks_error_set(err, 0, "unexpected output from %s "
-		    "image inspect", job->engine->name);
-	*tab++ = '\0';
-	strv_push(&argv, "commit");
-	save_change(&argv, job->engine, "ENTRYPOINT", conf);
-	save_change(&argv, job->engine, "CMD", tab);
-	strv_push(&argv, job->container);
-	strv_push(&argv, job->target);
-	if (job->run(job->run_ctx, argv.v, &id, err) < 0)
-		return -1;
+	if ((ctr = save_inspect(job, "container", job->container, err)) ==
+	    NULL)
+		goto out;
+	{
+		struct paks_error *none = NULL;
+		if ((old = save_inspect(job, "image", job->target, &none)))
+			old_id = xstrdup(json_string_value(json_object_get(old,
+			    "Id")) ?: "");
+		paks_error_free(none);
+	}
+	json_t *labels = json_object_get(json_object_get(src, "Config"),
+	    "Labels");
+	src_layers = (int)json_array_size(json_object_get(json_object_get(src,
+	    "RootFS"), "Layers"));
+	label = json_string_value(json_object_get(labels, LABEL_BASE_LAYERS));
+	base_layers = label ? atoi(label) : src_layers;
+	label = json_string_value(json_object_get(labels, LABEL_BASE));
+	base = xstrdup(label ? label : job->source);
+
+	save_history(job);
+	job->flattened = src_layers + 1 > base_layers + 2;
+	save_changes(job, src, ctr, job->flattened && job->engine->daemon,
+	    base, base_layers, &changes);
+	if (job->flattened && job->engine->daemon)
+		rc = save_flatten_docker(job, &changes, &id, err);
+	else {
+		strv_push(&argv, "commit");
+		if (job->flattened)
+			strv_push(&argv, "--squash");
+		strv_pushv(&argv, changes.v);
+		strv_push(&argv, job->container);
+		strv_push(&argv, job->target);
+		rc = job->run(job->run_ctx, argv.v, &id, err);
+	}
+	if (rc < 0)
+		goto out;
 	id[strcspn(id, "\r\n")] = '\0';
+	if (old_id != NULL && *old_id && strstr(old_id, id) == NULL &&
+	    strstr(id, old_id) == NULL) {
+		/* the old image lost its name: drop it unless still in use */
+		char *rmi[] = { "image", "rm", old_id, NULL };
+		struct paks_error *ignored = NULL;
+		if (job->run(job->run_ctx, rmi, NULL, &ignored) < 0) {
+			paks_error_free(ignored);
+			job->stale = TAKE_PTR(old_id);
+		}
+	}
+	{
+		/* count, not predict: docker adds no layer for no change */
+		char *args[] = { "image", "inspect", "--format",
+			"{{len .RootFS.Layers}}", id, NULL };
+		_cleanup_free_ char *n = NULL;
+		struct paks_error *ignored = NULL;
+		if (job->run(job->run_ctx, args, &n, &ignored) == 0)
+			job->layers = atoi(n);
+		paks_error_free(ignored);
+	}
 	job->id = TAKE_PTR(id);
-	return 0;
+	rc = 0;
+out:
+	json_decref(src);
+	json_decref(ctr);
+	json_decref(old);
+	return rc;
 }

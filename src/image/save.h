@@ -1,6 +1,8 @@
-/* Saving a container as an image that keeps its source image's config. */
+/* Saving a container as an image: config kept, layers bounded. */
 #ifndef PAKS_SAVE_H
 #define PAKS_SAVE_H
+
+#include <stdbool.h>
 
 #include "engine/engine.h"
 #include "util/error.h"
@@ -13,12 +15,19 @@ struct save_job {
 	const char		*container;
 	const char		*source;	/* the image the container ran */
 	const char		*target;	/* the image to write */
+	bool			 keep_history;	/* the save_history setting */
 	save_run_fn		*run;
 	void			*run_ctx;
 	char			*id;		/* out: the new image's id */
+	bool			 flattened;	/* out: layers were squashed */
+	int			 layers;	/* out: layers of the new image */
+	char			*stale;		/* out: the image the target tag
+						 * left, still in use for now */
 };
 
 char	*save_target(const char *, const char *);
+int	save_check_target(const char *, struct paks_error **);
 int	save_image(struct save_job *, struct paks_error **);
+void	save_job_release(struct save_job *);
 
 #endif

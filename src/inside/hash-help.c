@@ -11,11 +11,15 @@ hash_help_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		cmd_printf(ctx, "paks commands (typed at the prompt, run on "
 		    "the host):\n");
 		cmd_list(ctx, hash_commands);
+		if (ctx->plugins != NULL && *ctx->plugins != NULL) {
+			cmd_printf(ctx, "from plugins:\n");
+			cmd_list(ctx, ctx->plugins);
+		}
 		cmd_printf(ctx, "'#help COMMAND' shows one command's usage.\n");
 		return 0;
 	}
 	const char *name = argv[1][0] == '#' ? argv[1] + 1 : argv[1];
-	if ((e = cmd_find(hash_commands, name)) == NULL) {
+	if ((e = cmd_lookup(ctx, hash_commands, name)) == NULL) {
 		paks_error_set(err, 0, "unknown paks command '#%s'", name);
 		paks_error_hint(err, "type #help for the list");
 		return CMD_USAGE_ERROR;

@@ -2,13 +2,13 @@
  * The shell side of paks: the entrypoint shim, the bash and sh hooks, and
  * the shell code paks sends back to them.
  *
- * Start-up: the shim is the container's first process. It turns echo off,
- * says hello (with the kind of shell it found), reads the session nonce
- * that paks types into the terminal, then starts the shell with the hook
- * script on fd 9 (a here-document: a pipe, never a file) with the nonce as
- * an unexported variable. No other process exists in the container until
- * then, so the hello cannot be forged and the nonce is never in argv, the
- * environment or the image.
+ * Start-up: the boot line is the container's first process. It turns echo
+ * off, says hello, and reads the start-up script that paks types into the
+ * terminal: it picks the shell, acks with its kind, and starts it with the
+ * hooks on fd 9 (a here-document: a pipe, never a file) holding the nonce
+ * as an unexported variable. No other process exists in the container
+ * until then, so the hello and ack cannot be forged, and the nonce is
+ * never in argv, the environment, the engine's metadata or an image.
  *
  * bash: Enter runs __paks_hook through a readline macro. It reports every
  * accepted line ("L"), and a #command line ("C") with its text and $PWD,
@@ -30,33 +30,44 @@
 #include "integration.h"
 
 /*
- * $1: wanted shell, $2: bash hook, $3: sh hook, $4: the user's TERM (set
- * here, not with the engine's --env, so that it is not saved in images).
+ * The container's entrypoint is only this: turn echo off, say hello, read
+ * the start-up script that paks types (lines up to "."), run it. So the
+ * engine's metadata and a saved image's history hold nothing but these
+ * two lines, never the nonce or the hooks.
  */
-const char integration_shim[] =
-	"[ -n \"$4\" ] && export TERM=\"$4\"\n"
-	"s=$1\n"
+const char integration_boot[] =
+	"stty -echo 2>/dev/null; printf '\\033]6973;H\\007'; s=\n"
+	"while IFS= read -r l && [ \"$l\" != . ]; do s=\"$s$l\n\"; done; "
+	"stty echo 2>/dev/null; eval \"$s\"\n";
+
+/*
+ * The start-up script, after the lines paks puts first (__paks_w: the
+ * wanted shell, __paks_t: the user's TERM). "@NONCE@" and "@CMDS@" are
+ * filled in by integration_script().
+ */
+static const char integration_start[] =
+	"[ -n \"$__paks_t\" ] && export TERM=\"$__paks_t\"\n"
+	"s=$__paks_w\n"
 	"case $s in /*) ;; *) s=$(command -v \"$s\" 2>/dev/null) ;; esac\n"
-	"if [ -z \"$s\" ] || [ ! -x \"$s\" ]; then\n"
-	"  printf 'paks: %s not found in the image, using /bin/sh\\r\\n' \"$1\" >&2\n"
-	"  s=/bin/sh\n"
-	"fi\n"
-	"case ${s##*/} in bash) k=bash ;; sh|ash|dash|ksh|mksh) k=sh ;; *) k=plain ;; esac\n"
-	"stty -echo 2>/dev/null\n"
-	"printf '\\033]6973;H;%s\\007' \"$k\"\n"
-	"IFS= read -r n\n"
-	"stty echo 2>/dev/null\n"
-	"printf '\\033]6973;A\\007'\n"
+	"f=\n"
+	"if [ -z \"$s\" ] || [ ! -x \"$s\" ]; then f=1; s=/bin/sh; fi\n"
+	"case ${s##*/} in bash) k=bash ;; sh|ash|dash|ksh|mksh) k=sh ;; "
+	"*) k=plain ;; esac\n"
+	"printf '\\033]6973;A;%s\\007' \"$k\"\n"
+	"[ -n \"$f\" ] && printf 'paks: %s not found in the image, using "
+	"/bin/sh\\r\\n' \"$__paks_w\" >&2\n"
+	"unset __paks_w __paks_t f l\n"
 	"case $k in\n"
-	"bash) exec \"$s\" --rcfile /dev/fd/9 -i 9<<EOF\n"
-	"__paks_n=$n\n"
-	"$2\n"
-	"EOF\n"
+	"bash) exec \"$s\" --rcfile /dev/fd/9 -i 9<<'PAKS_EOF'\n"
+	"__paks_n=@NONCE@\n"
+	"__paks_cmds='@CMDS@'\n"
+	"@BASH@"
+	"PAKS_EOF\n"
 	";;\n"
-	"sh) export ENV=/dev/fd/9; exec \"$s\" -i 9<<EOF\n"
-	"__paks_n=$n\n"
-	"$3\n"
-	"EOF\n"
+	"sh) export ENV=/dev/fd/9; exec \"$s\" -i 9<<'PAKS_EOF'\n"
+	"__paks_n=@NONCE@\n"
+	"@SH@"
+	"PAKS_EOF\n"
 	";;\n"
 	"esac\n"
 	"exec \"$s\"\n";
@@ -146,6 +157,57 @@ const char integration_sh[] =
 	"eval \"$__paks_l\"; done\n"
 	"  unset __paks_l\n"
 	"}\n";
+
+/* 'text' for sh, with ' as '\'' */
+static void
+integration_quote(struct strbuf *sb, const char *v)
+{
+	strbuf_addch(sb, '\'');
+	for (; *v; v++) {
+		if (*v == '\'')
+			strbuf_adds(sb, "'\\''");
+		else
+			strbuf_addch(sb, *v);
+	}
+	strbuf_addch(sb, '\'');
+}
+
+/*
+ * The lines paks types at start-up, ending with ".": the wanted shell and
+ * TERM (quoted), then integration_start with the nonce, the #command names
+ * and the hooks filled in. Terminal lines are short and plain ASCII.
+ */
+void
+integration_script(struct strbuf *sb, const char *shell, const char *term,
+    const char *nonce, const char *cmds)
+{
+	const char *p = integration_start;
+
+	strbuf_adds(sb, "__paks_w=");
+	integration_quote(sb, shell);
+	strbuf_adds(sb, "\n__paks_t=");
+	integration_quote(sb, term ? term : "");
+	strbuf_adds(sb, "\n");
+	while (*p) {
+		const char *at = strchr(p, '@');
+		if (at == NULL) {
+			strbuf_adds(sb, p);
+			break;
+		}
+		strbuf_add(sb, p, (size_t)(at - p));
+		if (strncmp(at, "@NONCE@", 7) == 0)
+			strbuf_adds(sb, nonce), p = at + 7;
+		else if (strncmp(at, "@CMDS@", 6) == 0)
+			strbuf_adds(sb, cmds), p = at + 6;
+		else if (strncmp(at, "@BASH@", 6) == 0)
+			strbuf_adds(sb, integration_bash), p = at + 6;
+		else if (strncmp(at, "@SH@", 4) == 0)
+			strbuf_adds(sb, integration_sh), p = at + 4;
+		else
+			strbuf_addch(sb, '@'), p = at + 1;
+	}
+	strbuf_adds(sb, ".\n");
+}
 
 enum shell_kind
 integration_kind(const char *s)

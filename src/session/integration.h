@@ -7,10 +7,12 @@
 
 enum shell_kind { SHELL_BASH, SHELL_SH, SHELL_PLAIN };
 
-extern const char integration_shim[];
+extern const char integration_boot[];
 extern const char integration_bash[];
 extern const char integration_sh[];
 
+void	integration_script(struct strbuf *, const char *, const char *,
+	    const char *, const char *);
 enum shell_kind integration_kind(const char *);
 void	integration_export(struct strbuf *, enum shell_kind, const char *,
 	    const char *);

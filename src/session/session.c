@@ -24,6 +24,7 @@
 
 #include "cmd.h"
 #include "inside/hashline.h"
+#include "plugin/plugin.h"
 #include "session.h"
 #include "store/paths.h"
 #include "store/settings.h"
@@ -127,8 +128,11 @@ session_hash(struct session *s, const char *line, const char *pwd)
 	if (hashline_split(line, &argv, &err) < 0)
 		paks_error_wrap(&err, "%.*s", (int)strcspn(line, " \t"), line);
 	else if (argv.n > 0) {
+		ctx.plugins = plugin_registry_entries(s->plugins);
 		cmd_dispatch(&ctx, hash_commands, (int)argv.n, argv.v, &err);
-		if (cmd_find(hash_commands, argv.v[0]) != NULL)
+		/* #load may have added entries: look again */
+		ctx.plugins = plugin_registry_entries(s->plugins);
+		if (cmd_lookup(&ctx, hash_commands, argv.v[0]) != NULL)
 			session_history(s, argv.v);
 	}
 	if (err != NULL) {
@@ -271,18 +275,39 @@ session_timeout(struct proxy *p)
 	session_release(s);
 }
 
-static void
-session_hello(struct session *s, const char *kind)
+/* The #command names, for the bash hook to know them in a pasted block. */
+static char *
+session_cmd_names(struct session *s)
 {
-	s->kind = integration_kind(kind);
-	proxy_to_pty(&s->proxy, s->nonce, SHELLHOOK_NONCE_LEN);
-	proxy_to_pty(&s->proxy, "\n", 1);
+	const struct cmd_entry *const *pe = plugin_registry_entries(s->plugins);
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const struct cmd_entry *const *e = hash_commands; *e; e++)
+		strbuf_addf(&sb, "%s%s", e == hash_commands ? "" : " ",
+		    (*e)->name);
+	for (; pe != NULL && *pe != NULL; pe++)
+		strbuf_addf(&sb, " %s", (*pe)->name);
+	return strbuf_detach(&sb);
+}
+
+/* Type the start-up script, echo off; its echo, if any, is dropped. */
+static void
+session_hello(struct session *s)
+{
+	_cleanup_free_ char *cmds = session_cmd_names(s);
+	struct strbuf sb = STRBUF_INIT;
+
+	integration_script(&sb, s->shell, getenv("TERM"), s->nonce, cmds);
+	proxy_to_pty(&s->proxy, sb.buf, sb.len);
+	explicit_bzero(sb.buf, sb.len);
+	strbuf_release(&sb);
 	s->out = OUT_DISCARD_ACK;
 }
 
 static void
-session_ack(struct session *s)
+session_ack(struct session *s, const char *kind)
 {
+	s->kind = integration_kind(kind);
 	s->out = OUT_PASS;
 	s->mode = s->kind == SHELL_BASH ? MODE_BASH :
 	    s->kind == SHELL_SH ? MODE_SH : MODE_PLAIN;
@@ -334,11 +359,11 @@ session_event(struct session *s, struct hook_event *ev)
 	switch (ev->type) {
 	case HOOK_HELLO:
 		if (s->mode == MODE_HANDSHAKE)
-			session_hello(s, ev->text);
+			session_hello(s);
 		break;
 	case HOOK_ACK:
 		if (s->mode == MODE_HANDSHAKE)
-			session_ack(s);
+			session_ack(s, ev->text);
 		break;
 	case HOOK_PROMPT:
 		session_prompt(s);
@@ -496,13 +521,33 @@ session_spawn(struct session *s, struct session_job *job,
 		{ pipes[2][0], POLLIN, 0 },
 		{ p->user_in, POLLIN, 0 }, { p->sigfd, POLLIN, 0 },
 	};
+	struct timespec started, next;
+	clock_gettime(CLOCK_MONOTONIC, &started);
+	next = started;
+	next.tv_sec += 1;
+	bool shown = false;
 	while (!done || fds[0].fd >= 0 || fds[1].fd >= 0 || fds[2].fd >= 0) {
 		int wait = job->timeout > 0 && !done ?
 		    session_job_ms_left(&deadline) : -1;
+		if (job->progress != NULL && !done) {
+			int t = session_job_ms_left(&next);
+			wait = wait < 0 || t < wait ? t : wait;
+		}
 		int ready = poll(fds, 5, wait);
 		if (ready < 0 && errno != EINTR)
 			break;
-		if (ready == 0 && !done) {
+		if (job->progress != NULL && !done &&
+		    session_job_ms_left(&next) == 0) {
+			/* one line, rewritten in place once a second */
+			char line[256];
+			int n = snprintf(line, sizeof line, "\r\033[K%s %lds",
+			    job->progress, (long)(next.tv_sec - started.tv_sec));
+			write_all(STDOUT_FILENO, line, (size_t)n);
+			shown = true;
+			next.tv_sec += 1;
+		}
+		if (job->timeout > 0 && !done && !job->timed_out &&
+		    session_job_ms_left(&deadline) == 0) {
 			job->timed_out = true;
 			kill(-sp.pid, SIGKILL);
 		}
@@ -542,11 +587,15 @@ session_spawn(struct session *s, struct session_job *job,
 						close(fds[i].fd), fds[i].fd = -1;
 		}
 	}
+	if (shown)
+		write_all(STDOUT_FILENO, "\r\033[K", 4);
 	proxy_reap(p);
 	job->status = spawn_status_code(status);
 	job->out = strbuf_detach(&ob);
 	job->err_text = strbuf_detach(&eb);
+	job->fd3_len = xb.len;
 	job->fd3 = strbuf_detach(&xb);
+	job->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	return 0;
 }
 
@@ -556,7 +605,7 @@ session_job_release(struct session_job *job)
 	free(job->out);
 	free(job->err_text);
 	if (job->fd3 != NULL)
-		explicit_bzero(job->fd3, strlen(job->fd3));
+		explicit_bzero(job->fd3, job->fd3_len);
 	free(job->fd3);
 	job->out = job->err_text = job->fd3 = NULL;
 }
@@ -566,8 +615,16 @@ int
 session_engine(struct session *s, char *const *args, char **out,
     struct paks_error **err)
 {
+	return session_engine_progress(s, args, NULL, out, err);
+}
+
+/* The same, with a progress line while it runs. */
+int
+session_engine_progress(struct session *s, char *const *args,
+    const char *progress, char **out, struct paks_error **err)
+{
 	_cleanup_strv_ struct strv argv = STRV_INIT;
-	struct session_job job = { 0 };
+	struct session_job job = { .progress = progress };
 	int rc = 0;
 
 	strv_push(&argv, s->engine->program);
@@ -621,34 +678,15 @@ session_make_nonce(char *out)
 	out[SHELLHOOK_NONCE_LEN] = '\0';
 }
 
-/* The bash hook, with the #command names it may run from a pasted block. */
-static char *
-session_bash_rc(void)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	strbuf_adds(&sb, "__paks_cmds='");
-	for (const struct cmd_entry *const *e = hash_commands; *e; e++)
-		strbuf_addf(&sb, "%s%s", e == hash_commands ? "" : " ",
-		    (*e)->name);
-	strbuf_adds(&sb, "'\n");
-	strbuf_adds(&sb, integration_bash);
-	return strbuf_detach(&sb);
-}
-
 /* Run the session; *code gets the shell's exit status. */
 int
 session_run(struct session *s, int *code, struct paks_error **err)
 {
 	_cleanup_spawn_ struct spawn sp = SPAWN_INIT;
 	_cleanup_close_ int master = -1, slave = -1, sigfd = -1;
-	_cleanup_free_ char *bash_rc = session_bash_rc();
 	struct proxy *p = &s->proxy;
 	sigset_t set, old;
-	const char *term = getenv("TERM");
-	char *shim_args[] = { "-c", (char *)integration_shim, "paks",
-		(char *)s->shell, bash_rc, (char *)integration_sh,
-		(char *)(term ? term : ""), NULL };
+	char *shim_args[] = { "-c", (char *)integration_boot, NULL };
 
 	if (session_open_pty(&master, &slave, err) < 0)
 		return -1;
@@ -664,11 +702,13 @@ session_run(struct session *s, int *code, struct paks_error **err)
 	linebuf_init(&s->lb);
 	s->mode = MODE_HANDSHAKE;
 	s->out = OUT_PASS;
+	plugin_session_start(s);
 
 	engine_run_argv(s->engine, &s->run, shim_args, &sp.args);
 	sp.in = sp.out = sp.err = slave;
 	sp.flags = SPAWN_SETSID;
 	if (spawn_start(&sp, err) < 0) {
+		plugin_session_end(s);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return -1;
 	}
@@ -699,6 +739,14 @@ session_run(struct session *s, int *code, struct paks_error **err)
 		sp.pid = -1; /* already reaped by the loop */
 		*code = spawn_status_code(p->child_status);
 	}
+	/* images that #save replaced while this container used them */
+	for (size_t i = 0; i < s->stale.n && !s->run.keep; i++) {
+		char *rmi[] = { "image", "rm", s->stale.v[i], NULL };
+		struct paks_error *ignored = NULL;
+		if (engine_simple(s->engine, rmi, NULL, &ignored) < 0)
+			paks_error_free(ignored);
+	}
+	strv_release(&s->stale);
 	strbuf_release(&p->to_user);
 	strbuf_release(&p->to_pty);
 	strbuf_release(&s->held_in);
@@ -707,6 +755,7 @@ session_run(struct session *s, int *code, struct paks_error **err)
 	shellhook_release(&s->hook);
 	linebuf_release(&s->lb);
 	explicit_bzero(s->nonce, sizeof s->nonce);
+	plugin_session_end(s);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return 0;
 }

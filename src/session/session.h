@@ -11,6 +11,7 @@
 #include "shellhook.h"
 
 struct cmd_ctx;
+struct plugin_registry;
 
 enum session_mode {
 	MODE_HANDSHAKE,		/* waiting for the shim's hello */
@@ -52,6 +53,8 @@ struct session {
 	struct strbuf		 reply;		/* shell code for the hook */
 	unsigned long		 forged;	/* messages refused */
 	unsigned long		 commands;	/* #commands run */
+	struct strv		 stale;		/* images #save replaced, in use */
+	struct plugin_registry	*plugins;	/* loaded plugins */
 };
 
 /* A program run for a #command (see session_spawn). */
@@ -61,8 +64,11 @@ struct session_job {
 	bool		 stream;	/* its output goes to the user as it comes */
 	int		 timeout;	/* seconds; 0: none */
 	bool		 want_fd3;	/* collect what it writes to fd 3 */
+	const char	*progress;	/* shown with the seconds, if slow */
 	char		*out, *err_text, *fd3;	/* collected (unless stream) */
+	size_t		 fd3_len;	/* fd3 may hold NUL bytes */
 	int		 status;	/* shell-style exit code */
+	int		 signal;	/* the signal that killed it, or 0 */
 	bool		 timed_out, cancelled;
 };
 
@@ -73,5 +79,7 @@ void	session_job_release(struct session_job *);
 void	session_export(struct session *, const char *, const char *);
 int	session_engine(struct session *, char *const *, char **,
 	    struct paks_error **);
+int	session_engine_progress(struct session *, char *const *, const char *,
+	    char **, struct paks_error **);
 
 #endif

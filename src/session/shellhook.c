@@ -106,13 +106,13 @@ shellhook_finish(struct shellhook *h, struct hook_event *ev)
 	ev->type = HOOK_FORGED;
 	if (n >= 2 && b[1] != ';')
 		return;
-	if (t == 'H' && h->handshake && n > 2) {
+	if (t == 'H' && h->handshake && n == 1) {
 		ev->type = HOOK_HELLO;
-		ev->text = xstrndup(b + 2, n - 2);
 		return;
 	}
-	if (t == 'A' && h->handshake && n == 1) {
+	if (t == 'A' && h->handshake && n > 2) {
 		ev->type = HOOK_ACK;
+		ev->text = xstrndup(b + 2, n - 2);
 		h->handshake = false;
 		return;
 	}

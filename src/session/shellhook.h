@@ -12,8 +12,8 @@
 
 enum hook_type {
 	HOOK_NONE,
-	HOOK_HELLO,	/* the shim is up: "H;KIND" (handshake only) */
-	HOOK_ACK,	/* the shim has read the nonce: "A" (handshake only) */
+	HOOK_HELLO,	/* the boot line is up: "H" (handshake only) */
+	HOOK_ACK,	/* the start-up script runs: "A;KIND" (handshake only) */
 	HOOK_PROMPT,	/* the shell shows a prompt: "P;NONCE" */
 	HOOK_PROMPT_END, /* sh: the prompt text ends here: "E;NONCE" */
 	HOOK_LINE,	/* an ordinary line was accepted: "L;NONCE" */
@@ -26,7 +26,7 @@ enum hook_type {
 struct hook_event {
 	enum hook_type	 type;
 	char		*text;	/* HOOK_CMD: the line; HOOK_DONE: keys the hook
-				 * read before the reply; HOOK_HELLO: kind */
+				 * read before the reply; HOOK_ACK: kind */
 	char		*pwd;	/* HOOK_CMD: the shell's working directory */
 };
 
