@@ -474,9 +474,14 @@ main(int argc, char **argv)
 	t0 = now_ns();
 	pid = spawn_on_pty(r.fd, o.argv);
 	if (reader_wait_for(&r, o.prompt, timeout_ms, &t1) < 0) {
-		fprintf(stderr, "ptybench: no prompt '%s' within %d s "
-		    "(last output: '%.*s')\n", o.prompt, o.timeout_s,
-		    (int)r.tail_len, r.tail);
+		if (r.eof)
+			fprintf(stderr, "ptybench: the command ended before "
+			    "printing '%s'", o.prompt);
+		else
+			fprintf(stderr, "ptybench: no prompt '%s' within "
+			    "%d s", o.prompt, o.timeout_s);
+		fprintf(stderr, " (last output: '%.*s')\n", (int)r.tail_len,
+		    r.tail);
 		kill(pid, SIGTERM);
 		waitpid(pid, NULL, 0);
 		return 1;
