@@ -422,6 +422,40 @@ settings_check_file(const char *path, const char *shown,
 	return -1;
 }
 
+/*
+ * Whether the files old (may be absent) and new give every key but key the
+ * same value: an edit can change a neighbour, e.g. a block scalar that ends
+ * the file without a newline gains one when a key is appended after it.
+ */
+static bool
+settings_others_kept(const char *old, const char *new, const char *key)
+{
+	struct settings a, b;
+	struct paks_error *e = NULL;
+	bool same = true;
+
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	if (settings_load_file(&a, old, SOURCE_USER, true, &e) < 0 ||
+	    settings_load_file(&b, new, SOURCE_USER, false, &e) < 0) {
+		paks_error_free(e);
+		same = false;
+	}
+	for (int i = 0; same && i < settings_count; i++) {
+		const char *k = settings_table[i].name;
+		_cleanup_free_ char *va = NULL, *vb = NULL;
+
+		if (strcmp(k, key) == 0)
+			continue;
+		va = settings_yaml_value(&a, k);
+		vb = settings_yaml_value(&b, k);
+		same = strcmp(va, vb) == 0;
+	}
+	settings_release(&a);
+	settings_release(&b);
+	return same;
+}
+
 /* Set key to value in the user's settings file, keeping its comments. */
 int
 settings_user_set(const char *key, const char *value, struct paks_error **err)
@@ -470,7 +504,8 @@ settings_user_set(const char *key, const char *value, struct paks_error **err)
 		BUG("settings checked twice differ");
 	got = settings_yaml_value(&check, key);
 	settings_release(&check);
-	if (strcmp(want, got) != 0) {
+	if (strcmp(want, got) != 0 ||
+	    !settings_others_kept(path, sf.tmp, key)) {
 		paks_error_set(err, 0, "'%s' cannot be set in place in '%s'",
 		    key, path);
 		return paks_error_hint(err, "nothing was changed; set it with "

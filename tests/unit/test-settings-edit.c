@@ -271,6 +271,37 @@ test_user_set(void **state)
 	free(text);
 }
 
+/*
+ * Found by tests/fuzz/fuzz-settings: appending a key after a block scalar
+ * that ends the file without a newline gave that scalar a newline, so
+ * setting one key silently changed another. Such a set is refused.
+ */
+static void
+test_user_set_keeps_others(void **state)
+{
+	struct paks_error *err = NULL;
+	char *text;
+
+	(void)state;
+	write_user("config_editor: |\n  code --wait");
+	assert_int_equal(settings_user_set("container_shell", "/bin/zsh",
+	    &err), -1);
+	assert_non_null(strstr(err->msg, "cannot be set in place"));
+	paks_error_release(&err);
+	text = read_user();
+	assert_string_equal(text, "config_editor: |\n  code --wait");
+	free(text);
+
+	/* with the newline there, the same set works */
+	write_user("config_editor: |\n  code --wait\n");
+	assert_int_equal(settings_user_set("container_shell", "/bin/zsh",
+	    &err), 0);
+	text = read_user();
+	assert_string_equal(text, "config_editor: |\n  code --wait\n"
+	    "container_shell: /bin/zsh\n");
+	free(text);
+}
+
 static void
 test_init_text(void **state)
 {
@@ -360,6 +391,7 @@ main(void)
 		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_value_yaml),
 		cmocka_unit_test(test_user_set),
+		cmocka_unit_test(test_user_set_keeps_others),
 		cmocka_unit_test(test_init_text),
 		cmocka_unit_test(test_editor),
 	};
