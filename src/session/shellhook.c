@@ -192,8 +192,15 @@ shellhook_feed(struct shellhook *h, const char *buf, size_t n,
 				}
 				continue;
 			}
-			/* not ours: give back what was held, reread c */
-			strbuf_add(out, prefix, h->matched);
+			/*
+			 * not ours: give back what was held, reread c. If c
+			 * is another ESC, drop what was held instead (a
+			 * terminal drops a sequence another ESC cuts short):
+			 * a message removed after it could join it to the
+			 * text that follows into a new "ESC ] 6973 ;".
+			 */
+			if (c != '\033')
+				strbuf_add(out, prefix, h->matched);
 			h->matched = 0;
 			h->state = S_TEXT;
 			continue;
