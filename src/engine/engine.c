@@ -147,24 +147,70 @@ engine_select(const char *name, const struct engine **out,
 	return engine_probe(*out, err);
 }
 
+/*
+ * Is IMAGE in the engine's store? One call answers for the engine too: a
+ * daemon that is down fails differently from an image that is absent.
+ * Returns -1 only when the client cannot be run at all.
+ */
 int
-engine_image_exists(const struct engine *e, const char *image, bool *exists,
+engine_image_state(const struct engine *e, const char *image,
+    enum image_state *state, struct paks_error **err)
+{
+	char *args[] = { (char *)e->program, "image", "inspect", "--format",
+		"{{.Id}}", (char *)image, NULL };
+	_cleanup_free_ char *eo = NULL;
+	int code = spawn_capture(args, NULL, &eo, err);
+
+	if (code < 0) {
+		paks_error_hint(err, "is %s installed? see the README's "
+		    "install section", e->name);
+		return -1;
+	}
+	if (code == 0)
+		*state = IMAGE_PRESENT;
+	else if (strcasestr(eo, "no such image") ||
+	    strcasestr(eo, "image not known") ||
+	    strcasestr(eo, "not found"))
+		*state = IMAGE_ABSENT;
+	else
+		*state = IMAGE_ENGINE_DOWN;
+	return 0;
+}
+
+/*
+ * Pick the engine for IMAGE and say whether the image is there, in one
+ * engine call where possible: the engine named (setting or -c), else
+ * docker when its daemon answers, else podman, which needs no daemon.
+ */
+int
+engine_select_for(const char *name, const char *image,
+    const struct engine **out, enum image_state *state,
     struct paks_error **err)
 {
-	_cleanup_strv_ struct strv argv = STRV_INIT;
-	_cleanup_free_ char *eo = NULL;
-	int code;
-
-	strv_push(&argv, e->program);
-	strv_push(&argv, "image");
-	strv_push(&argv, "inspect");
-	strv_push(&argv, "--format");
-	strv_push(&argv, "{{.Id}}");
-	strv_push(&argv, image);
-	code = spawn_capture(argv.v, NULL, &eo, err);
-	if (code < 0)
-		return -1;
-	*exists = code == 0;
+	if (name != NULL && *name != '\0') {
+		if ((*out = engine_find(name)) == NULL) {
+			paks_error_set(err, 0, "unknown container engine '%s'",
+			    name);
+			return paks_error_hint(err, "use docker or podman "
+			    "(-c or the container_tech setting)");
+		}
+		if (engine_image_state(*out, image, state, err) < 0)
+			return -1;
+	} else {
+		struct paks_error *ignored = NULL;
+		*out = &docker_engine;
+		if (engine_image_state(*out, image, state, &ignored) < 0 ||
+		    *state == IMAGE_ENGINE_DOWN) {
+			paks_error_free(ignored);
+			*out = &podman_engine;
+			if (engine_image_state(*out, image, state, err) < 0)
+				return -1;
+		}
+	}
+	if (*state == IMAGE_ENGINE_DOWN)
+		return engine_probe(*out, err) < 0 ? -1 :
+		    paks_error_set(err, 0, "%s cannot inspect '%s'",
+		    (*out)->name, image);
 	return 0;
 }
 

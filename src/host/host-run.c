@@ -94,17 +94,10 @@ run_parse(struct cmd_ctx *ctx, int argc, char **argv, struct run_args *a,
 	return 0;
 }
 
-/* Make sure the image is here, pulling it when it is not. */
+/* The image is not here: pull it, or say clearly what to do. */
 static int
-run_ensure_image(const struct engine *e, const char *image,
-    struct paks_error **err)
+run_pull(const struct engine *e, const char *image, struct paks_error **err)
 {
-	bool exists;
-
-	if (engine_image_exists(e, image, &exists, err) < 0)
-		return -1;
-	if (exists)
-		return 0;
 	if (engine_pull(e, image, err) < 0) {
 		paks_error_release(err);
 		paks_error_set(err, 0, "image '%s' is not in %s and could not "
@@ -126,6 +119,7 @@ run_exec(struct cmd_ctx *ctx, int argc, char **argv, struct paks_error **err)
 	_cleanup_strv_ struct strv overrides = STRV_INIT, extra = STRV_INIT;
 	_cleanup_free_ char *name = NULL;
 	const char *image;
+	enum image_state state;
 	int rc = -1, code = 0;
 
 	if ((rc = run_parse(ctx, argc, argv, &a, err)) != 0) {
@@ -151,10 +145,10 @@ run_exec(struct cmd_ctx *ctx, int argc, char **argv, struct paks_error **err)
 		goto out;
 	if (a.name == NULL)
 		a.name = name = names_container(&ref, names_random());
-	if (engine_select(a.tech ? a.tech : settings_get(&settings,
-	    "container_tech"), &s.engine, err) < 0)
+	if (engine_select_for(a.tech ? a.tech : settings_get(&settings,
+	    "container_tech"), image, &s.engine, &state, err) < 0)
 		goto out;
-	if (run_ensure_image(s.engine, image, err) < 0)
+	if (state == IMAGE_ABSENT && run_pull(s.engine, image, err) < 0)
 		goto out;
 
 	strv_pushv(&extra, settings_get_list(&settings, "run_options"));

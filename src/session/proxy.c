@@ -47,16 +47,34 @@ proxy_setup_signals(sigset_t *set)
 	return signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
+/*
+ * Queue bytes for fd; with nothing queued, write straight away and queue
+ * only what the fd did not take (saves a poll round per chunk).
+ */
+static void
+proxy_queue(int fd, struct strbuf *q, const char *s, size_t n)
+{
+	if (q->len == 0 && n > 0) {
+		ssize_t w = write(fd, s, n);
+		if (w > 0) {
+			s += w;
+			n -= (size_t)w;
+		}
+	}
+	if (n > 0)
+		strbuf_add(q, s, n);
+}
+
 void
 proxy_to_user(struct proxy *p, const char *s, size_t n)
 {
-	strbuf_add(&p->to_user, s, n);
+	proxy_queue(p->user_out, &p->to_user, s, n);
 }
 
 void
 proxy_to_pty(struct proxy *p, const char *s, size_t n)
 {
-	strbuf_add(&p->to_pty, s, n);
+	proxy_queue(p->master, &p->to_pty, s, n);
 }
 
 /* Write out all pending user output, blocking (at exit, or for messages). */

@@ -729,8 +729,13 @@ session_run(struct session *s, int *code, struct paks_error **err)
 	tty_restore();
 
 	if (p->stop_signal != 0 || !p->child_done) {
-		/* paks was told to stop: end the client, then the container */
-		kill(sp.pid, SIGTERM);
+		/*
+		 * paks was told to stop. The engine client would pass SIGTERM
+		 * to the shell, which as the container's first process
+		 * ignores it: so kill the client outright, then remove the
+		 * container (with --keep it goes on running, detached).
+		 */
+		kill(sp.pid, SIGKILL);
 		spawn_wait(&sp);
 		if (!s->run.keep)
 			engine_remove(s->engine, s->run.name);

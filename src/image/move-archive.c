@@ -1,0 +1,636 @@
+/*
+ * Image archives as tar files: reading docker-archive and writing it back
+ * with only some layers.
+ *
+ * "docker load" and "podman load" both skip a layer they already have
+ * without reading its data: docker looks the layer up by chain id before
+ * opening the file, podman's copy asks its store for the diff id first.
+ * podman still wants every layer file named in manifest.json to be in the
+ * tar, so a layer the other side has is sent as an empty file of the same
+ * name; docker accepts that too. The archive written here therefore holds
+ * manifest.json, the config and every layer, empty or whole, and nothing
+ * else (the legacy per-layer json and repositories files are not needed).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "move-archive.h"
+#include "util/cleanup.h"
+#include "util/fdio.h"
+#include "util/xalloc.h"
+
+#define BLOCK 512
+#define META_MAX (16u << 20)	/* manifest, config, index: small files */
+
+static int
+tar_pread(int fd, void *buf, size_t len, off_t off, struct paks_error **err)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(fd, (char *)buf + done, len - done,
+		    off + (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return paks_error_set(err, errno, "cannot read the "
+			    "image archive");
+		if (n == 0)
+			return paks_error_set(err, 0, "the image archive ends "
+			    "early (truncated?)");
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/* A numeric header field: octal, or base-256 when the top bit is set. */
+static int64_t
+tar_number(const unsigned char *p, size_t len)
+{
+	int64_t v = 0;
+
+	if (p[0] & 0x80) {
+		v = p[0] & 0x3f;
+		for (size_t i = 1; i < len; i++)
+			v = (v << 8) | p[i];
+		return v;
+	}
+	size_t i = 0;
+	while (i < len && (p[i] == ' ' || p[i] == '\0'))
+		i++;
+	for (; i < len && p[i] >= '0' && p[i] <= '7'; i++)
+		v = v * 8 + (p[i] - '0');
+	return v;
+}
+
+static char *
+tar_string(const unsigned char *p, size_t len)
+{
+	return xstrndup((const char *)p, strnlen((const char *)p, len));
+}
+
+static bool
+tar_block_zero(const unsigned char *b)
+{
+	for (size_t i = 0; i < BLOCK; i++) {
+		if (b[i] != 0)
+			return false;
+	}
+	return true;
+}
+
+static bool
+tar_checksum_ok(const unsigned char *b)
+{
+	int64_t want = tar_number(b + 148, 8);
+	int64_t sum = 0;
+
+	for (size_t i = 0; i < BLOCK; i++)
+		sum += (i >= 148 && i < 156) ? ' ' : b[i];
+	return sum == want;
+}
+
+/* Apply "LEN path=VALUE\n" records of a pax header to name and link. */
+static void
+tar_pax(const char *data, size_t len, char **name, char **link, off_t *size)
+{
+	const char *p = data, *end = data + len;
+
+	while (p < end) {
+		char *sp;
+		long n = strtol(p, &sp, 10);
+		if (n <= 0 || sp >= end || *sp != ' ' || n > end - p)
+			return;
+		const char *kv = sp + 1, *rec_end = p + n - 1; /* at "\n" */
+		const char *eq = memchr(kv, '=', (size_t)(rec_end - kv));
+		if (eq != NULL) {
+			size_t klen = (size_t)(eq - kv);
+			char *val = xstrndup(eq + 1, (size_t)(rec_end - eq - 1));
+			if (klen == 4 && memcmp(kv, "path", 4) == 0) {
+				free(*name);
+				*name = val;
+			} else if (klen == 8 && memcmp(kv, "linkpath", 8) == 0) {
+				free(*link);
+				*link = val;
+			} else {
+				if (klen == 4 && memcmp(kv, "size", 4) == 0)
+					*size = (off_t)strtoll(val, NULL, 10);
+				free(val);
+			}
+		}
+		p += n;
+	}
+}
+
+static void
+archive_push(struct move_archive *a, char *name, char *link, char type,
+    off_t offset, off_t size)
+{
+	if (a->n == a->alloc) {
+		a->alloc = a->alloc ? 2 * a->alloc : 32;
+		a->v = xreallocarray(a->v, a->alloc, sizeof *a->v);
+	}
+	while (strncmp(name, "./", 2) == 0)
+		memmove(name, name + 2, strlen(name + 2) + 1);
+	a->v[a->n++] = (struct move_archive_entry){
+		.name = name, .link = link, .type = type,
+		.offset = offset, .size = size,
+	};
+}
+
+/*
+ * List the members of the tar file in fd: names, types, where their data
+ * is. Understands ustar, pax ('x') and GNU long names ('L', 'K').
+ */
+int
+move_archive_index(int fd, struct move_archive *a, struct paks_error **err)
+{
+	unsigned char b[BLOCK];
+	_cleanup_free_ char *next_name = NULL, *next_link = NULL;
+	off_t off = 0, next_size = -1;
+
+	a->fd = fd;
+	for (;;) {
+		ssize_t n = pread(fd, b, BLOCK, off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return paks_error_set(err, errno, "cannot read the "
+			    "image archive");
+		if (n == 0)
+			break;	/* no end blocks: accept, as tar does */
+		if (n != BLOCK)
+			return paks_error_set(err, 0, "the image archive ends "
+			    "early (truncated?)");
+		if (tar_block_zero(b))
+			break;
+		if (!tar_checksum_ok(b))
+			return paks_error_set(err, 0, "not a tar file, or a "
+			    "damaged one (bad header checksum)");
+		off_t size = (off_t)tar_number(b + 124, 12);
+		char type = b[156] ? (char)b[156] : '0';
+		off_t data = off + BLOCK;
+		if (next_size >= 0)
+			size = next_size;
+		off = data + (size + BLOCK - 1) / BLOCK * BLOCK;
+
+		if (type == 'x' || type == 'L' || type == 'K') {
+			_cleanup_free_ char *buf = NULL;
+			if (size > (off_t)META_MAX)
+				return paks_error_set(err, 0, "a tar header in "
+				    "the image archive is too large");
+			buf = xmalloc((size_t)size + 1);
+			if (tar_pread(fd, buf, (size_t)size, data, err) < 0)
+				return -1;
+			buf[size] = '\0';
+			if (type == 'x') {
+				tar_pax(buf, (size_t)size, &next_name,
+				    &next_link, &next_size);
+			} else if (type == 'L') {
+				free(next_name);
+				next_name = xstrdup(buf);
+			} else {
+				free(next_link);
+				next_link = xstrdup(buf);
+			}
+			continue;
+		}
+		if (type == 'g')
+			continue;
+		char *name = next_name ? TAKE_PTR(next_name) : NULL;
+		if (name == NULL) {
+			_cleanup_free_ char *base = tar_string(b, 100);
+			bool ustar = memcmp(b + 257, "ustar", 5) == 0;
+			if (ustar && b[345] != '\0') {
+				_cleanup_free_ char *pre = tar_string(b + 345, 155);
+				name = xasprintf("%s/%s", pre, base);
+			} else
+				name = TAKE_PTR(base);
+		}
+		char *link = next_link ? TAKE_PTR(next_link) :
+		    (type == '2' || type == '1') ? tar_string(b + 157, 100) :
+		    NULL;
+		next_size = -1;
+		archive_push(a, name, link, type == '7' ? '0' : type, data,
+		    size);
+	}
+	return 0;
+}
+
+/* The entry named name; a symlink is followed (relative to its folder). */
+const struct move_archive_entry *
+move_archive_find(const struct move_archive *a, const char *name)
+{
+	_cleanup_free_ char *want = xstrdup(name);
+
+	for (int hops = 0; hops < 8; hops++) {
+		const struct move_archive_entry *e = NULL;
+		while (strncmp(want, "./", 2) == 0)
+			memmove(want, want + 2, strlen(want + 2) + 1);
+		for (size_t i = 0; i < a->n && e == NULL; i++) {
+			if (strcmp(a->v[i].name, want) == 0)
+				e = &a->v[i];
+		}
+		if (e == NULL || e->type != '2')
+			return e;
+		/* "dir/layer.tar -> ../abc.tar" */
+		const char *slash = strrchr(e->name, '/');
+		_cleanup_free_ char *dir = slash ? xstrndup(e->name,
+		    (size_t)(slash - e->name)) : xstrdup("");
+		const char *t = e->link;
+		while (strncmp(t, "../", 3) == 0) {
+			char *up = strrchr(dir, '/');
+			if (up != NULL)
+				*up = '\0';
+			else
+				*dir = '\0';
+			t += 3;
+		}
+		free(want);
+		want = *dir && t[0] != '/' ? xasprintf("%s/%s", dir, t) :
+		    xstrdup(t[0] == '/' ? t + 1 : t);
+	}
+	return NULL;
+}
+
+/* Read a whole (small) member into memory, NUL-terminated. */
+int
+move_archive_slurp(const struct move_archive *a, const char *name,
+    size_t max, char **out, size_t *len, struct paks_error **err)
+{
+	const struct move_archive_entry *e = move_archive_find(a, name);
+	_cleanup_free_ char *buf = NULL;
+
+	if (e == NULL || e->type != '0')
+		return paks_error_set(err, 0, "the image archive has no '%s'",
+		    name);
+	if ((uint64_t)e->size > max)
+		return paks_error_set(err, 0, "'%s' in the image archive is "
+		    "too large", name);
+	buf = xmalloc((size_t)e->size + 1);
+	if (tar_pread(a->fd, buf, (size_t)e->size, e->offset, err) < 0)
+		return -1;
+	buf[e->size] = '\0';
+	if (len != NULL)
+		*len = (size_t)e->size;
+	*out = TAKE_PTR(buf);
+	return 0;
+}
+
+static char **
+json_strings(json_t *arr, size_t *n)
+{
+	char **v;
+
+	if (!json_is_array(arr))
+		return NULL;
+	*n = json_array_size(arr);
+	v = xcalloc(*n + 1, sizeof *v);
+	for (size_t i = 0; i < *n; i++) {
+		const char *s = json_string_value(json_array_get(arr, i));
+		if (s == NULL) {
+			for (size_t j = 0; j < i; j++)
+				free(v[j]);
+			free(v);
+			return NULL;
+		}
+		v[i] = xstrdup(s);
+	}
+	return v;
+}
+
+static void
+strs_free(char **v)
+{
+	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+/*
+ * Index a docker-archive and read what the delta needs: manifest.json
+ * (config name, layer files) and the config (diff ids, in layer order).
+ */
+int
+move_archive_read(int fd, struct move_archive *a, struct paks_error **err)
+{
+	_cleanup_free_ char *mtext = NULL;
+	json_t *m = NULL, *cfg = NULL;
+	json_error_t jerr;
+	size_t nd = 0;
+	int rc = -1;
+
+	if (move_archive_index(fd, a, err) < 0)
+		return -1;
+	if (move_archive_slurp(a, "manifest.json", META_MAX, &mtext, NULL,
+	    err) < 0) {
+		paks_error_release(err);
+		return paks_error_set(err, 0, "not a docker-archive (no "
+		    "manifest.json)");
+	}
+	m = json_loads(mtext, 0, &jerr);
+	json_t *item = json_array_get(m, 0);
+	const char *cname = json_string_value(json_object_get(item, "Config"));
+	if (cname == NULL) {
+		paks_error_set(err, 0, "the archive's manifest.json names no "
+		    "config");
+		goto out;
+	}
+	a->config_name = xstrdup(cname);
+	a->layers = json_strings(json_object_get(item, "Layers"), &a->nlayers);
+	if (a->layers == NULL) {
+		paks_error_set(err, 0, "the archive's manifest.json lists no "
+		    "layers");
+		goto out;
+	}
+	if (move_archive_slurp(a, a->config_name, META_MAX, &a->config,
+	    &a->config_len, err) < 0)
+		goto out;
+	cfg = json_loads(a->config, 0, &jerr);
+	a->diff_ids = json_strings(json_object_get(json_object_get(cfg,
+	    "rootfs"), "diff_ids"), &nd);
+	if (a->diff_ids == NULL || nd != a->nlayers) {
+		paks_error_set(err, 0, "the archive's config and manifest "
+		    "disagree on the layers");
+		goto out;
+	}
+	a->layer_size = xcalloc(a->nlayers ? a->nlayers : 1,
+	    sizeof *a->layer_size);
+	for (size_t i = 0; i < a->nlayers; i++) {
+		const struct move_archive_entry *e =
+		    move_archive_find(a, a->layers[i]);
+		if (e == NULL || e->type != '0') {
+			paks_error_set(err, 0, "the image archive lacks layer "
+			    "'%s'", a->layers[i]);
+			goto out;
+		}
+		a->layer_size[i] = (uint64_t)e->size;
+	}
+	rc = 0;
+out:
+	json_decref(m);
+	json_decref(cfg);
+	return rc;
+}
+
+void
+move_archive_release(struct move_archive *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->v[i].name);
+		free(a->v[i].link);
+	}
+	free(a->v);
+	free(a->config_name);
+	free(a->config);
+	strs_free(a->layers);
+	strs_free(a->diff_ids);
+	free(a->layer_size);
+	*a = (struct move_archive)MOVE_ARCHIVE_INIT;
+}
+
+static int
+tar_write(int out, const void *buf, size_t len, uint64_t *count,
+    struct paks_error **err)
+{
+	if (write_all(out, buf, len) < 0)
+		return paks_error_set(err, errno, "cannot write the image "
+		    "archive");
+	if (count != NULL)
+		*count += len;
+	return 0;
+}
+
+static void
+tar_octal(unsigned char *field, size_t len, uint64_t v)
+{
+	/* len - 1 digits and a NUL; base-256 when it does not fit */
+	if (len == 12 && v > 077777777777ULL) {
+		memset(field, 0, len);
+		field[0] = 0x80;
+		for (size_t i = len - 1; i > 0; i--, v >>= 8)
+			field[i] = (unsigned char)(v & 0xff);
+		return;
+	}
+	snprintf((char *)field, len, "%0*" PRIo64, (int)len - 1, v);
+}
+
+static void
+tar_header(unsigned char *b, const char *name, char type, uint64_t size)
+{
+	size_t len = strlen(name);
+	int64_t sum = 0;
+
+	memset(b, 0, BLOCK);
+	if (len <= 100) {
+		memcpy(b, name, len);
+	} else {
+		/* ustar: prefix "/" name; the caller checked that it fits */
+		const char *cut = name + len - 101;
+		cut = strchr(cut + 1, '/');
+		memcpy(b, cut + 1, strlen(cut + 1));
+		memcpy(b + 345, name, (size_t)(cut - name));
+	}
+	tar_octal(b + 100, 8, 0644);
+	tar_octal(b + 108, 8, 0);
+	tar_octal(b + 116, 8, 0);
+	tar_octal(b + 124, 12, size);
+	tar_octal(b + 136, 12, 0);
+	b[156] = (unsigned char)type;
+	memcpy(b + 257, "ustar", 6);
+	memcpy(b + 263, "00", 2);
+	memset(b + 148, ' ', 8);
+	for (size_t i = 0; i < BLOCK; i++)
+		sum += b[i];
+	snprintf((char *)b + 148, 8, "%06" PRIo64, (uint64_t)sum);
+	b[155] = ' ';
+}
+
+/* Does name fit ustar's 155-byte prefix and 100-byte name? */
+static bool
+tar_fits(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len <= 100)
+		return true;
+	if (len > 256)
+		return false;
+	const char *cut = strchr(name + len - 101 + 1, '/');
+	return cut != NULL && (size_t)(cut - name) <= 155 && cut[1] != '\0';
+}
+
+/* Header for a regular file; a pax record carries a name too long. */
+static int
+tar_begin(int out, const char *name, uint64_t size, uint64_t *count,
+    struct paks_error **err)
+{
+	unsigned char b[BLOCK];
+
+	if (!tar_fits(name)) {
+		_cleanup_free_ char *rec = NULL;
+		size_t body = strlen(" path=\n") + strlen(name), n = body + 1;
+		/* the length counts its own digits */
+		while ((size_t)snprintf(NULL, 0, "%zu", n) + body != n)
+			n = (size_t)snprintf(NULL, 0, "%zu", n) + body;
+		rec = xasprintf("%zu path=%s\n", n, name);
+		tar_header(b, "PaxHeader", 'x', n);
+		if (tar_write(out, b, BLOCK, count, err) < 0)
+			return -1;
+		unsigned char pad[BLOCK] = { 0 };
+		if (tar_write(out, rec, n, count, err) < 0 ||
+		    tar_write(out, pad, (BLOCK - n % BLOCK) % BLOCK, count,
+		    err) < 0)
+			return -1;
+		name = "long-name";
+	}
+	tar_header(b, name, '0', size);
+	return tar_write(out, b, BLOCK, count, err);
+}
+
+static int
+tar_pad(int out, uint64_t size, uint64_t *count, struct paks_error **err)
+{
+	unsigned char pad[BLOCK] = { 0 };
+
+	return tar_write(out, pad, (BLOCK - size % BLOCK) % BLOCK, count, err);
+}
+
+/* Add a regular file with the given bytes to the tar being written. */
+int
+move_tar_add(int out, const char *name, const void *data, size_t len,
+    uint64_t *count, struct paks_error **err)
+{
+	if (tar_begin(out, name, len, count, err) < 0 ||
+	    tar_write(out, data, len, count, err) < 0)
+		return -1;
+	return tar_pad(out, len, count, err);
+}
+
+/* The two zero blocks that end a tar. */
+int
+move_tar_end(int out, uint64_t *count, struct paks_error **err)
+{
+	unsigned char zero[2 * BLOCK] = { 0 };
+
+	return tar_write(out, zero, sizeof zero, count, err);
+}
+
+/* Add a member whose data is a range of the archive's own file. */
+static int
+tar_add_range(int out, const char *name, int in, off_t off, uint64_t size,
+    uint64_t *count, struct paks_error **err)
+{
+	_cleanup_free_ char *buf = xmalloc(1 << 20);
+
+	if (tar_begin(out, name, size, count, err) < 0)
+		return -1;
+	for (uint64_t done = 0; done < size;) {
+		size_t chunk = size - done < (1 << 20) ? size - done : 1 << 20;
+		if (tar_pread(in, buf, chunk, off + (off_t)done, err) < 0 ||
+		    tar_write(out, buf, chunk, count, err) < 0)
+			return -1;
+		done += chunk;
+	}
+	return tar_pad(out, size, count, err);
+}
+
+/*
+ * Write a docker-archive to out: manifest.json naming repotag (or no tag
+ * when NULL), the config, and each layer: whole, or empty where
+ * present[i] says the other side has it (present may be NULL: all whole).
+ */
+int
+move_archive_write(const struct move_archive *a, const bool *present,
+    const char *repotag, int out, struct move_archive_stats *st,
+    struct paks_error **err)
+{
+	json_t *m = json_object(), *layers = json_array(), *tags = json_array();
+	_cleanup_free_ char *mtext = NULL;
+	int rc = -1;
+
+	memset(st, 0, sizeof *st);
+	json_object_set_new(m, "Config", json_string(a->config_name));
+	if (repotag != NULL)
+		json_array_append_new(tags, json_string(repotag));
+	json_object_set_new(m, "RepoTags", tags);
+	for (size_t i = 0; i < a->nlayers; i++)
+		json_array_append_new(layers, json_string(a->layers[i]));
+	json_object_set_new(m, "Layers", layers);
+	json_t *arr = json_array();
+	json_array_append_new(arr, m);
+	mtext = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	if (mtext == NULL)
+		xoom();
+
+	if (move_tar_add(out, "manifest.json", mtext, strlen(mtext),
+	    &st->written, err) < 0 ||
+	    move_tar_add(out, a->config_name, a->config, a->config_len,
+	    &st->written, err) < 0)
+		goto out;
+	for (size_t i = 0; i < a->nlayers; i++) {
+		const struct move_archive_entry *e =
+		    move_archive_find(a, a->layers[i]);
+		bool skip = present != NULL && present[i];
+
+		/* a layer listed twice is sent once */
+		for (size_t j = 0; j < i && !skip; j++)
+			if (strcmp(a->layers[j], a->layers[i]) == 0)
+				skip = true;
+		st->all_layers += a->layer_size[i];
+		if (skip) {
+			st->reused++;
+			if (move_tar_add(out, a->layers[i], "", 0,
+			    &st->written, err) < 0)
+				goto out;
+			continue;
+		}
+		st->sent++;
+		st->sent_layers += a->layer_size[i];
+		if (tar_add_range(out, a->layers[i], a->fd, e->offset,
+		    (uint64_t)e->size, &st->written, err) < 0)
+			goto out;
+	}
+	rc = move_tar_end(out, &st->written, err);
+out:
+	return rc;
+}
+
+/* What kind of image archive fd holds (it is read from the start). */
+int
+move_archive_kind(int fd, enum move_archive_kind *kind,
+    struct paks_error **err)
+{
+	struct move_archive a = MOVE_ARCHIVE_INIT;
+	unsigned char magic[6] = { 0 };
+	ssize_t n = pread(fd, magic, sizeof magic, 0);
+
+	*kind = ARCHIVE_UNKNOWN;
+	if (n < 0)
+		return paks_error_set(err, errno, "cannot read the archive");
+	if ((n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) ||
+	    (n >= 4 && memcmp(magic, "\x28\xb5\x2f\xfd", 4) == 0) ||
+	    (n >= 6 && memcmp(magic, "\xfd" "7zXZ", 5) == 0) ||
+	    (n >= 3 && memcmp(magic, "BZh", 3) == 0)) {
+		*kind = ARCHIVE_COMPRESSED;
+		return 0;
+	}
+	if (move_archive_index(fd, &a, err) < 0) {
+		move_archive_release(&a);
+		return -1;
+	}
+	if (move_archive_find(&a, "manifest.json") != NULL)
+		*kind = ARCHIVE_DOCKER;
+	else if (move_archive_find(&a, "index.json") != NULL &&
+	    move_archive_find(&a, "oci-layout") != NULL)
+		*kind = ARCHIVE_OCI;
+	move_archive_release(&a);
+	return 0;
+}

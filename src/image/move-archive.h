@@ -1,0 +1,72 @@
+/* Image archives as tar files: reading docker-archive and writing it back with only some layers. */
+#ifndef PAKS_MOVE_ARCHIVE_H
+#define PAKS_MOVE_ARCHIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "util/error.h"
+
+/* One member of a tar file, as found by move_archive_index. */
+struct move_archive_entry {
+	char	*name;		/* without a leading "./" */
+	char	*link;		/* symlink target, or NULL */
+	char	 type;		/* '0' regular, '2' symlink, '5' directory */
+	off_t	 offset;	/* of the data in the file */
+	off_t	 size;
+};
+
+/*
+ * A docker-archive ("docker save" or "podman save --format
+ * docker-archive") held in a seekable fd that the caller owns.
+ */
+struct move_archive {
+	int				 fd;
+	struct move_archive_entry	*v;
+	size_t				 n, alloc;
+	char				*config_name;	/* manifest's Config */
+	char				*config;	/* its bytes */
+	size_t				 config_len;
+	char				**layers;	/* manifest's Layers */
+	char				**diff_ids;	/* config rootfs */
+	size_t				 nlayers;
+	uint64_t			*layer_size;	/* bytes of each */
+};
+
+#define MOVE_ARCHIVE_INIT { -1, NULL, 0, 0, NULL, NULL, 0, NULL, NULL, 0, NULL }
+
+enum move_archive_kind {
+	ARCHIVE_UNKNOWN,
+	ARCHIVE_DOCKER,		/* manifest.json */
+	ARCHIVE_OCI,		/* oci-layout and index.json */
+	ARCHIVE_COMPRESSED,	/* gzip, zstd, xz, bzip2: the engine decides */
+};
+
+/* What move_archive_write sent. */
+struct move_archive_stats {
+	uint64_t	written;	/* bytes of the whole archive */
+	uint64_t	sent_layers;	/* bytes of the layers sent */
+	uint64_t	all_layers;	/* bytes of every layer */
+	size_t		sent, reused;	/* layers */
+};
+
+int	move_archive_index(int, struct move_archive *, struct paks_error **);
+int	move_archive_read(int, struct move_archive *, struct paks_error **);
+const struct move_archive_entry *move_archive_find(
+	    const struct move_archive *, const char *);
+int	move_archive_slurp(const struct move_archive *, const char *, size_t,
+	    char **, size_t *, struct paks_error **);
+int	move_archive_write(const struct move_archive *, const bool *,
+	    const char *, int, struct move_archive_stats *,
+	    struct paks_error **);
+void	move_archive_release(struct move_archive *);
+int	move_archive_kind(int, enum move_archive_kind *, struct paks_error **);
+
+/* tar writing, also for tests */
+int	move_tar_add(int, const char *, const void *, size_t, uint64_t *,
+	    struct paks_error **);
+int	move_tar_end(int, uint64_t *, struct paks_error **);
+
+#endif
