@@ -1,0 +1,103 @@
+#!/bin/bash
+# tests/fuzz/seeds.sh: (re)write the seed corpus in tests/fuzz/corpus/.
+# Each seed is a small, valid or nearly valid input that shows the fuzzer
+# one shape of what the parser reads; the fuzzer mutates from there. Run it
+# after changing a format, and commit the corpus it writes.
+set -euo pipefail
+
+dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/corpus
+# the nonce fuzz-shellhook.c gives the parser
+N=9f86d081884c7d659a2feaa0c55ad015
+
+# seed PARSER NAME PRINTF-FORMAT [ARGS...]
+seed() {
+	local parser=$1 name=$2
+	shift 2
+	mkdir -p "$dir/$parser"
+	# shellcheck disable=SC2059
+	printf -- "$@" > "$dir/$parser/$name"
+}
+
+rm -rf "$dir"
+
+# ---- shellhook: what a container prints (OSC 6973 messages, see
+# src/session/integration.c for the shell side)
+seed shellhook plain 'total 0\r\nroot@c0ffee:/work# '
+seed shellhook hello-ack '\033]6973;H\007\033]6973;A;bash\007'
+seed shellhook prompt '\033]6973;P;%s\007root@c0ffee:/# ' "$N"
+seed shellhook line '\033]6973;L;%s\007ls\r\n' "$N"
+seed shellhook cmd '\033]6973;C;%s;5;5;#help/work\007' "$N"
+seed shellhook cmd-utf8 '\033]6973;C;%s;13;1;#envhost \303\251 X/\007' "$N"
+seed shellhook done '\033]6973;D;%s;3;0;abc\007' "$N"
+seed shellhook done-empty '\033]6973;D;%s;0;0;\007' "$N"
+seed shellhook st '\033]6973;L;%s\033\\after' "$N"
+seed shellhook sh-prompt '\033]6973;P;%s\007$ \033]6973;E;%s\007\033]6973;R;%s\007' "$N" "$N" "$N"
+seed shellhook forged 'x\033]6973;C;00000000000000000000000000000000;3;1;#cp/\007y'
+seed shellhook other-osc '\033]0;title\007\033[1;31mred\033[0m\033]697x;\033]6973'
+seed shellhook aborted '\033]6973;P;%s\033[Kmore' "$N"
+seed shellhook session '\033]6973;H\007\033]6973;A;bash\007\033]6973;P;%s\007root@c0ffee:/# ls\r\n\033]6973;L;%s\007bin  etc\r\n\033]6973;P;%s\007root@c0ffee:/# \033]6973;C;%s;6;1;#size /\007\033]6973;D;%s;0;0;\007' "$N" "$N" "$N" "$N" "$N"
+
+# ---- linebuf: what the user's terminal sends
+seed linebuf typed 'ls -l\r'
+seed linebuf hash '#envhost HOME\r#help\r'
+seed linebuf edit 'lss\177 -l\r#x\025#size\r'
+seed linebuf word 'echo one two\027three\r'
+seed linebuf arrows 'ab\033[D\033[Cc\033OA\r'
+seed linebuf paste '\033[200~#help\nls\033[201~\r'
+seed linebuf replies '\033[12;40R\033[?1;2c\033[I\033[Ox\r'
+seed linebuf alt-tab '\033bx\tq\r\n'
+seed linebuf utf8 '\303\251\342\234\223\177\r'
+seed linebuf ctrl-c 'sleep 9\003#save -v2\n'
+
+# ---- hashline: a submitted #command line
+seed hashline help '#help'
+seed hashline envsave '#envsave proj K='"'"'$HOME'"'"' X="a\\"b" Y=c\\ d'
+seed hashline cp '#cp results "host:out dir/"'
+seed hashline tabs '#inspect\tconfig.env   state '
+seed hashline comment '# TODO'
+seed hashline lone-backslash '#a \\'
+seed hashline open-single "#a 'b"
+seed hashline open-double '#a "b\\"'
+
+# ---- imageref: image references
+seed imageref tag 'debian:bookworm'
+seed imageref full 'localhost:5000/vsoch/paks:v1.0@sha256:%s' \
+    e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+seed imageref registry 'quay.io/a/b__c.d--e'
+seed imageref library 'docker.io/library/debian'
+seed imageref upper 'Debian:latest'
+seed imageref empty-part 'a//b'
+seed imageref bad-tag 'a:'
+seed imageref digest-only '@sha256:abc'
+
+# ---- settings: settings files (and values of -s / paks config set)
+seed settings simple 'container_tech: podman\nrun_options: [--network, none]\n'
+seed settings commented '# mine\ncontainer_shell: /bin/zsh   # the shell\n\nuser:\nsave_history: yes\n'
+seed settings block-list 'plugins:\n  - sbom\n  # later\n  - "x y"\nplugin_timeout: 30\n'
+seed settings scalars "container_tech: 'docker'\nhistory_file: \"/tmp/h\\\\tx\"\nconfig_editor: |\n  code --wait\n"
+seed settings anchors 'run_options: &o [-x]\nplugins: *o\n'
+seed settings flow-root '{user: alice, plugin_timeout: 5}'
+seed settings documents '---\nuser: a\n...\n---\nuser: b\n'
+seed settings not-mapping '- a\n- b\n'
+seed settings unknown 'contianer_tech: docker\n'
+seed settings value '[a, b]'
+seed settings null '~'
+
+# ---- envstore: env files
+seed envstore readme '# comments and blank lines are kept\nTOKEN=abc123\nGREETING=hello world\n\nQUOTED=it'"'"'s "fine": $HOME `id` $(id) \\n # = are all literal\nMULTI="line 1\\nline 2"\nPADDED="  spaces at the ends  "\n'
+seed envstore escapes 'A="\\t\\r\\\\\\"\\x1b\\x7f"  \nB=\nC="" \n# tail\n'
+seed envstore no-newline 'K=v'
+seed envstore indented '  K=v\n\t# c\n'
+seed envstore bad-key '1X=y\n'
+seed envstore twice 'K=1\nK=2\n'
+seed envstore bad-escape 'K="\\q"\n'
+seed envstore unterminated 'K="abc\n'
+seed envstore values 'plain\000 lead\000"quoted\000tab\tnl\nesc\033\000'
+
+# ---- plugin: manifests (plugin.yml) and fd-3 export records
+seed plugin manifest 'name: sbom\nversion: 1.0.2\ndescription: software bill of materials\nexec: bin/sbom\ncommands:\n  - name: sbom\n    usage: "[FORMAT]"\n    description: list the packages in the container\n    min_args: 0\n    max_args: 1\n  - {name: sbom-diff, description: compare two lists, min_args: 2}\n'
+seed plugin minimal 'name: a\nversion: "1"\ncommands: [{name: a, description: d}]\n'
+seed plugin escape 'name: a\nversion: "1"\nexec: x/../../y\ncommands: [{name: a, description: d}]\n'
+seed plugin twice 'name: a\nversion: 1~rc_2+x\ncommands:\n- {name: b, description: d}\n- {name: b, description: e, max_args: -1}\n'
+seed plugin exports 'A=1\000B=two\nlines\000_C=\000'
+seed plugin exports-bad '__paks_n=1\000A=1'
