@@ -1,0 +1,75 @@
+/*
+ * The #sbom plugin: the packages installed in a container, read from their
+ * package databases, written as an SPDX 2.3 or CycloneDX 1.5 document.
+ */
+#ifndef PAKS_SBOM_H
+#define PAKS_SBOM_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SBOM_VERSION "0.1.0"
+
+/* One installed package. */
+struct sbom_pkg {
+	char	*type;		/* purl type: "deb", "apk", "pypi" */
+	char	*name;
+	char	*version;
+	char	*arch;		/* or NULL */
+	char	*license;	/* an SPDX license expression, or NULL */
+	char	*supplier;	/* "Name <mail>" or "Name", or NULL */
+	char	*source;	/* source package (deb) or origin (apk) */
+};
+
+/* What was found in one container. */
+struct sbom {
+	struct sbom_pkg	*v;
+	size_t		 n;
+	size_t		 alloc;
+	char		*distro;	/* os-release ID, e.g. "debian" */
+	char		*distro_version; /* os-release VERSION_ID */
+};
+
+#define SBOM_INIT { NULL, 0, 0, NULL, NULL }
+
+enum sbom_format { SBOM_SPDX, SBOM_CYCLONEDX };
+
+struct sbom_pkg *sbom_add(struct sbom *, const char *, const char *,
+	    const char *);
+void	sbom_release(struct sbom *);
+size_t	sbom_count(const struct sbom *, const char *);
+void	sbom_clean(struct sbom *);
+
+/* package databases (pure: text in, packages out) */
+int	sbom_parse_dpkg(const char *, size_t, struct sbom *);
+int	sbom_parse_apk(const char *, size_t, struct sbom *);
+int	sbom_parse_metadata(const char *, size_t, struct sbom *);
+void	sbom_parse_os_release(const char *, size_t, struct sbom *);
+char	*sbom_copyright_license(const char *, size_t);
+char	*sbom_license_expression(const char *, bool);
+char	*sbom_purl(const struct sbom *, const struct sbom_pkg *);
+
+/* tar, as "ENGINE cp CONTAINER:PATH -" writes it */
+struct sbom_tar_entry {
+	const char	*name;		/* path in the archive */
+	char		 type;		/* '0' file, '2' symlink, '5' dir ... */
+	const char	*link;		/* symlink target */
+	size_t		 size;
+};
+
+/* Called per entry; data is the file's bytes if want() said so. */
+struct sbom_tar_ops {
+	bool	(*want)(const struct sbom_tar_entry *, void *);
+	int	(*entry)(const struct sbom_tar_entry *, const char *, void *);
+};
+
+int	sbom_tar_read(int, const struct sbom_tar_ops *, void *, size_t);
+
+/* documents */
+json_t	*sbom_spdx(const struct sbom *, const char *, const char *,
+	    const char *);
+json_t	*sbom_cyclonedx(const struct sbom *, const char *, const char *,
+	    const char *);
+
+#endif

@@ -1,0 +1,13 @@
+#!/bin/sh
+# Test plugin: "hang" never ends by itself (its sleep carries a marker the
+# test looks for after the timeout); "crash" dies of a signal.
+case $1 in
+hang)
+	echo "hanging now"
+	exec sleep 4242
+	;;
+crash)
+	echo "about to crash"
+	kill -SEGV $$
+	;;
+esac

@@ -1,0 +1,432 @@
+/*
+ * Unit tests for the #sbom plugin's parsers and documents
+ * (plugins/sbom/sbom-{db,doc,tar}.c): dpkg, apk and Python databases,
+ * Debian copyright files, license expressions, package URLs, tar streams.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "sbom.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+static const char dpkg_status[] =
+	"Package: bash\n"
+	"Status: install ok installed\n"
+	"Priority: required\n"
+	"Architecture: amd64\n"
+	"Maintainer: Matthias Klose <doko@debian.org>\n"
+	"Version: 5.2.15-2+b2\n"
+	"Description: GNU Bourne Again SHell\n"
+	" Bash is an sh-compatible command language interpreter.\n"
+	" .\n"
+	" Version: not a field\n"
+	"\n"
+	"Package: libstdc++6\n"
+	"Status: install ok installed\n"
+	"Architecture: amd64\n"
+	"Source: gcc-12 (12.2.0-14)\n"
+	"Version: 12.2.0-14\n"
+	"\n"
+	"Package: gone\n"
+	"Status: deinstall ok config-files\n"
+	"Version: 1.0\n"
+	"\n"
+	"Package: purged\n"
+	"Status: purge ok not-installed\n"
+	"\n"
+	"Package: zlib1g\n"
+	"Status: install ok unpacked\n"
+	"Architecture: amd64\n"
+	"Version: 1:1.2.13.dfsg-1\n";
+
+static void
+test_dpkg(void **state)
+{
+	struct sbom s = SBOM_INIT;
+	char *purl;
+
+	(void)state;
+	assert_int_equal(sbom_parse_dpkg(dpkg_status, strlen(dpkg_status),
+	    &s), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.v[0].name, "bash");
+	assert_string_equal(s.v[0].version, "5.2.15-2+b2");
+	assert_string_equal(s.v[0].arch, "amd64");
+	assert_string_equal(s.v[0].supplier, "Matthias Klose <doko@debian.org>");
+	assert_null(s.v[0].source);
+	assert_string_equal(s.v[1].name, "libstdc++6");
+	assert_string_equal(s.v[1].source, "gcc-12");
+	assert_string_equal(s.v[2].name, "zlib1g");
+	assert_int_equal(sbom_count(&s, "deb"), 3);
+
+	purl = sbom_purl(&s, &s.v[0]);
+	assert_string_equal(purl, "pkg:deb/debian/bash@5.2.15-2%2Bb2?arch=amd64");
+	free(purl);
+	purl = sbom_purl(&s, &s.v[1]);
+	assert_string_equal(purl,
+	    "pkg:deb/debian/libstdc%2B%2B6@12.2.0-14?arch=amd64");
+	free(purl);
+	/* the epoch's ':' stays as it is */
+	purl = sbom_purl(&s, &s.v[2]);
+	assert_string_equal(purl,
+	    "pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1?arch=amd64");
+	free(purl);
+
+	/* an Ubuntu image's packages are Ubuntu's */
+	s.distro = xstrdup("ubuntu");
+	purl = sbom_purl(&s, &s.v[0]);
+	assert_string_equal(purl, "pkg:deb/ubuntu/bash@5.2.15-2%2Bb2?arch=amd64");
+	free(purl);
+	sbom_release(&s);
+
+	/* no final newline, CRLF, an empty database */
+	assert_int_equal(sbom_parse_dpkg("Package: a\r\nVersion: 1\r\n", 26,
+	    &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.v[0].version, "1");
+	sbom_release(&s);
+	assert_int_equal(sbom_parse_dpkg("", 0, &s), 0);
+	assert_int_equal(s.n, 0);
+	sbom_release(&s);
+}
+
+static void
+test_apk(void **state)
+{
+	static const char db[] =
+	    "C:Q1abc=\nP:musl\nV:1.2.4-r2\nA:x86_64\nS:383152\nL:MIT\n"
+	    "o:musl\nm:Timo Teräs <timo.teras@iki.fi>\nt:1\np:so:libc.musl\n"
+	    "F:lib\nR:ld-musl-x86_64.so.1\na:0:0:755\nM:0:0:755\n\n"
+	    "C:Q1def=\nP:busybox\nV:1.36.1-r5\nA:x86_64\nL:GPL-2.0-only\n"
+	    "o:busybox\n\n"
+	    "P:odd\nV:1\nL:MIT BSD\n";
+	struct sbom s = SBOM_INIT;
+	char *purl;
+
+	(void)state;
+	assert_int_equal(sbom_parse_apk(db, sizeof db - 1, &s), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.v[0].name, "musl");
+	assert_string_equal(s.v[0].version, "1.2.4-r2");
+	assert_string_equal(s.v[0].license, "MIT");
+	assert_string_equal(s.v[0].supplier, "Timo Teräs <timo.teras@iki.fi>");
+	assert_string_equal(s.v[1].license, "GPL-2.0-only");
+	assert_null(s.v[2].license);	/* "MIT BSD" is not an expression */
+	purl = sbom_purl(&s, &s.v[1]);
+	assert_string_equal(purl, "pkg:apk/alpine/busybox@1.36.1-r5?arch=x86_64");
+	free(purl);
+	sbom_release(&s);
+}
+
+static void
+test_metadata(void **state)
+{
+	static const char md[] =
+	    "Metadata-Version: 2.1\nName: Foo_Bar.baz\nVersion: 2.0.1\n"
+	    "License: BSD-3-Clause\nAuthor: A. Person\n\nName: not a header\n";
+	static const char md2[] =
+	    "Name: requests\nVersion: 2.31.0\nLicense-Expression: Apache-2.0\n"
+	    "License: a long text\n";
+	struct sbom s = SBOM_INIT;
+	char *purl;
+
+	(void)state;
+	assert_int_equal(sbom_parse_metadata(md, sizeof md - 1, &s), 0);
+	assert_int_equal(sbom_parse_metadata(md2, sizeof md2 - 1, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.v[0].name, "Foo_Bar.baz");
+	assert_string_equal(s.v[0].license, "BSD-3-Clause");
+	purl = sbom_purl(&s, &s.v[0]);
+	assert_string_equal(purl, "pkg:pypi/foo-bar-baz@2.0.1");
+	free(purl);
+	assert_string_equal(s.v[1].license, "Apache-2.0");
+	assert_int_equal(sbom_count(&s, "pypi"), 2);
+	sbom_release(&s);
+}
+
+static void
+test_licenses(void **state)
+{
+	static const struct { const char *in; bool debian; const char *out; }
+	    cases[] = {
+		{ "GPL-2+", true, "GPL-2.0-or-later" },
+		{ "Expat", true, "MIT" },
+		{ "BSD-3-clause", true, "BSD-3-Clause" },
+		{ "GPL-2+ or Artistic", true, "GPL-2.0-or-later OR Artistic-1.0" },
+		{ "LGPL-2.1+ and GPL-3", true,
+		  "LGPL-2.1-or-later AND GPL-3.0-only" },
+		{ "Perl", true, "Artistic-1.0-Perl OR GPL-1.0-or-later" },
+		{ "GPL-2+ or Perl", true, NULL },
+		{ "GPL-2+ or BSD-3-clause and MIT", true, NULL },
+		{ "GPL-2+, and BSD-3-clause", true, NULL },
+		{ "public-domain", true, NULL },
+		{ "GPL-2+ with OpenSSL exception", true, NULL },
+		{ "GPL-2.0-only WITH Classpath-exception-2.0", false,
+		  "GPL-2.0-only WITH Classpath-exception-2.0" },
+		{ "MIT WITH Apache-2.0", false, NULL },
+		{ "mit", false, "MIT" },
+		{ "GPL-2+", false, NULL },
+		{ "MIT OR", false, NULL },
+		{ "", false, NULL },
+		{ "(MIT OR Apache-2.0)", false, NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *got = sbom_license_expression(cases[i].in,
+		    cases[i].debian);
+		if ((got == NULL) != (cases[i].out == NULL) ||
+		    (got && strcmp(got, cases[i].out) != 0))
+			fail_msg("'%s': got '%s', want '%s'", cases[i].in,
+			    got ? got : "(null)",
+			    cases[i].out ? cases[i].out : "(null)");
+		free(got);
+	}
+}
+
+static void
+test_copyright(void **state)
+{
+	static const char dep5[] =
+	    "Format: https://www.debian.org/doc/packaging-manuals/"
+	    "copyright-format/1.0/\nUpstream-Name: bash\n\n"
+	    "Files: lib/*\nCopyright: someone\nLicense: BSD-3-clause\n\n"
+	    "Files: *\nCopyright: 1987-2022 Free Software Foundation\n"
+	    "License: GPL-3+\n long text\n .\n more\n\n"
+	    "License: GPL-3+\n the text again\n";
+	static const char old[] =
+	    "This is bash, written by Chet.\n\nLicense: GPL-2+\n";
+	static const char header[] =
+	    "Format: http://www.debian.org/doc/packaging-manuals/"
+	    "copyright-format/1.0/\nLicense: Expat\n";
+	char *lic;
+
+	(void)state;
+	lic = sbom_copyright_license(dep5, sizeof dep5 - 1);
+	assert_string_equal(lic, "GPL-3.0-or-later");
+	free(lic);
+	assert_null(sbom_copyright_license(old, sizeof old - 1));
+	lic = sbom_copyright_license(header, sizeof header - 1);
+	assert_string_equal(lic, "MIT");
+	free(lic);
+}
+
+static void
+test_os_release(void **state)
+{
+	static const char osr[] = "PRETTY_NAME=\"Debian GNU/Linux 12\"\n"
+	    "VERSION_ID=\"12\"\nID=debian\n";
+	struct sbom s = SBOM_INIT;
+
+	(void)state;
+	sbom_parse_os_release(osr, sizeof osr - 1, &s);
+	assert_string_equal(s.distro, "debian");
+	assert_string_equal(s.distro_version, "12");
+	sbom_release(&s);
+	sbom_parse_os_release("ID=\"bad/id\"\n", 12, &s);
+	assert_null(s.distro);
+	sbom_release(&s);
+}
+
+/* ---- tar ---- */
+
+static void
+tar_header(unsigned char *h, const char *name, char type, size_t size,
+    const char *link)
+{
+	unsigned sum = 0;
+
+	memset(h, 0, 512);
+	memcpy(h, name, strlen(name));
+	sprintf((char *)h + 100, "%07o", 0644);
+	sprintf((char *)h + 124, "%011zo", size);
+	h[156] = (unsigned char)type;
+	if (link)
+		memcpy(h + 157, link, strlen(link));
+	memcpy(h + 257, "ustar", 6);
+	memset(h + 148, ' ', 8);
+	for (int i = 0; i < 512; i++)
+		sum += h[i];
+	sprintf((char *)h + 148, "%06o", sum);
+}
+
+/* Append one entry (header, data padded to 512) to a buffer. */
+static size_t
+tar_add(unsigned char *buf, size_t off, const char *name, char type,
+    const char *data, const char *link)
+{
+	size_t n = data ? strlen(data) : 0;
+
+	tar_header(buf + off, name, type, n, link);
+	off += 512;
+	if (n) {
+		memset(buf + off, 0, (n + 511) / 512 * 512);
+		memcpy(buf + off, data, n);
+		off += (n + 511) / 512 * 512;
+	}
+	return off;
+}
+
+struct seen {
+	struct strv	names;
+	struct strv	datas;
+};
+
+static bool
+want_txt(const struct sbom_tar_entry *e, void *arg)
+{
+	(void)arg;
+	return strstr(e->name, ".txt") != NULL;
+}
+
+static int
+on_entry(const struct sbom_tar_entry *e, const char *data, void *arg)
+{
+	struct seen *s = arg;
+
+	strv_pushf(&s->names, "%c %s%s%s", e->type, e->name,
+	    e->type == '2' ? " -> " : "", e->type == '2' ? e->link : "");
+	strv_push(&s->datas, data ? data : "(none)");
+	return 0;
+}
+
+static void
+test_tar(void **state)
+{
+	static const struct sbom_tar_ops ops = { want_txt, on_entry };
+	unsigned char *buf = xcalloc(64, 512);
+	char longname[300], pax[400];
+	struct seen s = { STRV_INIT, STRV_INIT };
+	size_t off = 0;
+	int fds[2];
+
+	(void)state;
+	memset(longname, 'n', 250);
+	strcpy(longname + 250, ".txt");
+	/* "LEN path=VALUE\n", LEN counting its own 3 digits */
+	snprintf(pax, sizeof pax, "%zu path=%s\n", strlen(longname) + 10,
+	    longname);
+	off = tar_add(buf, off, "doc/", '5', NULL, NULL);
+	off = tar_add(buf, off, "doc/a.txt", '0', "hello", NULL);
+	off = tar_add(buf, off, "doc/b.bin", '0', "skipped", NULL);
+	off = tar_add(buf, off, "doc/link", '2', NULL, "a.txt");
+	off = tar_add(buf, off, "PaxHeaders/x", 'x', pax, NULL);
+	off = tar_add(buf, off, "short", '0', "long one", NULL);
+	off += 1024;	/* the end: two zero blocks */
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], buf, off), (ssize_t)off);
+	close(fds[1]);
+	assert_int_equal(sbom_tar_read(fds[0], &ops, &s, 1 << 20), 0);
+	close(fds[0]);
+	assert_int_equal(s.names.n, 5);
+	assert_string_equal(s.names.v[0], "5 doc/");
+	assert_string_equal(s.names.v[1], "0 doc/a.txt");
+	assert_string_equal(s.datas.v[1], "hello");
+	assert_string_equal(s.datas.v[2], "(none)");
+	assert_string_equal(s.names.v[3], "2 doc/link -> a.txt");
+	assert_int_equal(strlen(s.names.v[4]), 2 + strlen(longname));
+	assert_string_equal(s.datas.v[4], "long one");
+	strv_release(&s.names);
+	strv_release(&s.datas);
+
+	/* an end without the zero blocks is fine; one mid-entry is not */
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], buf, 512), 512);
+	close(fds[1]);
+	assert_int_equal(sbom_tar_read(fds[0], &ops, &s, 1 << 20), 0);
+	close(fds[0]);
+	strv_release(&s.names);
+	strv_release(&s.datas);
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], buf + 512, 512 + 3), 515);
+	close(fds[1]);
+	assert_int_equal(sbom_tar_read(fds[0], &ops, &s, 1 << 20), -1);
+	close(fds[0]);
+	strv_release(&s.names);
+	strv_release(&s.datas);
+	free(buf);
+}
+
+/* ---- documents ---- */
+
+static void
+test_documents(void **state)
+{
+	struct sbom s = SBOM_INIT;
+	json_t *doc, *pkgs, *rels, *comps;
+
+	(void)state;
+	sbom_parse_dpkg(dpkg_status, strlen(dpkg_status), &s);
+	s.v[0].license = xstrdup("GPL-3.0-or-later");
+	free(s.v[1].supplier);
+	s.v[1].supplier = xstrdup("Debian GCC Maintainers <x@y>");
+	s.v[2].name[0] = (char)0xff;	/* not UTF-8 */
+	sbom_clean(&s);
+	assert_int_equal(s.v[2].name[0], '?');
+
+	doc = sbom_spdx(&s, "reg/img:tag", "2024-01-02T03:04:05Z",
+	    "00000000-0000-4000-8000-000000000000");
+	assert_string_equal(json_string_value(json_object_get(doc,
+	    "spdxVersion")), "SPDX-2.3");
+	pkgs = json_object_get(doc, "packages");
+	rels = json_object_get(doc, "relationships");
+	assert_int_equal(json_array_size(pkgs), 4);	/* the image + 3 */
+	assert_int_equal(json_array_size(rels), 4);
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(pkgs, 1), "licenseDeclared")), "GPL-3.0-or-later");
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(pkgs, 1), "supplier")),
+	    "Person: Matthias Klose (doko@debian.org)");
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(pkgs, 2), "supplier")),
+	    "Organization: Debian GCC Maintainers (x@y)");
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(pkgs, 2), "SPDXID")), "SPDXRef-Package-deb-libstdc--6-2");
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(pkgs, 3), "licenseDeclared")), "NOASSERTION");
+	json_decref(doc);
+
+	doc = sbom_cyclonedx(&s, "reg/img:tag", "2024-01-02T03:04:05Z",
+	    "00000000-0000-4000-8000-000000000000");
+	comps = json_object_get(doc, "components");
+	assert_int_equal(json_array_size(comps), 3);
+	assert_string_equal(json_string_value(json_object_get(doc,
+	    "serialNumber")), "urn:uuid:00000000-0000-4000-8000-000000000000");
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(comps, 0), "purl")),
+	    "pkg:deb/debian/bash@5.2.15-2%2Bb2?arch=amd64");
+	json_decref(doc);
+
+	/* nothing found: still a document, describing the image */
+	sbom_release(&s);
+	doc = sbom_spdx(&s, "busybox", "2024-01-02T03:04:05Z",
+	    "00000000-0000-4000-8000-000000000000");
+	assert_int_equal(json_array_size(json_object_get(doc, "packages")), 1);
+	json_decref(doc);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dpkg),
+		cmocka_unit_test(test_apk),
+		cmocka_unit_test(test_metadata),
+		cmocka_unit_test(test_licenses),
+		cmocka_unit_test(test_copyright),
+		cmocka_unit_test(test_os_release),
+		cmocka_unit_test(test_tar),
+		cmocka_unit_test(test_documents),
+	};
+
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
