@@ -51,11 +51,17 @@ session_export(struct session *s, const char *key, const char *value)
 	integration_export(&s->reply, s->kind, key, value);
 }
 
+/*
+ * Hold typed keys back. Waiting for an Enter's report is bounded (the line
+ * may have gone some way that sends none); waiting for the hook to finish
+ * reading a reply is not, since it always answers with "D".
+ */
 static void
 session_hold(struct session *s, bool on)
 {
 	s->holding = on;
-	s->proxy.timeout_ms = on && !s->sh_flow ? HOLD_TIMEOUT_MS : -1;
+	s->proxy.timeout_ms = on && !s->sh_flow && !s->replied ?
+	    HOLD_TIMEOUT_MS : -1;
 }
 
 /* Feed keys held back while waiting, now that the shell is ready. */
@@ -163,7 +169,9 @@ session_bash_command(struct session *s, const char *line, const char *pwd)
 		strbuf_add(&out, p, (size_t)(nl - p + 1));
 	}
 	proxy_to_pty(&s->proxy, out.buf, out.len);
+	/* keys typed from now on must follow those the hook swallowed */
 	s->replied = true;
+	session_hold(s, true);
 	explicit_bzero(out.buf, out.len);
 	explicit_bzero(s->reply.buf, s->reply.len);
 	strbuf_release(&out);
@@ -180,6 +188,7 @@ session_bash_done(struct session *s, char *swallowed)
 		if (*c == '\036')
 			*c = '\n';
 	proxy_to_pty(&s->proxy, swallowed, strlen(swallowed));
+	session_release(s);
 }
 
 /*

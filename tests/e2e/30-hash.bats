@@ -305,6 +305,7 @@ FORGE
 	done
 	pk_line 'echo ALL-SENT'
 	pk_wait_for '^ALL-SENT$' 120
+	grep -c '^#envhost PAKS_T_N$' "$PAKS_HOME/history"
 	[[ $(grep -c '^#envhost PAKS_T_N$' "$PAKS_HOME/history") -eq 100 ]]
 	[[ $(grep -c '^#' "$PAKS_HOME/history") -eq 100 ]]
 	pk_screen | grep -q '^line100$'
@@ -315,7 +316,8 @@ FORGE
 	start_shell "$PK_BUSYBOX"
 	pk_type '#helq'; pk_key BSpace; pk_type 'p'; pk_key Enter
 	pk_wait_for '^  #envsave '
-	pk_line 'clear'
+	# (no 'clear' here: busybox's editor drops keys typed right after it
+	# asks the terminal for the cursor position, with or without paks)
 	pk_type 'rm -rf /tmp/x'; pk_key C-u; pk_type '#help cp'; pk_key Enter
 	pk_wait_for -F 'usage: #cp SRC DST'
 	pk_line '#frob'
