@@ -580,7 +580,8 @@ plugin_scan(struct plugin_found **out, size_t *n)
 			}
 		}
 	}
-	qsort(v, count, sizeof *v, plugin_found_cmp);
+	if (count > 1)
+		qsort(v, count, sizeof *v, plugin_found_cmp);
 	for (size_t i = 0; i < count; i++) {
 		for (size_t j = 0; j < count && v[i].source == PLUGIN_SYSTEM;
 		    j++) {

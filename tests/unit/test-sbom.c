@@ -50,6 +50,7 @@ static const char dpkg_status[] =
 static void
 test_dpkg(void **state)
 {
+	static const char crlf[] = "Package: a\r\nVersion: 1\r\n";
 	struct sbom s = SBOM_INIT;
 	char *purl;
 
@@ -88,8 +89,7 @@ test_dpkg(void **state)
 	sbom_release(&s);
 
 	/* no final newline, CRLF, an empty database */
-	assert_int_equal(sbom_parse_dpkg("Package: a\r\nVersion: 1\r\n", 26,
-	    &s), 0);
+	assert_int_equal(sbom_parse_dpkg(crlf, sizeof crlf - 1, &s), 0);
 	assert_int_equal(s.n, 1);
 	assert_string_equal(s.v[0].version, "1");
 	sbom_release(&s);
