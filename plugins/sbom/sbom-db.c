@@ -373,7 +373,8 @@ license_id(const char *w, size_t n, bool debian)
 			return debian_names[i][1];
 	}
 	for (size_t i = 0; i < sizeof spdx_ids / sizeof spdx_ids[0]; i++) {
-		if (strlen(spdx_ids[i]) == n && strncasecmp(spdx_ids[i], w, n) == 0)
+		if (strlen(spdx_ids[i]) == n &&
+		    strncasecmp(spdx_ids[i], w, n) == 0)
 			return spdx_ids[i];
 	}
 	return NULL;

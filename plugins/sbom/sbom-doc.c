@@ -104,10 +104,11 @@ sbom_spdx(const struct sbom *s, const char *image, const char *created,
 
 	for (size_t i = 0; i < s->n; i++) {
 		const struct sbom_pkg *p = &s->v[i];
-		_cleanup_free_ char *id = spdx_id(p, i), *purl = sbom_purl(s, p);
+		_cleanup_free_ char *id = spdx_id(p, i);
+		_cleanup_free_ char *purl = sbom_purl(s, p);
 		_cleanup_free_ char *supplier = spdx_supplier(p->supplier);
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, "
-		    "s:s, s:[{s:s, s:s, s:s}]}",
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, "
+		    "s:s, s:s, s:[{s:s, s:s, s:s}]}",
 		    "name", p->name, "SPDXID", id, "versionInfo", p->version,
 		    "supplier", supplier, "downloadLocation", "NOASSERTION",
 		    "filesAnalyzed", 0, "licenseConcluded", "NOASSERTION",
@@ -151,7 +152,8 @@ sbom_cyclonedx(const struct sbom *s, const char *image, const char *created,
 	    image));
 	for (size_t i = 0; i < s->n; i++) {
 		const struct sbom_pkg *p = &s->v[i];
-		_cleanup_free_ char *id = spdx_id(p, i), *purl = sbom_purl(s, p);
+		_cleanup_free_ char *id = spdx_id(p, i);
+		_cleanup_free_ char *purl = sbom_purl(s, p);
 		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "type",
 		    "library", "bom-ref", id + strlen("SPDXRef-"), "name",
 		    p->name, "version", p->version, "purl", purl);

@@ -315,7 +315,8 @@ docs_license(const struct docs *d, const char *name, int depth)
 	for (size_t i = 0; depth < 4 && i < d->links.n; i++) {
 		if (strncmp(d->links.v[i], name, n) == 0 &&
 		    d->links.v[i][n] == '\n')
-			return docs_license(d, d->links.v[i] + n + 1, depth + 1);
+			return docs_license(d, d->links.v[i] + n + 1,
+			    depth + 1);
 	}
 	return NULL;
 }
@@ -369,8 +370,8 @@ python_read(int fd, void *arg)
 		size_t len = (size_t)((end ? end : sb.buf + sb.len) - rec);
 
 		if (nl != NULL)
-			sbom_parse_metadata(nl + 1, len - (size_t)(nl + 1 - rec),
-			    s);
+			sbom_parse_metadata(nl + 1,
+			    len - (size_t)(nl + 1 - rec), s);
 		off += len + 1;
 	}
 	return 0;

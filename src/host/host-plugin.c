@@ -84,7 +84,8 @@ plugin_remove_at(int dirfd, const char *name, int depth)
 	if (fd < 0 || (d = fdopendir(dup(fd))) == NULL)
 		return -1;
 	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
 			continue;
 		if (plugin_remove_at(fd, de->d_name, depth + 1) < 0)
 			rc = -1;
@@ -180,7 +181,8 @@ plugin_copy_dir(int src, int dst, int depth, struct strbuf *where)
 	if (d == NULL)
 		return -1;
 	while (rc == 0 && (de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
 			continue;
 		rc = plugin_copy_entry(src, dst, de->d_name, depth, where);
 	}

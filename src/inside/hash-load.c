@@ -31,8 +31,8 @@ load_list(struct cmd_ctx *ctx)
 			continue;
 		shown++;
 		if (f->error != NULL) {
-			cmd_printf(ctx, "  %-12s (cannot load: see 'paks plugin "
-			    "list')\n", f->name);
+			cmd_printf(ctx, "  %-12s (cannot load: see 'paks "
+			    "plugin list')\n", f->name);
 			continue;
 		}
 		load_cmd_names(&f->p, &sb);

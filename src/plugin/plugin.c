@@ -55,8 +55,9 @@ plugin_name_valid(const char *name)
 	if (n == 0 || n > PLUGIN_NAME_MAX || !islower((unsigned char)name[0]))
 		return false;
 	for (const char *p = name; *p; p++) {
-		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) &&
-		    *p != '-' && *p != '_')
+		unsigned char c = (unsigned char)*p;
+
+		if (!islower(c) && !isdigit(c) && c != '-' && c != '_')
 			return false;
 	}
 	return true;
@@ -567,9 +568,10 @@ plugin_scan(struct plugin_found **out, size_t *n)
 			f->name = xstrdup(de->d_name);
 			f->source = i == 0 ? PLUGIN_USER : PLUGIN_SYSTEM;
 			if (!plugin_name_valid(de->d_name))
-				paks_error_set(&err, 0, "not a valid plugin name");
-			else if (plugin_load_dir(dir, f->source, &f->p, &err) == 0 &&
-			    strcmp(f->p.name, f->name) != 0) {
+				paks_error_set(&err, 0, "not a valid plugin "
+				    "name");
+			else if (plugin_load_dir(dir, f->source, &f->p,
+			    &err) == 0 && strcmp(f->p.name, f->name) != 0) {
 				paks_error_set(&err, 0, "its manifest names "
 				    "plugin '%s'", f->p.name);
 				plugin_release(&f->p);

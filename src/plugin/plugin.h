@@ -80,7 +80,7 @@ struct plugin_found {
 	char			*name;
 	enum plugin_source	 source;
 	struct plugin		 p;		/* empty if broken */
-	char			*error;		/* why it cannot load, or NULL */
+	char			*error;		/* why it cannot load */
 	bool			 shadowed;	/* a user plugin has its name */
 };
 

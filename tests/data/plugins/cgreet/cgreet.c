@@ -28,7 +28,8 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "ccrash") == 0) {
 		puts("cgreet: crashing");
 		fflush(stdout);
-		signal(SIGSEGV, SIG_DFL);	/* a sanitizer's handler would exit */
+		/* a sanitizer's handler would exit instead */
+		signal(SIGSEGV, SIG_DFL);
 		raise(SIGSEGV);
 		return 1;
 	}
