@@ -448,7 +448,8 @@ tar_header(unsigned char *b, const char *name, char type, uint64_t size)
 	memset(b + 148, ' ', 8);
 	for (size_t i = 0; i < BLOCK; i++)
 		sum += b[i];
-	snprintf((char *)b + 148, 8, "%06" PRIo64, (uint64_t)sum);
+	/* at most 512 * 255: six octal digits */
+	snprintf((char *)b + 148, 8, "%06o", (unsigned)(sum & 0777777));
 	b[155] = ' ';
 }
 

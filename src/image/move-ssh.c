@@ -2,17 +2,20 @@
  * ssh://[USER@]HOST[:PORT][/ENGINE]: straight into the engine of another
  * machine, sending only the layers it lacks.
  *
- * Two ssh calls, and nothing of paks is needed over there:
- *  1. a query: which engine answers there (unless /ENGINE was given) and
- *     the layer diff ids of every image it holds;
- *  2. "ENGINE load", fed a docker-archive written here from the local
- *     engine's save in which each layer the other side has is an empty
- *     file (see move-archive.c for why both engines accept that).
+ * One ssh connection, and nothing of paks is needed over there. A small
+ * sh script there
+ *  1. says which engine answers (unless /ENGINE was given) and lists the
+ *     layer diff ids of every image it holds, then "paks-ready";
+ *  2. becomes "ENGINE load", fed a docker-archive written here from the
+ *     local engine's save (which runs meanwhile) in which each layer the
+ *     other side has is an empty file (see move-archive.c for why both
+ *     engines accept that).
  * docker finds a layer by its chain (the layer and all below it), so for
  * docker a layer counts as present only when an image there starts with
  * the same layers; podman reuses a layer by its diff id alone.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -68,9 +71,9 @@ ssh_argv(const struct move_dest *d, bool batch, struct strv *argv)
 	    d->host);
 }
 
-/* The shell script of the query, for "sh -c" over there. */
+/* The script run there by "sh -c": the query, then the load. */
 static char *
-ssh_query_script(const char *engine)
+ssh_script(const char *engine)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -85,156 +88,256 @@ ssh_query_script(const char *engine)
 	    "echo \"engine $e\"\n"
 	    "ids=$($e images -aq --no-trunc) || exit %d\n"
 	    "[ -z \"$ids\" ] || $e image inspect --format "
-	    "\"image {{range .RootFS.Layers}}{{.}} {{end}}\" $ids || exit %d\n",
+	    "\"image {{range .RootFS.Layers}}{{.}} {{end}}\" $ids || exit %d\n"
+	    "echo paks-ready\n"
+	    "exec $e load\n",
 	    QUERY_NO_ENGINE, QUERY_ENGINE_FAILED, QUERY_ENGINE_FAILED);
 	return strbuf_detach(&sb);
 }
 
-/* Ask the other side for its engine and the layers of its images. */
-static int
-ssh_query(struct move_job *job, char **engine, struct strv *images,
-    struct paks_error **err)
+/* The ssh session: its pipes and what it said. */
+struct ssh_session {
+	struct spawn	 sp;
+	int		 in, out, errf;
+	struct strbuf	 said;		/* stdout so far */
+	char		*who;
+};
+
+/* Read stdout until a line "paks-ready" (true) or its end (false). */
+static bool
+ssh_read_until_ready(struct ssh_session *ss)
 {
-	const struct move_dest *d = job->dest;
-	_cleanup_strv_ struct strv argv = STRV_INIT;
-	_cleanup_free_ char *script = ssh_query_script(d->engine);
-	_cleanup_free_ char *out = NULL, *eo = NULL, *last = NULL;
-	_cleanup_free_ char *who = ssh_who(d);
-	struct strbuf cmd = STRBUF_INIT;
+	char buf[4096];
+	ssize_t n;
+
+	for (;;) {
+		const char *p = ss->said.buf ? strstr(ss->said.buf,
+		    "paks-ready\n") : NULL;
+		if (p != NULL && (p == ss->said.buf || p[-1] == '\n'))
+			return true;
+		n = read(ss->out, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		strbuf_add(&ss->said, buf, (size_t)n);
+	}
+}
+
+static void
+ssh_read_rest(struct ssh_session *ss)
+{
+	char buf[4096];
+	ssize_t n;
+
+	while ((n = read(ss->out, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		strbuf_add(&ss->said, buf, (size_t)n);
+	}
+}
+
+/* Wait for ssh; a failure becomes one line naming the host. */
+static int
+ssh_finish(struct ssh_session *ss, const char *engine, struct paks_error **err)
+{
+	_cleanup_free_ char *eo = NULL, *last = NULL;
 	int code;
 
-	ssh_argv(d, true, &argv);
-	strbuf_adds(&cmd, "sh -c ");
-	move_shell_quote(&cmd, script);
-	strv_push(&argv, cmd.buf);
-	strbuf_release(&cmd);
-	code = move_run(argv.v, -1, -1, -1, &out, &eo, err);
-	if (code < 0)
-		return -1;
+	if (ss->in >= 0)
+		close(ss->in);
+	ss->in = -1;
+	ssh_read_rest(ss);
+	code = spawn_status_code(spawn_wait(&ss->sp));
+	if (code == 0)
+		return 0;
+	eo = move_fd_text(ss->errf);
 	last = move_last_line(eo);
 	if (code == 255)
 		return paks_error_set(err, 0, "cannot reach '%s' over ssh: %s",
-		    who, *last ? last : "no message");
+		    ss->who, *last ? last : "no message");
 	if (code == QUERY_NO_ENGINE)
 		return paks_error_set(err, 0, "'%s': neither docker nor podman "
-		    "answers there", who);
-	if (code != 0 || move_remote_parse(out, engine, images) < 0)
-		return paks_error_set(err, 0, "'%s': %s%s%s", who,
-		    d->engine ? d->engine : "the engine",
-		    *last ? " says: " : " gave no answer", last);
-	return 0;
+		    "answers there", ss->who);
+	return paks_error_set(err, 0, "%s on '%s' failed: %s",
+	    engine ? engine : "the engine", ss->who,
+	    *last ? last : "no message");
 }
 
-/* "ENGINE load" over there, fed the archive; *loaded: the name it reports. */
-static int
-ssh_load(struct move_job *job, const char *engine,
-    const struct move_archive *a, const bool *present, const char *tag,
-    struct move_archive_stats *st, char **loaded, struct paks_error **err)
+static void
+ssh_session_release(struct ssh_session *ss)
 {
-	const struct move_dest *d = job->dest;
-	_cleanup_spawn_ struct spawn sp = SPAWN_INIT;
-	_cleanup_close_ int of = -1, ef = -1;
-	_cleanup_free_ char *out = NULL, *eo = NULL, *last = NULL;
-	_cleanup_free_ char *who = ssh_who(d);
-	struct paks_error *werr = NULL;
-	int p[2], code;
+	if (ss->in >= 0)
+		close(ss->in);
+	if (ss->out >= 0)
+		close(ss->out);
+	if (ss->errf >= 0)
+		close(ss->errf);
+	spawn_release(&ss->sp);
+	strbuf_release(&ss->said);
+	free(ss->who);
+}
 
-	if ((of = move_tmpfile(err)) < 0 || (ef = move_tmpfile(err)) < 0)
+static int
+ssh_start(struct ssh_session *ss, const struct move_dest *d,
+    struct paks_error **err)
+{
+	_cleanup_free_ char *script = ssh_script(d->engine);
+	struct strbuf cmd = STRBUF_INIT;
+	int in[2], out[2];
+
+	if ((ss->errf = move_tmpfile(err)) < 0)
 		return -1;
-	ssh_argv(d, true, &sp.args);
-	strv_pushf(&sp.args, "%s load", engine);
-	if (pipe2(p, O_CLOEXEC) < 0)
+	ssh_argv(d, true, &ss->sp.args);
+	strbuf_adds(&cmd, "sh -c ");
+	move_shell_quote(&cmd, script);
+	strv_push(&ss->sp.args, cmd.buf);
+	strbuf_release(&cmd);
+	if (pipe2(in, O_CLOEXEC) < 0)
 		return paks_error_set(err, errno, "cannot create a pipe");
-	sp.in = p[0];
-	sp.out = of;
-	sp.err = ef;
-	if (spawn_start(&sp, err) < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -1;
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		close(in[0]);
+		close(in[1]);
+		return paks_error_set(err, errno, "cannot create a pipe");
 	}
-	close(p[0]);
-	move_archive_write(a, present, tag, p[1], st, &werr);
-	close(p[1]);
-	code = spawn_status_code(spawn_wait(&sp));
-	out = move_fd_text(of);
-	eo = move_fd_text(ef);
+	ss->sp.in = in[0];
+	ss->sp.out = out[1];
+	ss->sp.err = ss->errf;
+	int rc = spawn_start(&ss->sp, err);
+	close(in[0]);
+	close(out[1]);
+	ss->in = in[1];
+	ss->out = out[0];
+	return rc;
+}
+
+/* Start the local engine's save into an unnamed file, not waiting. */
+static int
+ssh_save_start(struct move_job *job, struct spawn *sp, int fd, int errf,
+    struct paks_error **err)
+{
+	strv_push(&sp->args, job->engine->program);
+	strv_push(&sp->args, "save");
+	if (!job->engine->daemon)
+		strv_push(&sp->args, "--format=docker-archive");
+	strv_push(&sp->args, job->image);
+	sp->in = SPAWN_DEVNULL;
+	sp->out = fd;
+	sp->err = errf;
+	return spawn_start(sp, err);
+}
+
+static int
+ssh_save_finish(struct move_job *job, struct spawn *sp, int errf,
+    struct paks_error **err)
+{
+	int code = spawn_status_code(spawn_wait(sp));
+	_cleanup_free_ char *eo = NULL, *last = NULL;
+
+	if (code == 0)
+		return 0;
+	eo = move_fd_text(errf);
 	last = move_last_line(eo);
-	if (code != 0) {
-		paks_error_free(werr);
-		if (code == 255)
-			return paks_error_set(err, 0, "cannot reach '%s' over "
-			    "ssh: %s", who, *last ? last : "no message");
-		return paks_error_set(err, 0, "%s load on '%s' failed: %s",
-		    engine, who, *last ? last : "no message");
+	return paks_error_set(err, 0, "%s save failed: %s", job->engine->name,
+	    *last ? last : "no message");
+}
+
+static void
+ssh_say_sent(struct move_job *job, const struct move_archive *a,
+    const struct move_archive_stats *st)
+{
+	_cleanup_free_ char *sent = move_size(st->written);
+	_cleanup_free_ char *full = move_size(st->all_layers + a->config_len);
+	_cleanup_free_ char *reused = move_size(st->all_layers -
+	    st->sent_layers);
+
+	move_say(job, "sent %s: %zu new layer%s and the metadata; %zu layer%s "
+	    "reused (%s); a full save is %s\n", sent, st->sent,
+	    st->sent == 1 ? "" : "s", st->reused, st->reused == 1 ? "" : "s",
+	    reused, full);
+}
+
+static void
+ssh_say_run(struct move_job *job, const char *engine, const char *name)
+{
+	_cleanup_strv_ struct strv run = STRV_INIT;
+	struct strbuf line = STRBUF_INIT;
+
+	ssh_argv(job->dest, false, &run);
+	strv_push(&run, engine);
+	strv_push(&run, "run");
+	strv_push(&run, "-it");
+	strv_push(&run, "--rm");
+	strv_push(&run, name);
+	for (size_t i = 0; i < run.n; i++) {
+		if (i > 0)
+			strbuf_addch(&line, ' ');
+		move_shell_quote(&line, run.v[i]);
 	}
-	if (werr != NULL) {
-		*err = werr;
-		return -1;
-	}
-	*loaded = move_loaded_name(out);
-	return 0;
+	move_say(job, "loaded %s there; run it:\n  %s\n", name, line.buf);
+	strbuf_release(&line);
 }
 
 int
 move_ssh(struct move_job *job, const struct move_image_info *info,
     struct paks_error **err)
 {
-	const struct move_dest *d = job->dest;
-	_cleanup_free_ char *engine = NULL, *loaded = NULL, *who = ssh_who(d);
+	struct ssh_session ss = { .sp = SPAWN_INIT, .in = -1, .out = -1,
+		.errf = -1, .said = STRBUF_INIT, .who = ssh_who(job->dest) };
+	_cleanup_spawn_ struct spawn save = SPAWN_INIT;
+	_cleanup_free_ char *engine = NULL, *loaded = NULL;
 	_cleanup_free_ char *tag = move_repotag(job->image);
 	_cleanup_free_ bool *present = NULL;
-	_cleanup_strv_ struct strv images = STRV_INIT, run = STRV_INIT;
-	_cleanup_close_ int saved = -1;
+	_cleanup_strv_ struct strv images = STRV_INIT;
+	_cleanup_close_ int saved = -1, save_err = -1;
 	struct move_archive a = MOVE_ARCHIVE_INIT;
 	struct move_archive_stats st;
-	struct strbuf line = STRBUF_INIT;
+	struct paks_error *werr = NULL;
 	size_t have = 0;
 	int rc = -1;
 
-	if (ssh_query(job, &engine, &images, err) < 0)
-		return -1;
+	/* the local save runs while the other side answers */
 	if ((saved = move_tmpfile(err)) < 0 ||
-	    move_save_archive(job, saved, err) < 0)
-		return -1;
-	if (move_archive_read(saved, &a, err) < 0)
+	    (save_err = move_tmpfile(err)) < 0 ||
+	    ssh_save_start(job, &save, saved, save_err, err) < 0)
+		goto out;
+	if (ssh_start(&ss, job->dest, err) < 0)
+		goto out;
+	if (!ssh_read_until_ready(&ss) ||
+	    move_remote_parse(ss.said.buf, &engine, &images) < 0) {
+		if (ssh_finish(&ss, job->dest->engine, err) == 0)
+			paks_error_set(err, 0, "'%s': no answer to the layer "
+			    "query", ss.who);
+		goto out;
+	}
+	if (ssh_save_finish(job, &save, save_err, err) < 0 ||
+	    move_archive_read(saved, &a, err) < 0)
 		goto out;
 	present = xcalloc(a.nlayers + 1, sizeof *present);
 	move_layers_present(a.diff_ids, a.nlayers, images.v,
 	    strcmp(engine, "docker") == 0, present);
 	for (size_t i = 0; i < a.nlayers; i++)
 		have += present[i];
-	move_say(job, "%s on %s has %zu of the %zu layer%s\n", engine, who,
+	move_say(job, "%s on %s has %zu of the %zu layer%s\n", engine, ss.who,
 	    have, a.nlayers, a.nlayers == 1 ? "" : "s");
-	if (ssh_load(job, engine, &a, present, tag, &st, &loaded, err) < 0)
+	strbuf_reset(&ss.said);
+	move_archive_write(&a, present, tag, ss.in, &st, &werr);
+	if (ssh_finish(&ss, engine, err) < 0) {
+		paks_error_free(werr);
 		goto out;
-	{
-		_cleanup_free_ char *sent = move_size(st.written);
-		_cleanup_free_ char *full = move_size(st.all_layers +
-		    a.config_len);
-		_cleanup_free_ char *reused = move_size(st.all_layers -
-		    st.sent_layers);
-		move_say(job, "sent %s: %zu new layer%s and the metadata; %zu "
-		    "layer%s reused (%s); a full save is %s\n", sent, st.sent,
-		    st.sent == 1 ? "" : "s", st.reused,
-		    st.reused == 1 ? "" : "s", reused, full);
 	}
-	ssh_argv(d, false, &run);
-	strv_push(&run, engine);
-	strv_push(&run, "run");
-	strv_push(&run, "-it");
-	strv_push(&run, "--rm");
-	strv_push(&run, loaded ? loaded : tag ? tag : info->id);
-	for (size_t i = 0; i < run.n; i++) {
-		if (i > 0)
-			strbuf_addch(&line, ' ');
-		move_shell_quote(&line, run.v[i]);
+	if (werr != NULL) {
+		*err = TAKE_PTR(werr);
+		goto out;
 	}
-	move_say(job, "loaded %s there; run it:\n  %s\n",
-	    loaded ? loaded : tag ? tag : info->id, line.buf);
-	strbuf_release(&line);
+	loaded = move_loaded_name(ss.said.buf ? ss.said.buf : "");
+	ssh_say_sent(job, &a, &st);
+	ssh_say_run(job, engine, loaded ? loaded : tag ? tag : info->id);
 	rc = 0;
 out:
+	ssh_session_release(&ss);
 	move_archive_release(&a);
 	return rc;
 }

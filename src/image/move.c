@@ -56,7 +56,7 @@ move_args_parse(int argc, char **argv, const char *who, int nwords,
 	int c;
 
 	*a = (struct move_args){ .tls_verify = true };
-	optind = 1;
+	optind = 0;	/* 0: start over, options may follow words */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "c:h", move_options, NULL)) !=
 	    -1) {
@@ -770,6 +770,9 @@ move_oci_archive(struct move_job *job, const struct move_image_info *info,
 		strv_push(&argv, "copy");
 		strv_push(&argv, "--quiet");
 		strv_push(&argv, "--dest-compress");
+		if (getenv("DOCKER_HOST") != NULL)
+			strv_pushf(&argv, "--src-daemon-host=%s",
+			    getenv("DOCKER_HOST"));
 		strv_pushf(&argv, "docker-daemon:%s", info->id);
 		strv_pushf(&argv, "oci-archive:%s%s%s", tmp, tag ? ":" : "",
 		    tag ? tag : "");

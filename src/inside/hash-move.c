@@ -1,0 +1,128 @@
+/*
+ * #move: save this container as IMAGE-saved, then move that image to DEST.
+ *
+ * The move itself is "paks move" run as a child of the session (the same
+ * binary, through /proc/self/exe), so its progress streams to the terminal
+ * while the session keeps Ctrl-C and resizes working (session_spawn).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "image/move.h"
+#include "image/save.h"
+#include "session/session.h"
+#include "util/cleanup.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+static int
+hash_move_run(void *s, char *const *args, char **out, struct paks_error **err)
+{
+	return session_engine(s, args, out, err);
+}
+
+/* The child's "paks: MSG" / "hint: HINT" lines become this command's error. */
+static int
+hash_move_failed(const char *text, int status, struct paks_error **err)
+{
+	_cleanup_free_ char *copy = xstrdup(text ? text : "");
+	char *msg = NULL, *hint = NULL, *save = NULL;
+
+	for (char *l = strtok_r(copy, "\r\n", &save); l != NULL;
+	    l = strtok_r(NULL, "\r\n", &save)) {
+		if (msg == NULL && strncmp(l, "paks: ", 6) == 0)
+			msg = l + 6;
+		else if (hint == NULL && strncmp(l, "hint: ", 6) == 0)
+			hint = l + 6;
+	}
+	if (msg == NULL)
+		paks_error_set(err, 0, "move failed (status %d)", status);
+	else
+		paks_error_set(err, 0, "%s", msg);
+	if (hint != NULL)
+		paks_error_hint(err, "%s", hint);
+	return status == EXIT_USAGE ? CMD_USAGE_ERROR : -1;
+}
+
+static int
+hash_move_exec(struct cmd_ctx *ctx, int argc, char **argv,
+    struct paks_error **err)
+{
+	struct session *s = ctx->session;
+	struct move_args a;
+	struct move_dest dest;
+	_cleanup_free_ char *target = NULL;
+	_cleanup_strv_ struct strv child = STRV_INIT;
+	struct session_job job = { 0 };
+	int rc;
+
+	rc = move_args_parse(argc, argv, "#move", 1, &a, err);
+	if (rc == 1) {
+		cmd_usage(ctx, ctx->entry, true);
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	if (a.engine != NULL) {
+		paks_error_set(err, 0, "#move: the image is in this session's "
+		    "engine (%s); --engine is for paks move", s->engine->name);
+		return CMD_USAGE_ERROR;
+	}
+	/* a bad DEST is refused before anything is saved */
+	if (move_dest_parse(a.words[0], &dest, err) < 0)
+		return CMD_USAGE_ERROR;
+	move_dest_release(&dest);
+
+	target = save_target(s->run.image, "-saved");
+	struct save_job sj = {
+		.engine = s->engine, .container = s->run.name,
+		.source = s->run.image, .target = target,
+		.run = hash_move_run, .run_ctx = s,
+	};
+	cmd_printf(ctx, "saving %s as %s ...\n", s->run.name, target);
+	if (save_image(&sj, err) < 0)
+		return -1;
+	cmd_printf(ctx, "saved %s (%.19s)\n", target, sj.id);
+	free(sj.id);
+
+	strv_push(&child, "/proc/self/exe");
+	strv_push(&child, "move");
+	strv_pushf(&child, "--engine=%s", s->engine->name);
+	if (a.creds_env != NULL)
+		strv_pushf(&child, "--creds-env=%s", a.creds_env);
+	if (a.cert_dir != NULL)
+		strv_pushf(&child, "--cert-dir=%s", a.cert_dir);
+	if (!a.tls_verify)
+		strv_push(&child, "--tls-verify=false");
+	strv_push(&child, "--");
+	strv_push(&child, target);
+	strv_push(&child, a.words[0]);
+	job.argv = child.v;
+	job.stream = true;
+	if (session_spawn(s, &job, err) < 0)
+		return -1;
+	if (job.cancelled)
+		rc = paks_error_set(err, 0, "#move: interrupted");
+	else if (job.status != 0)
+		rc = hash_move_failed(job.err_text, job.status, err);
+	session_job_release(&job);
+	return rc;
+}
+
+const struct cmd_entry hash_move_entry = {
+	.name = "move",
+	.usage = "[OPTIONS] DEST",
+	.summary = "save this container as IMAGE-saved and move it to DEST",
+	.help =
+	    "DEST: docker-archive:PATH, oci-archive:PATH,\n"
+	    "docker://REGISTRY/REPO[:TAG], ssh://[USER@]HOST[:PORT][/ENGINE],\n"
+	    "charliecloud:DIR or charliecloud:FILE.sqfs. Options as for paks "
+	    "move:\n"
+	    "--creds-env NAME, --tls-verify=false, --cert-dir DIR.\n"
+	    "\nexample:\n  #move ssh://me@cluster/podman\n",
+	.min_args = 1,
+	.max_args = -1,
+	.flags = CMD_OWN_OPTIONS,
+	.exec = hash_move_exec,
+};
