@@ -61,6 +61,8 @@ ssh_argv(const struct move_dest *d, bool batch, struct strv *argv)
 		strv_push(argv, "BatchMode=yes");
 		strv_push(argv, "-o");
 		strv_push(argv, "Compression=yes");
+		strv_push(argv, "-o");
+		strv_push(argv, "ConnectTimeout=30");
 	} else
 		strv_push(argv, "-t");
 	if (d->port != NULL) {
@@ -320,8 +322,15 @@ move_ssh(struct move_job *job, const struct move_image_info *info,
 	    strcmp(engine, "docker") == 0, present);
 	for (size_t i = 0; i < a.nlayers; i++)
 		have += present[i];
-	move_say(job, "%s on %s has %zu of the %zu layer%s\n", engine, ss.who,
-	    have, a.nlayers, a.nlayers == 1 ? "" : "s");
+	{
+		uint64_t todo = a.config_len;
+		for (size_t i = 0; i < a.nlayers; i++)
+			todo += present[i] ? 0 : a.layer_size[i];
+		_cleanup_free_ char *sz = move_size(todo);
+		move_say(job, "%s on %s has %zu of the %zu layer%s; sending %s "
+		    "...\n", engine, ss.who, have, a.nlayers,
+		    a.nlayers == 1 ? "" : "s", sz);
+	}
 	strbuf_reset(&ss.said);
 	move_archive_write(&a, present, tag, ss.in, &st, &werr);
 	if (ssh_finish(&ss, engine, err) < 0) {

@@ -683,6 +683,36 @@ move_save_archive(struct move_job *job, int fd, struct paks_error **err)
 	return 0;
 }
 
+/*
+ * The file being written beside the destination, removed if a signal ends
+ * paks first (Ctrl-C, or #move's session passing one on).
+ */
+static char *volatile move_partial;
+
+static void
+move_on_signal(int sig)
+{
+	char *p = move_partial;
+
+	if (p != NULL)
+		unlink(p);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Watch path (NULL: stop watching) for move_on_signal. */
+static void
+move_watch(char *path)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = path ? move_on_signal : SIG_DFL };
+
+	sigemptyset(&sa.sa_mask);
+	move_partial = path;
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 /* A file in path's folder to write first and rename over path at the end. */
 static int
 move_sibling(const char *path, char **tmp, struct paks_error **err)
@@ -703,6 +733,7 @@ move_sibling(const char *path, char **tmp, struct paks_error **err)
 		*tmp = NULL;
 		return paks_error_set(err, e, "cannot write in '%s'", dir);
 	}
+	move_watch(*tmp);
 	return fd;
 }
 
@@ -746,6 +777,7 @@ move_docker_archive(struct move_job *job, const struct move_image_info *info,
 	move_say_load(job, path, tag ? tag : info->id);
 	rc = 0;
 out:
+	move_watch(NULL);
 	move_archive_release(&a);
 	return rc;
 }
@@ -786,6 +818,7 @@ move_oci_archive(struct move_job *job, const struct move_image_info *info,
 	code = move_run(argv.v, -1, -1, -1, NULL, &eo, err);
 	if (code != 0) {
 		unlink(tmp);
+		move_watch(NULL);
 		if (code < 0)
 			return -1;
 		last = move_last_line(eo);
@@ -795,8 +828,10 @@ move_oci_archive(struct move_job *job, const struct move_image_info *info,
 	if (rename(tmp, path) < 0) {
 		int e = errno;
 		unlink(tmp);
+		move_watch(NULL);
 		return paks_error_set(err, e, "cannot write '%s'", path);
 	}
+	move_watch(NULL);
 	size = move_size(stat(path, &st) == 0 ? (uint64_t)st.st_size : 0);
 	move_say(job, "wrote %s (%s, %zu layer%s)\n", path, size,
 	    info->layers.n, info->layers.n == 1 ? "" : "s");
@@ -852,6 +887,7 @@ move_image(struct move_job *job, struct paks_error **err)
 		break;
 	}
 	sigaction(SIGPIPE, &old, NULL);
+	move_watch(NULL);
 	job->dest = orig;
 	move_image_info_release(&info);
 	return rc;

@@ -12,6 +12,7 @@
 #include "image/move.h"
 #include "image/save.h"
 #include "session/session.h"
+#include "store/settings.h"
 #include "util/cleanup.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -64,6 +65,10 @@ hash_move_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	}
 	if (rc != 0)
 		return rc;
+	if (strcmp(s->engine->name, "docker") != 0 &&
+	    strcmp(s->engine->name, "podman") != 0)
+		return paks_error_set(err, 0, "#move: needs a docker or podman "
+		    "session, not %s", s->engine->name);
 	if (a.engine != NULL) {
 		paks_error_set(err, 0, "#move: the image is in this session's "
 		    "engine (%s); --engine is for paks move", s->engine->name);
@@ -78,13 +83,17 @@ hash_move_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	struct save_job sj = {
 		.engine = s->engine, .container = s->run.name,
 		.source = s->run.image, .target = target,
+		.keep_history = ctx->settings != NULL &&
+		    settings_get_bool(ctx->settings, "save_history"),
 		.run = hash_move_run, .run_ctx = s,
 	};
 	cmd_printf(ctx, "saving %s as %s ...\n", s->run.name, target);
-	if (save_image(&sj, err) < 0)
+	rc = save_image(&sj, err);
+	if (rc == 0)
+		cmd_printf(ctx, "saved %s (%.19s)\n", target, sj.id);
+	save_job_release(&sj);
+	if (rc < 0)
 		return -1;
-	cmd_printf(ctx, "saved %s (%.19s)\n", target, sj.id);
-	free(sj.id);
 
 	strv_push(&child, "/proc/self/exe");
 	strv_push(&child, "move");
