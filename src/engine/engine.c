@@ -25,6 +25,22 @@ podman_run_flags(const struct engine *e, struct strv *argv)
 	strv_push(argv, "--log-driver=none");
 }
 
+static int cli_probe(const struct engine *, struct paks_error **);
+static void cli_run_argv(const struct engine *, const struct run_opts *,
+    char *const *, struct strv *);
+static int cli_remove(const struct engine *, const char *);
+
+#define CLI_OPS \
+	.images = true, \
+	.probe = cli_probe, \
+	.run_argv = cli_run_argv, \
+	.cp = engine_cli_cp, \
+	.inspect = engine_cli_inspect, \
+	.size = engine_cli_size, \
+	.save_name = engine_cli_save_name, \
+	.commit = engine_cli_commit, \
+	.remove = cli_remove
+
 static const struct engine docker_engine = {
 	.name = "docker",
 	.program = "docker",
@@ -32,6 +48,7 @@ static const struct engine docker_engine = {
 	/* docker keeps the old entrypoint for "[]" */
 	.empty_entrypoint = "[\"\"]",
 	.run_flags = docker_run_flags,
+	CLI_OPS,
 };
 
 static const struct engine podman_engine = {
@@ -40,9 +57,11 @@ static const struct engine podman_engine = {
 	.daemon = false,
 	.empty_entrypoint = "[]",
 	.run_flags = podman_run_flags,
+	CLI_OPS,
 };
 
-const struct engine *const engines[] = { &docker_engine, &podman_engine, NULL };
+const struct engine *const engines[] = { &docker_engine, &podman_engine,
+	&charliecloud_engine, NULL };
 
 const struct engine *
 engine_find(const char *name)
@@ -103,6 +122,12 @@ engine_simple(const struct engine *e, char *const *args, char **out,
 int
 engine_probe(const struct engine *e, struct paks_error **err)
 {
+	return e->probe(e, err);
+}
+
+static int
+cli_probe(const struct engine *e, struct paks_error **err)
+{
 	char *args[] = { "version", "--format", "{{.Server.Version}}", NULL };
 	_cleanup_free_ char *out = NULL;
 
@@ -120,6 +145,58 @@ engine_probe(const struct engine *e, struct paks_error **err)
 	return 0;
 }
 
+/* charliecloud runs image directories: it has no images or containers. */
+static int
+engine_no_images(const struct engine *e, struct paks_error **err)
+{
+	paks_error_set(err, 0, "this needs docker or podman; %s keeps no "
+	    "images or containers", e->name);
+	return paks_error_hint(err, "use -c docker or -c podman here; "
+	    "'paks run -c %s DIR' opens an image directory", e->name);
+}
+
+/*
+ * The engine that runs IMAGE without an image store (charliecloud), or
+ * NULL for docker and podman: the one named, or, when none is, an IMAGE
+ * that is a path (no image reference starts with '/' or '.').
+ */
+const struct engine *
+engine_for_image(const char *name, const char *image)
+{
+	const struct engine *e;
+
+	if (name != NULL && *name != '\0')
+		return (e = engine_find(name)) != NULL && !e->images ? e : NULL;
+	if (image[0] == '/' || image[0] == '.')
+		return &charliecloud_engine;
+	return NULL;
+}
+
+/* Does the engine have an equivalent of #NAME? If not, say so. */
+int
+engine_supports(const struct engine *e, const char *name,
+    struct paks_error **err)
+{
+	for (const struct engine_lack *u = e->unsupported; u && u->command;
+	    u++) {
+		if (strcmp(u->command, name) == 0) {
+			paks_error_set(err, 0, "#%s is not supported by %s",
+			    name, e->name);
+			return u->hint ? paks_error_hint(err, "%s", u->hint) :
+			    -1;
+		}
+	}
+	return 0;
+}
+
+void
+engine_saved_release(struct engine_saved *s)
+{
+	free(s->detail);
+	free(s->stale);
+	s->detail = s->stale = NULL;
+}
+
 /*
  * Pick the engine: the name given (setting or -c), else docker when its
  * daemon answers, else podman, which needs no daemon.
@@ -135,6 +212,8 @@ engine_select(const char *name, const struct engine **out,
 			return paks_error_hint(err, "use docker or podman "
 			    "(-c or the container_tech setting)");
 		}
+		if (!(*out)->images)
+			return engine_no_images(*out, err);
 		return engine_probe(*out, err);
 	}
 	struct paks_error *ignored = NULL;
@@ -194,6 +273,8 @@ engine_select_for(const char *name, const char *image,
 			return paks_error_hint(err, "use docker or podman "
 			    "(-c or the container_tech setting)");
 		}
+		if (!(*out)->images)
+			return engine_no_images(*out, err);
 		if (engine_image_state(*out, image, state, err) < 0)
 			return -1;
 	} else {
@@ -237,6 +318,12 @@ engine_container_exists(const struct engine *e, const char *name)
 int
 engine_remove(const struct engine *e, const char *name)
 {
+	return e->remove(e, name);
+}
+
+static int
+cli_remove(const struct engine *e, const char *name)
+{
 	/* podman waits for the stop signal unless told not to */
 	char *args[] = { "rm", "--force", (char *)name,
 		e->daemon ? NULL : "--time=0", NULL };
@@ -247,9 +334,17 @@ engine_remove(const struct engine *e, const char *name)
 	return rc;
 }
 
-/* "ENGINE run -it ... IMAGE CMD..." for an interactive session. */
+/* The argument vector that starts an interactive session. */
 void
 engine_run_argv(const struct engine *e, const struct run_opts *o,
+    char *const *cmd, struct strv *argv)
+{
+	e->run_argv(e, o, cmd, argv);
+}
+
+/* "ENGINE run -it ... IMAGE CMD..." for an interactive session. */
+static void
+cli_run_argv(const struct engine *e, const struct run_opts *o,
     char *const *cmd, struct strv *argv)
 {
 	strv_push(argv, e->program);

@@ -3,6 +3,7 @@
 #define PAKS_ENGINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "util/error.h"
 #include "util/strv.h"
@@ -16,19 +17,91 @@ struct run_opts {
 	char *const	*volumes;	/* HOST:CTR[:ro] */
 	char *const	*envs;		/* K=V */
 	char *const	*extra;		/* passed through to the engine's run */
+	char *const	*prepared;	/* options the engine's open worked out */
 	bool		 keep;
 };
 
+/*
+ * How an engine operation runs a program (program first): in a session,
+ * Ctrl-C aware with an optional progress line; *out gets its stdout.
+ */
+typedef int engine_run_fn(void *, char *const *, const char *, char **,
+    struct paks_error **);
+
+/* A #command's operation on the session's container (or image). */
+struct engine_op {
+	const struct engine	*engine;
+	const struct run_opts	*run;		/* how the session started */
+	const char		*cwd;		/* the shell's directory, or NULL */
+	const char		*start_dir;	/* relative host paths start here */
+	bool			 keep_history;	/* the save_history setting */
+	engine_run_fn		*run_fn;
+	void			*run_ctx;
+};
+
+/* One side of a #cp is on the host (a path), the other in the container. */
+struct engine_cp {
+	const char	*host;		/* host path, relative ones resolved */
+	const char	*ctr;		/* container path as typed */
+	bool		 to_host;	/* container -> host */
+	const char	*what;		/* the source as typed, for messages */
+};
+
+/* What a commit wrote, for the user. */
+struct engine_saved {
+	char	*detail;	/* "sha256:..., 3 layers" or a size */
+	char	*stale;		/* an image the name left, still in use */
+};
+
+/*
+ * An engine is this vtable. docker and podman share the command-line
+ * client code (engine.c, engine-cli.c); charliecloud.c fills the same
+ * operations for image directories, and says "not supported by
+ * charliecloud" where one has no equivalent.
+ */
 struct engine {
 	const char	*name;		/* "docker" */
 	const char	*program;	/* client on PATH */
 	bool		 daemon;	/* needs a daemon that may be down */
+	bool		 images;	/* keeps images and containers by name
+					 * (paks save, move and load need it) */
 	const char	*empty_entrypoint; /* for commit --change */
 	/* add the engine-specific options of "run" */
 	void		(*run_flags)(const struct engine *, struct strv *);
+
+	int	(*probe)(const struct engine *, struct paks_error **);
+	/*
+	 * Before a run, for engines without an image store: check the image
+	 * given, set run->image to what it resolves to (owned by *path) and
+	 * add the options it needs to *args (kept in run->prepared).
+	 */
+	int	(*open)(const struct engine *, struct run_opts *, char **,
+		    struct strv *, struct paks_error **);
+	void	(*run_argv)(const struct engine *, const struct run_opts *,
+		    char *const *, struct strv *);
+	int	(*cp)(const struct engine_op *, const struct engine_cp *,
+		    struct paks_error **);
+	int	(*inspect)(const struct engine_op *, char **,
+		    struct paks_error **);
+	/* lines for the user: "writable layer: ..." */
+	int	(*size)(const struct engine_op *, char **, struct paks_error **);
+	/* the name (or path) #save SUFFIX writes, checked */
+	char   *(*save_name)(const struct engine_op *, const char *,
+		    struct paks_error **);
+	int	(*commit)(const struct engine_op *, const char *,
+		    struct engine_saved *, struct paks_error **);
+	int	(*remove)(const struct engine *, const char *);
+	/* #commands with no equivalent in this engine, NULL-terminated */
+	const struct engine_lack *unsupported;
+};
+
+struct engine_lack {
+	const char	*command;	/* "move" for #move */
+	const char	*hint;		/* what to do instead */
 };
 
 extern const struct engine *const engines[];
+extern const struct engine charliecloud_engine;
 
 const struct engine *engine_find(const char *);
 int	engine_select(const char *, const struct engine **,
@@ -47,5 +120,22 @@ int	engine_remove(const struct engine *, const char *);
 bool	engine_container_exists(const struct engine *, const char *);
 int	engine_simple(const struct engine *, char *const *, char **,
 	    struct paks_error **);
+const struct engine *engine_for_image(const char *, const char *);
+int	engine_supports(const struct engine *, const char *,
+	    struct paks_error **);
+void	engine_human_size(char *, size_t, double);
+void	engine_saved_release(struct engine_saved *);
+
+/* docker and podman: the #command operations of their clients */
+int	engine_cli_cp(const struct engine_op *, const struct engine_cp *,
+	    struct paks_error **);
+int	engine_cli_inspect(const struct engine_op *, char **,
+	    struct paks_error **);
+int	engine_cli_size(const struct engine_op *, char **,
+	    struct paks_error **);
+char   *engine_cli_save_name(const struct engine_op *, const char *,
+	    struct paks_error **);
+int	engine_cli_commit(const struct engine_op *, const char *,
+	    struct engine_saved *, struct paks_error **);
 
 #endif

@@ -12,6 +12,7 @@
 #include "session/session.h"
 #include "store/settings.h"
 #include "util/cleanup.h"
+#include "util/spawn.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 
@@ -25,14 +26,15 @@ static const struct option run_options[] = {
 	{ "name", required_argument, NULL, 'n' },
 	{ "keep", no_argument, NULL, 'k' },
 	{ "run-option", required_argument, NULL, 'o' },
+	{ "srun", optional_argument, NULL, 'R' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct run_args {
 	const char	*shell, *tech, *workdir, *name;
-	struct strv	 sets, volumes, envs, extra;
-	bool		 keep;
+	struct strv	 sets, volumes, envs, extra, srun;
+	bool		 keep, use_srun;
 };
 
 static void
@@ -42,6 +44,19 @@ run_args_release(struct run_args *a)
 	strv_release(&a->volumes);
 	strv_release(&a->envs);
 	strv_release(&a->extra);
+	strv_release(&a->srun);
+}
+
+/* --srun='-p debug --time=10': options split on white space. */
+static void
+run_add_words(struct strv *v, const char *s)
+{
+	_cleanup_free_ char *copy = xstrdup(s);
+	char *save = NULL;
+
+	for (char *w = strtok_r(copy, " \t\n", &save); w != NULL;
+	    w = strtok_r(NULL, " \t\n", &save))
+		strv_push(v, w);
 }
 
 static int
@@ -64,6 +79,11 @@ run_parse(struct cmd_ctx *ctx, int argc, char **argv, struct run_args *a,
 		case 'n': a->name = optarg; break;
 		case 'k': a->keep = true; break;
 		case 'o': strv_push(&a->extra, optarg); break;
+		case 'R':
+			a->use_srun = true;
+			if (optarg != NULL)
+				run_add_words(&a->srun, optarg);
+			break;
 		case 'h':
 			cmd_usage(ctx, ctx->entry, true);
 			return 1;
@@ -109,6 +129,66 @@ run_pull(const struct engine *e, const char *image, struct paks_error **err)
 	return 0;
 }
 
+/*
+ * --srun: the session runs on a compute node, and #commands act from
+ * here (the login node), so they must reach what the session uses: an
+ * image directory on a shared file system does; a docker or podman
+ * container on the node does not.
+ */
+static int
+run_srun_check(const struct engine *e, struct paks_error **err)
+{
+	char *argv[] = { "srun", "--version", NULL };
+	int code;
+
+	if (e->images) {
+		paks_error_set(err, 0, "run: --srun is not supported with %s",
+		    e->name);
+		return paks_error_hint(err, "its container would be on the "
+		    "compute node, out of reach of #commands; use -c "
+		    "charliecloud with an image directory on a shared file "
+		    "system");
+	}
+	if ((code = spawn_capture(argv, NULL, NULL, err)) != 0) {
+		paks_error_release(err);
+		paks_error_set(err, 0, "run: --srun needs Slurm's srun, which "
+		    "%s", code < 0 ? "is not installed" : "does not work here");
+		return paks_error_hint(err, "apt-get install slurm-client, "
+		    "or run without --srun");
+	}
+	return 0;
+}
+
+/* charliecloud: the image is a path (or a ch-image name), never parsed */
+static int
+run_open_ch(struct session *s, struct strv *prepared, char **path,
+    struct paks_error **err)
+{
+	const struct engine *e = s->engine;
+
+	if (e->probe(e, err) < 0 || e->open(e, &s->run, path, prepared,
+	    err) < 0)
+		return -1;
+	s->run.prepared = prepared->v;
+	return 0;
+}
+
+static char *const run_no_words[] = { NULL };
+
+static char *
+run_ch_name(const char *path)
+{
+	_cleanup_free_ char *copy = xstrdup(path);
+	char *slash;
+	struct imageref ref = { 0 };
+
+	while ((slash = strrchr(copy, '/')) != NULL && slash[1] == '\0' &&
+	    slash != copy)
+		*slash = '\0';
+	ref.path = (slash = strrchr(copy, '/')) ? slash + 1 : copy;
+	return names_container(&ref, names_random());
+}
+
 static int
 run_exec(struct cmd_ctx *ctx, int argc, char **argv, struct paks_error **err)
 {
@@ -117,8 +197,9 @@ run_exec(struct cmd_ctx *ctx, int argc, char **argv, struct paks_error **err)
 	struct imageref ref;
 	struct session s = { 0 };
 	_cleanup_strv_ struct strv overrides = STRV_INIT, extra = STRV_INIT;
-	_cleanup_free_ char *name = NULL;
-	const char *image;
+	_cleanup_strv_ struct strv prepared = STRV_INIT, srun = STRV_INIT;
+	_cleanup_free_ char *name = NULL, *path = NULL;
+	const char *image, *tech;
 	enum image_state state;
 	int rc = -1, code = 0;
 
@@ -141,28 +222,46 @@ run_exec(struct cmd_ctx *ctx, int argc, char **argv, struct paks_error **err)
 	memset(&ref, 0, sizeof ref);
 	if (settings_load(&settings, ctx->settings_file, overrides.v, err) < 0)
 		goto out;
-	if (imageref_parse(image, &ref, err) < 0)
-		goto out;
-	if (a.name == NULL)
-		a.name = name = names_container(&ref, names_random());
-	if (engine_select_for(a.tech ? a.tech : settings_get(&settings,
-	    "container_tech"), image, &s.engine, &state, err) < 0)
-		goto out;
-	if (state == IMAGE_ABSENT && run_pull(s.engine, image, err) < 0)
-		goto out;
+	tech = a.tech ? a.tech : settings_get(&settings, "container_tech");
+	s.engine = engine_for_image(tech, image);
+	s.run = (struct run_opts){
+		.image = image, .name = a.name, .workdir = a.workdir,
+		.user = settings_get(&settings, "user"),
+		.volumes = a.volumes.v, .envs = a.envs.v, .keep = a.keep,
+	};
+	if (s.engine != NULL) {
+		strv_pushv(&extra, settings_get_list(&settings,
+		    "ch_run_options"));
+		if (run_open_ch(&s, &prepared, &path, err) < 0)
+			goto out;
+		if (a.name == NULL)
+			s.run.name = name = run_ch_name(s.run.image);
+	} else {
+		strv_pushv(&extra, settings_get_list(&settings, "run_options"));
+		if (imageref_parse(image, &ref, err) < 0)
+			goto out;
+		if (a.name == NULL)
+			s.run.name = name = names_container(&ref,
+			    names_random());
+		if (engine_select_for(tech, image, &s.engine, &state, err) < 0)
+			goto out;
+		if (state == IMAGE_ABSENT && run_pull(s.engine, image, err) < 0)
+			goto out;
+	}
+	if (a.use_srun || settings_get_bool(&settings, "srun")) {
+		if (run_srun_check(s.engine, err) < 0)
+			goto out;
+		strv_pushv(&srun, settings_get_list(&settings, "srun_options"));
+		strv_pushv(&srun, a.srun.v);
+		s.srun = srun.v ? srun.v : run_no_words;
+	}
 
-	strv_pushv(&extra, settings_get_list(&settings, "run_options"));
 	strv_pushv(&extra, a.extra.v);
+	s.run.extra = extra.v;
 	s.ctx = ctx;
 	s.shell = a.shell ? a.shell : settings_get(&settings, "container_shell");
 	if (*s.shell == '\0')
 		s.shell = "/bin/bash";
-	s.run = (struct run_opts){
-		.image = image, .name = a.name, .workdir = a.workdir,
-		.user = settings_get(&settings, "user"),
-		.volumes = a.volumes.v, .envs = a.envs.v, .extra = extra.v,
-		.keep = a.keep,
-	};
 	s.start_dir = getcwd(NULL, 0);
 	ctx->settings = &settings;
 	if (session_run(&s, &code, err) == 0)
@@ -184,7 +283,7 @@ const struct cmd_entry host_run_entry = {
 	    "options:\n"
 	    "  --shell SHELL           shell to start (default: container_shell,"
 	    " /bin/bash)\n"
-	    "  -c, --container-tech E  engine: docker or podman\n"
+	    "  -c, --container-tech E  engine: docker, podman or charliecloud\n"
 	    "  -s, --set KEY=VALUE     override a setting for this run "
 	    "(repeatable)\n"
 	    "  -v, --volume H:C[:ro]   bind-mount host path H at C\n"
@@ -197,7 +296,13 @@ const struct cmd_entry host_run_entry = {
 	    "  -o, --run-option OPT    pass OPT to the engine's run "
 	    "(repeatable),\n"
 	    "                          e.g. -o --network=none\n"
-	    "\nexample:\n  paks run -c podman -o --network=none debian:bookworm\n",
+	    "  --srun[=OPTIONS]        start the session on a compute node with\n"
+	    "                          Slurm's srun --pty OPTIONS (charliecloud)\n"
+	    "\nIMAGE is an image reference for docker and podman; for\n"
+	    "charliecloud an image directory, a SquashFS file or a ch-image\n"
+	    "name (a path starting with / or . picks charliecloud).\n"
+	    "\nexamples:\n  paks run -c podman -o --network=none debian:bookworm\n"
+	    "  paks run --srun='--partition=debug' -c charliecloud ~/img/dev\n",
 	.min_args = 1,
 	.max_args = -1,
 	.flags = CMD_OWN_OPTIONS,

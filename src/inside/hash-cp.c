@@ -29,22 +29,16 @@ cp_host_path(struct session *s, const char *a)
 	return paths_join(s->start_dir, p);
 }
 
-/* Container paths are relative to the shell's directory when known. */
-static char *
-cp_ctr_path(struct session *s, const char *a)
-{
-	if (a[0] == '/' || s->cwd == NULL || *s->cwd == '\0')
-		return xasprintf("%s:%s", s->run.name, a);
-	return xasprintf("%s:%s/%s", s->run.name, s->cwd, a);
-}
-
 static int
 hash_cp_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
 	struct session *s = ctx->session;
 	bool from_host = cp_is_host(argv[1]), to_host = cp_is_host(argv[2]);
-	_cleanup_free_ char *src = NULL, *dst = NULL;
+	_cleanup_free_ char *host = NULL;
+	struct engine_op op = session_op(s);
+	struct engine_cp cp = { .ctr = argv[from_host ? 2 : 1],
+		.to_host = to_host, .what = argv[1] };
 	struct stat st;
 
 	(void)argc;
@@ -55,31 +49,22 @@ hash_cp_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		return CMD_USAGE_ERROR;
 	}
 	if (from_host) {
-		src = cp_host_path(s, argv[1]);
-		dst = cp_ctr_path(s, argv[2]);
-		if (stat(src, &st) < 0)
+		host = cp_host_path(s, argv[1]);
+		if (stat(host, &st) < 0)
 			return paks_error_set(err, errno, "cannot copy "
 			    "'%s'", argv[1]);
 	} else {
-		src = cp_ctr_path(s, argv[1]);
-		dst = cp_host_path(s, argv[2]);
-		if (dst[strlen(dst) - 1] == ':')
-			dst[strlen(dst) - 1] = '\0';
-		if (*dst == '\0') {
-			free(dst);
-			dst = xstrdup(s->start_dir ? s->start_dir : ".");
+		host = cp_host_path(s, argv[2]);
+		if (host[strlen(host) - 1] == ':')
+			host[strlen(host) - 1] = '\0';
+		if (*host == '\0') {
+			free(host);
+			host = xstrdup(s->start_dir ? s->start_dir : ".");
 		}
 	}
-	char *args[] = { "cp", src, dst, NULL };
-	if (session_engine(s, args, NULL, err) < 0) {
-		if (strstr((*err)->msg, "find the file") ||
-		    strstr((*err)->msg, "no such file")) {
-			paks_error_release(err);
-			return paks_error_set(err, ENOENT, "cannot copy '%s'",
-			    argv[1]);
-		}
+	cp.host = host;
+	if (s->engine->cp(&op, &cp, err) < 0)
 		return -1;
-	}
 	cmd_printf(ctx, "copied %s to %s\n", argv[1], argv[2]);
 	return 0;
 }

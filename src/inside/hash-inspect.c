@@ -56,13 +56,13 @@ hash_inspect_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
 	struct session *s = ctx->session;
-	char *args[] = { "container", "inspect", (char *)s->run.name, NULL };
+	struct engine_op op = session_op(s);
 	_cleanup_free_ char *out = NULL;
 	json_error_t jerr;
 	json_t *doc, *obj;
 	int rc = 0;
 
-	if (session_engine(s, args, &out, err) < 0)
+	if (s->engine->inspect(&op, &out, err) < 0)
 		return -1;
 	if ((doc = json_loads(out, 0, &jerr)) == NULL)
 		return paks_error_set(err, 0, "cannot read %s's inspect "
@@ -94,39 +94,18 @@ hash_inspect_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	return rc;
 }
 
-static void
-size_human(char *buf, size_t n, double bytes)
-{
-	static const char *units[] = { "B", "kB", "MB", "GB", "TB" };
-	int u = 0;
-
-	while (bytes >= 1000 && u < 4) {
-		bytes /= 1000;
-		u++;
-	}
-	snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
-}
-
 static int
 hash_size_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
 	struct session *s = ctx->session;
-	char *args[] = { "container", "inspect", "--size", "--format",
-		"{{.SizeRw}} {{.SizeRootFs}}", (char *)s->run.name, NULL };
+	struct engine_op op = session_op(s);
 	_cleanup_free_ char *out = NULL;
-	double rw, root;
-	char a[32], b[32];
 
 	(void)argc, (void)argv;
-	if (session_engine(s, args, &out, err) < 0)
+	if (s->engine->size(&op, &out, err) < 0)
 		return -1;
-	if (sscanf(out, "%lf %lf", &rw, &root) != 2)
-		return paks_error_set(err, 0, "cannot read the size from %s",
-		    s->engine->name);
-	size_human(a, sizeof a, rw);
-	size_human(b, sizeof b, root);
-	cmd_printf(ctx, "writable layer: %s\nvirtual size:   %s\n", a, b);
+	cmd_printf(ctx, "%s", out);
 	return 0;
 }
 

@@ -3,47 +3,32 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "image/save.h"
 #include "session/session.h"
 #include "store/settings.h"
 #include "util/cleanup.h"
-
-/* Engine calls of a save: long ones show a progress line. */
-static int
-hash_save_run(void *s, char *const *args, char **out, struct paks_error **err)
-{
-	bool slow = strcmp(args[0], "commit") == 0 ||
-	    strcmp(args[0], "export") == 0 || strcmp(args[0], "import") == 0;
-
-	return session_engine_progress(s, args, slow ? "saving..." : NULL,
-	    out, err);
-}
 
 static int
 hash_save_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
 	struct session *s = ctx->session;
-	_cleanup_free_ char *target = save_target(s->run.image,
-	    argc > 1 ? argv[1] : "-saved");
-	struct save_job job = {
-		.engine = s->engine, .container = s->run.name,
-		.source = s->run.image, .target = target,
-		.keep_history = settings_get_bool(ctx->settings, "save_history"),
-		.run = hash_save_run, .run_ctx = s,
-	};
+	const struct engine *e = s->engine;
+	struct engine_op op = session_op(s);
+	struct engine_saved saved = { 0 };
+	_cleanup_free_ char *target = NULL;
 
-	if (save_check_target(target, err) < 0)
+	op.keep_history = settings_get_bool(ctx->settings, "save_history");
+	if ((target = e->save_name(&op, argc > 1 ? argv[1] : "-saved",
+	    err)) == NULL)
 		return -1;
-	cmd_printf(ctx, "saving %s as %s\n", s->run.name, target);
-	if (save_image(&job, err) < 0)
+	cmd_printf(ctx, "saving %s as %s\n", e->images ? s->run.name :
+	    s->run.image, target);
+	if (e->commit(&op, target, &saved, err) < 0)
 		return -1;
-	if (job.stale != NULL)
-		strv_push(&s->stale, job.stale);
-	cmd_printf(ctx, "saved %s (%.19s, %d layer%s%s)\n", target, job.id,
-	    job.layers, job.layers == 1 ? "" : "s",
-	    job.flattened ? ", flattened" : "");
-	save_job_release(&job);
+	if (saved.stale != NULL)
+		strv_push(&s->stale, saved.stale);
+	cmd_printf(ctx, "saved %s (%s)\n", target, saved.detail);
+	engine_saved_release(&saved);
 	return 0;
 }
 

@@ -5,9 +5,9 @@
  * Only a line the user submitted with a real Enter from paks's own stdin
  * can start a host action. bash reports each accepted line through its
  * Enter hook with the session nonce; paks believes a #command report only
- * while an Enter it forwarded from the keyboard is unreported. For sh, paks's own
- * keystroke tracking decides, and the nonce'd prompt marker says when the
- * shell is reading a line. See README, security model.
+ * while an Enter it forwarded from the keyboard is unreported. For sh,
+ * paks's own keystroke tracking decides, and the nonce'd prompt marker says
+ * when the shell is reading a line. See README, security model.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -98,8 +98,10 @@ session_history(struct session *s, char **argv)
 	fprintf(f, "#%s", argv[0]);
 	for (int i = 1; argv[i] != NULL; i++) {
 		if (strcmp(argv[0], "envsave") == 0 && i > 1)
-			fprintf(f, " %.*s=...", (int)strcspn(argv[i], "="),
-			    argv[i]);
+			/* keys only; a word without '=' may be a lone value */
+			fprintf(f, " %.*s=...", strchr(argv[i], '=') ?
+			    (int)strcspn(argv[i], "=") : 1,
+			    strchr(argv[i], '=') ? argv[i] : "?");
 		else
 			fprintf(f, " %s", argv[i]);
 	}
@@ -107,12 +109,11 @@ session_history(struct session *s, char **argv)
 }
 
 static void
-session_print_error(struct session *s, struct paks_error *e)
+session_print_error(struct paks_error *e)
 {
 	_cleanup_free_ char *msg = paks_error_format(e);
 	_cleanup_free_ char *line = xasprintf("paks: %s\n", msg);
 
-	(void)s;
 	write_crlf(STDOUT_FILENO, line, strlen(line));
 }
 
@@ -133,7 +134,8 @@ session_hash(struct session *s, const char *line, const char *pwd)
 	s->commands++;
 	if (hashline_split(line, &argv, &err) < 0)
 		paks_error_wrap(&err, "%.*s", (int)strcspn(line, " \t"), line);
-	else if (argv.n > 0) {
+	else if (argv.n > 0 && engine_supports(s->engine, argv.v[0],
+	    &err) == 0) {
 		ctx.plugins = plugin_registry_entries(s->plugins);
 		cmd_dispatch(&ctx, hash_commands, (int)argv.n, argv.v, &err);
 		/* #load may have added entries: look again */
@@ -142,7 +144,7 @@ session_hash(struct session *s, const char *line, const char *pwd)
 			session_history(s, argv.v);
 	}
 	if (err != NULL) {
-		session_print_error(s, err);
+		session_print_error(err);
 		paks_error_free(err);
 	}
 	s->cwd = NULL;
@@ -523,6 +525,9 @@ session_spawn(struct session *s, struct session_job *job,
 			close(pipes[i][0]);
 		return -1;
 	}
+	/* kept apart from sp.pid, which is -1 once reaped: kill(-(-1)) is
+	 * kill(1), init */
+	pid_t pgid = sp.pid;
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += job->timeout;
 	struct pollfd fds[5] = {
@@ -536,7 +541,9 @@ session_spawn(struct session *s, struct session_job *job,
 	next.tv_sec += 1;
 	bool shown = false;
 	while (!done || fds[0].fd >= 0 || fds[1].fd >= 0 || fds[2].fd >= 0) {
-		int wait = job->timeout > 0 && !done ?
+		/* the timeout also bounds a background child that holds
+		 * the pipes after the program itself has ended */
+		int wait = job->timeout > 0 && !job->timed_out ?
 		    session_job_ms_left(&deadline) : -1;
 		if (job->progress != NULL && !done) {
 			int t = session_job_ms_left(&next);
@@ -555,10 +562,10 @@ session_spawn(struct session *s, struct session_job *job,
 			shown = true;
 			next.tv_sec += 1;
 		}
-		if (job->timeout > 0 && !done && !job->timed_out &&
+		if (job->timeout > 0 && !job->timed_out &&
 		    session_job_ms_left(&deadline) == 0) {
 			job->timed_out = true;
-			kill(-sp.pid, SIGKILL);
+			kill(-pgid, SIGKILL);
 		}
 		session_job_read(&fds[0], &ob, job->stream);
 		session_job_read(&fds[1], &eb, job->stream);
@@ -568,7 +575,7 @@ session_spawn(struct session *s, struct session_job *job,
 			ssize_t n = read(p->user_in, buf, sizeof buf);
 			if (n > 0 && memchr(buf, 3, (size_t)n) != NULL) {
 				job->cancelled = true;
-				kill(-sp.pid, SIGINT);
+				kill(-pgid, SIGINT);
 			} else if (n > 0)
 				strbuf_add(&s->held_in, buf, (size_t)n);
 		}
@@ -582,18 +589,23 @@ session_spawn(struct session *s, struct session_job *job,
 				    si.ssi_signo == SIGINT) {
 					p->stop_signal = (int)si.ssi_signo;
 					job->cancelled = true;
-					kill(-sp.pid, SIGTERM);
+					kill(-pgid, SIGTERM);
 				}
 			}
 		}
 		if (!done && waitpid(sp.pid, &status, WNOHANG) == sp.pid) {
 			done = true;
 			sp.pid = -1;
-			/* a grandchild may hold the pipes: do not wait for it */
-			if (job->timed_out || job->cancelled)
-				for (int i = 0; i < 3; i++)
-					if (fds[i].fd >= 0)
-						close(fds[i].fd), fds[i].fd = -1;
+		}
+		/* a grandchild may hold the pipes: do not wait for it, and
+		 * end what is left of the group (background jobs of a
+		 * script ignore SIGINT) */
+		if (done && (job->timed_out || job->cancelled) &&
+		    (fds[0].fd >= 0 || fds[1].fd >= 0 || fds[2].fd >= 0)) {
+			kill(-pgid, SIGKILL);
+			for (int i = 0; i < 3; i++)
+				if (fds[i].fd >= 0)
+					close(fds[i].fd), fds[i].fd = -1;
 		}
 	}
 	if (shown)
@@ -633,12 +645,24 @@ session_engine_progress(struct session *s, char *const *args,
     const char *progress, char **out, struct paks_error **err)
 {
 	_cleanup_strv_ struct strv argv = STRV_INIT;
-	struct session_job job = { .progress = progress };
-	int rc = 0;
 
 	strv_push(&argv, s->engine->program);
 	strv_pushv(&argv, args);
-	job.argv = argv.v;
+	return session_command(s, argv.v, progress, out, err);
+}
+
+/*
+ * A program for a #command (program first): its stdout, or an error with
+ * its last line of stderr ("docker cp failed: ...").
+ */
+int
+session_command(void *ctx, char *const *argv, const char *progress,
+    char **out, struct paks_error **err)
+{
+	struct session *s = ctx;
+	struct session_job job = { .argv = argv, .progress = progress };
+	int rc = 0;
+
 	if (session_spawn(s, &job, err) < 0)
 		return -1;
 	if (job.cancelled)
@@ -649,12 +673,25 @@ session_engine_progress(struct session *s, char *const *args,
 		while (len > 0 && (e[len - 1] == '\n' || e[len - 1] == '\r'))
 			e[--len] = '\0';
 		char *last = strrchr(e, '\n');
-		rc = paks_error_set(err, 0, "%s %s failed: %s",
-		    s->engine->name, args[0], last ? last + 1 : e);
+		rc = paks_error_set(err, 0, "%s%s%s failed: %s", argv[0],
+		    argv[1] && argv[1][0] != '-' ? " " : "",
+		    argv[1] && argv[1][0] != '-' ? argv[1] : "",
+		    last ? last + 1 : e);
 	} else if (out != NULL)
 		*out = TAKE_PTR(job.out);
 	session_job_release(&job);
 	return rc;
+}
+
+/* What an engine operation of a #command needs from the session. */
+struct engine_op
+session_op(struct session *s)
+{
+	return (struct engine_op){
+		.engine = s->engine, .run = &s->run, .cwd = s->cwd,
+		.start_dir = s->start_dir, .run_fn = session_command,
+		.run_ctx = s,
+	};
 }
 
 static int
@@ -687,6 +724,24 @@ session_make_nonce(char *out)
 	out[SHELLHOOK_NONCE_LEN] = '\0';
 }
 
+/*
+ * srun killed outright leaves its job step running on the node until
+ * Slurm notices; a SIGHUP it passes on to the task (the shell, which
+ * ends on it), then ends. Give it a few seconds.
+ */
+static void
+session_stop_srun(struct spawn *sp)
+{
+	kill(sp->pid, SIGHUP);
+	for (int i = 0; i < 50; i++) {
+		if (waitpid(sp->pid, NULL, WNOHANG) == sp->pid) {
+			sp->pid = -1;
+			return;
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 100000000 }, NULL);
+	}
+}
+
 /* Run the session; *code gets the shell's exit status. */
 int
 session_run(struct session *s, int *code, struct paks_error **err)
@@ -713,6 +768,12 @@ session_run(struct session *s, int *code, struct paks_error **err)
 	s->out = OUT_PASS;
 	plugin_session_start(s);
 
+	if (s->srun != NULL) {
+		/* on a compute node: srun gives the task a pty of its own */
+		strv_push(&sp.args, "srun");
+		strv_push(&sp.args, "--pty");
+		strv_pushv(&sp.args, s->srun);
+	}
 	engine_run_argv(s->engine, &s->run, shim_args, &sp.args);
 	sp.in = sp.out = sp.err = slave;
 	sp.flags = SPAWN_SETSID;
@@ -744,7 +805,10 @@ session_run(struct session *s, int *code, struct paks_error **err)
 		 * ignores it: so kill the client outright, then remove the
 		 * container (with --keep it goes on running, detached).
 		 */
-		kill(sp.pid, SIGKILL);
+		if (s->srun != NULL)
+			session_stop_srun(&sp);
+		if (sp.pid > 0)
+			kill(sp.pid, SIGKILL);
 		spawn_wait(&sp);
 		if (!s->run.keep)
 			engine_remove(s->engine, s->run.name);

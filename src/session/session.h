@@ -33,6 +33,7 @@ struct session {
 	struct run_opts		 run;
 	const char		*shell;
 	char			*start_dir;	/* where paks was started */
+	char *const		*srun;		/* srun's options; NULL: no srun */
 	const char		*cwd;		/* the shell's, for #commands */
 	struct proxy		 proxy;
 
@@ -81,5 +82,8 @@ int	session_engine(struct session *, char *const *, char **,
 	    struct paks_error **);
 int	session_engine_progress(struct session *, char *const *, const char *,
 	    char **, struct paks_error **);
+int	session_command(void *, char *const *, const char *, char **,
+	    struct paks_error **);
+struct engine_op session_op(struct session *);
 
 #endif

@@ -4,8 +4,8 @@
 /* Names follow the original Python paks so existing files keep working. */
 const struct setting_def settings_table[] = {
 	{ "container_tech", SETTING_STRING, "",
-	  "engine: docker or podman; empty picks docker if its daemon "
-	  "answers, else podman" },
+	  "engine: docker, podman or charliecloud; empty picks docker if its "
+	  "daemon answers, else podman (charliecloud for an image path)" },
 	{ "container_shell", SETTING_STRING, "/bin/bash",
 	  "shell started in the container (falls back to /bin/sh)" },
 	{ "user", SETTING_STRING, "",
@@ -24,5 +24,11 @@ const struct setting_def settings_table[] = {
 	  "plugins loaded at the start of every session" },
 	{ "plugin_timeout", SETTING_INT, "60",
 	  "seconds a plugin may run before it is stopped" },
+	{ "ch_run_options", SETTING_LIST, "[]",
+	  "extra options handed to ch-run (charliecloud), e.g. [--home]" },
+	{ "srun", SETTING_BOOL, "false",
+	  "start every session on a compute node with Slurm's srun --pty" },
+	{ "srun_options", SETTING_LIST, "[]",
+	  "options for srun when a session uses it, e.g. [--partition=debug]" },
 };
 const int settings_count = sizeof settings_table / sizeof settings_table[0];

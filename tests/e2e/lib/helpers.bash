@@ -31,6 +31,7 @@
 #   pk_stty_restored              the terminal settings after equal before
 #   pk_container_exists           the engine knows a container named $PK_NAME
 #   pk_paks_pid                   pid of the paks process of this test
+#   pk_start_as USER DIR CMD...   pk_start_cmd as another user, in DIR
 #
 # Environment: PAKS_ENGINE (docker or podman; default docker), PAKS_BIN
 # (default build/paks of this tree), PK_TIMEOUT (default wait, seconds).
@@ -249,7 +250,20 @@ pk_container_exists() {
 }
 
 pk_paks_pid() {
-	pgrep -f -- "paks run -c $PAKS_ENGINE --name $PK_NAME " || true
+	pgrep -f -- "${PK_MATCH:-paks run -c $PAKS_ENGINE --name $PK_NAME }" ||
+	    true
+}
+
+# pk_start_as USER DIR [VAR=VALUE...] CMD...: pk_start_cmd as another user
+# (runuser), in DIR, with PAKS_HOME=DIR/home (USER must own DIR) and the
+# variables given. CMD's paks must be a copy USER may run; it should be
+# "paks run ... --name $PK_NAME" for pk_paks_pid and pk_teardown.
+pk_start_as() {
+	local user=$1 dir=$2
+	shift 2
+	PK_MATCH="^[^ ]*paks run .*--name $PK_NAME( |\$)"
+	pk_start_cmd runuser -u "$user" -- env -C "$dir" \
+	    PAKS_HOME="$dir/home" PAKS_SYSTEM_SETTINGS=/nonexistent "$@"
 }
 
 # Send a signal to this test's paks process.

@@ -1,0 +1,139 @@
+/* The #command operations of docker and podman, through their clients. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "image/save.h"
+#include "util/cleanup.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+/* "ENGINE ARGS..." through the operation's runner. */
+static int
+cli_run(const struct engine_op *op, char *const *args, const char *progress,
+    char **out, struct paks_error **err)
+{
+	_cleanup_strv_ struct strv argv = STRV_INIT;
+
+	strv_push(&argv, op->engine->program);
+	strv_pushv(&argv, args);
+	return op->run_fn(op->run_ctx, argv.v, progress, out, err);
+}
+
+/* Container paths are relative to the shell's directory when known. */
+static char *
+cli_ctr_path(const struct engine_op *op, const char *a)
+{
+	if (a[0] == '/' || op->cwd == NULL || *op->cwd == '\0')
+		return xasprintf("%s:%s", op->run->name, a);
+	return xasprintf("%s:%s/%s", op->run->name, op->cwd, a);
+}
+
+int
+engine_cli_cp(const struct engine_op *op, const struct engine_cp *cp,
+    struct paks_error **err)
+{
+	_cleanup_free_ char *ctr = cli_ctr_path(op, cp->ctr);
+	char *args[] = { "cp", (char *)(cp->to_host ? ctr : cp->host),
+		(char *)(cp->to_host ? cp->host : ctr), NULL };
+
+	if (cli_run(op, args, NULL, NULL, err) < 0) {
+		if (strstr((*err)->msg, "find the file") ||
+		    strstr((*err)->msg, "no such file")) {
+			paks_error_release(err);
+			return paks_error_set(err, ENOENT, "cannot copy '%s'",
+			    cp->what);
+		}
+		return -1;
+	}
+	return 0;
+}
+
+int
+engine_cli_inspect(const struct engine_op *op, char **out,
+    struct paks_error **err)
+{
+	char *args[] = { "container", "inspect", (char *)op->run->name, NULL };
+
+	return cli_run(op, args, NULL, out, err);
+}
+
+/* "812 B", "1.0 MB", "127.6 MB": powers of 1000, as the engines print. */
+void
+engine_human_size(char *buf, size_t n, double bytes)
+{
+	static const char *units[] = { "B", "kB", "MB", "GB", "TB" };
+	int u = 0;
+
+	while (bytes >= 1000 && u < 4) {
+		bytes /= 1000;
+		u++;
+	}
+	snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
+}
+
+int
+engine_cli_size(const struct engine_op *op, char **out,
+    struct paks_error **err)
+{
+	char *args[] = { "container", "inspect", "--size", "--format",
+		"{{.SizeRw}} {{.SizeRootFs}}", (char *)op->run->name, NULL };
+	_cleanup_free_ char *text = NULL;
+	double rw, root;
+	char a[32], b[32];
+
+	if (cli_run(op, args, NULL, &text, err) < 0)
+		return -1;
+	if (sscanf(text, "%lf %lf", &rw, &root) != 2)
+		return paks_error_set(err, 0, "cannot read the size from %s",
+		    op->engine->name);
+	engine_human_size(a, sizeof a, rw);
+	engine_human_size(b, sizeof b, root);
+	*out = xasprintf("writable layer: %s\nvirtual size:   %s\n", a, b);
+	return 0;
+}
+
+char *
+engine_cli_save_name(const struct engine_op *op, const char *suffix,
+    struct paks_error **err)
+{
+	char *target = save_target(op->run->image, suffix);
+
+	if (save_check_target(target, err) < 0) {
+		free(target);
+		return NULL;
+	}
+	return target;
+}
+
+/* Engine calls of a save (no program first): long ones show progress. */
+static int
+cli_save_run(void *op, char *const *args, char **out, struct paks_error **err)
+{
+	bool slow = strcmp(args[0], "commit") == 0 ||
+	    strcmp(args[0], "export") == 0 || strcmp(args[0], "import") == 0;
+
+	return cli_run(op, args, slow ? "saving..." : NULL, out, err);
+}
+
+int
+engine_cli_commit(const struct engine_op *op, const char *target,
+    struct engine_saved *saved, struct paks_error **err)
+{
+	struct save_job job = {
+		.engine = op->engine, .container = op->run->name,
+		.source = op->run->image, .target = target,
+		.keep_history = op->keep_history,
+		.run = cli_save_run, .run_ctx = (void *)op,
+	};
+
+	if (save_image(&job, err) < 0)
+		return -1;
+	saved->detail = xasprintf("%.19s, %d layer%s%s", job.id, job.layers,
+	    job.layers == 1 ? "" : "s", job.flattened ? ", flattened" : "");
+	saved->stale = TAKE_PTR(job.stale);
+	save_job_release(&job);
+	return 0;
+}
