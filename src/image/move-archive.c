@@ -136,8 +136,14 @@ archive_push(struct move_archive *a, char *name, char *link, char type,
 		a->alloc = a->alloc ? 2 * a->alloc : 32;
 		a->v = xreallocarray(a->v, a->alloc, sizeof *a->v);
 	}
-	while (strncmp(name, "./", 2) == 0)
-		memmove(name, name + 2, strlen(name + 2) + 1);
+	size_t skip = 0;
+	while (strncmp(name + skip, "./", 2) == 0)
+		skip += 2;
+	if (skip > 0) {
+		char *clean = xstrdup(name + skip);
+		free(name);
+		name = clean;
+	}
 	a->v[a->n++] = (struct move_archive_entry){
 		.name = name, .link = link, .type = type,
 		.offset = offset, .size = size,
@@ -231,10 +237,11 @@ move_archive_find(const struct move_archive *a, const char *name)
 
 	for (int hops = 0; hops < 8; hops++) {
 		const struct move_archive_entry *e = NULL;
-		while (strncmp(want, "./", 2) == 0)
-			memmove(want, want + 2, strlen(want + 2) + 1);
+		const char *w = want;
+		while (strncmp(w, "./", 2) == 0)
+			w += 2;
 		for (size_t i = 0; i < a->n && e == NULL; i++) {
-			if (strcmp(a->v[i].name, want) == 0)
+			if (strcmp(a->v[i].name, w) == 0)
 				e = &a->v[i];
 		}
 		if (e == NULL || e->type != '2')

@@ -607,8 +607,11 @@ move_last_line(const char *s)
 		free(line);
 		line = m;
 	}
-	if (strncmp(line, "Error: ", 7) == 0)
-		memmove(line, line + 7, strlen(line + 7) + 1);
+	if (strncmp(line, "Error: ", 7) == 0) {
+		char *rest = xstrdup(line + 7);
+		free(line);
+		line = rest;
+	}
 	return line;
 }
 
