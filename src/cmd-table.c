@@ -5,6 +5,8 @@
 
 extern const struct cmd_entry host_run_entry;
 extern const struct cmd_entry host_save_entry;
+extern const struct cmd_entry host_move_entry;
+extern const struct cmd_entry host_load_entry;
 extern const struct cmd_entry host_config_entry;
 extern const struct cmd_entry host_env_entry;
 extern const struct cmd_entry host_plugin_entry;
@@ -14,6 +16,8 @@ extern const struct cmd_entry host_version_entry;
 const struct cmd_entry *const host_commands[] = {
 	&host_run_entry,
 	&host_save_entry,
+	&host_move_entry,
+	&host_load_entry,
 	&host_config_entry,
 	&host_env_entry,
 	&host_plugin_entry,
@@ -29,11 +33,13 @@ extern const struct cmd_entry hash_envsave_entry;
 extern const struct cmd_entry hash_help_entry;
 extern const struct cmd_entry hash_inspect_entry;
 extern const struct cmd_entry hash_load_entry;
+extern const struct cmd_entry hash_move_entry;
 extern const struct cmd_entry hash_save_entry;
 extern const struct cmd_entry hash_size_entry;
 
 const struct cmd_entry *const hash_commands[] = {
 	&hash_save_entry,
+	&hash_move_entry,
 	&hash_inspect_entry,
 	&hash_size_entry,
 	&hash_cp_entry,
