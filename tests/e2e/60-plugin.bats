@@ -318,6 +318,14 @@ install_sbom() {
 	pk_line 'echo AFTER-CTRL-C'
 	pk_wait_for '^AFTER-CTRL-C$'
 	[[ -z $(pgrep -f 'sleep 4242' || true) ]]
+	# ended, but its child holds the output open: the timeout still holds
+	pk_line 'clear'
+	pk_line '#daemon'
+	pk_wait_for '^leaving a child behind$'
+	pk_wait_for -F "paks: plugin 'misbehave' did not finish within 2 seconds" 15
+	[[ -z $(pgrep -f 'sleep 4343' || true) ]]
+	pk_line 'echo AFTER-DAEMON'
+	pk_wait_for '^AFTER-DAEMON$'
 }
 
 @test "a crashing shell plugin does not take paks down" {
@@ -331,6 +339,14 @@ install_sbom() {
 	pk_line 'echo ALIVE'
 	pk_wait_for '^ALIVE$'
 	[[ -n $(pk_paks_pid) ]]
+	# Ctrl-C after the plugin ended, while its child holds the output
+	pk_line '#daemon'
+	pk_wait_for '^leaving a child behind$'
+	pk_key C-c
+	pk_wait_for -F "paks: plugin 'misbehave' interrupted" 10
+	[[ -z $(pgrep -f 'sleep 4343' || true) ]]
+	pk_line 'echo ALIVE-AGAIN'
+	pk_wait_for '^ALIVE-AGAIN$'
 }
 
 @test "#sbom on Debian lists what dpkg-query lists; SPDX and CycloneDX are valid" {

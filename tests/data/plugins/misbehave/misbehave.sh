@@ -1,6 +1,7 @@
 #!/bin/sh
 # Test plugin: "hang" never ends by itself (its sleep carries a marker the
-# test looks for after the timeout); "crash" dies of a signal.
+# test looks for after the timeout); "crash" dies of a signal; "daemon"
+# ends at once but leaves a child holding its stdout.
 case $1 in
 hang)
 	echo "hanging now"
@@ -9,5 +10,10 @@ hang)
 crash)
 	echo "about to crash"
 	kill -SEGV $$
+	;;
+daemon)
+	echo "leaving a child behind"
+	sleep 4343 &
+	exit 0
 	;;
 esac
