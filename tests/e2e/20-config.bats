@@ -206,12 +206,13 @@ editor() {
 	run --separate-stderr env PAKS_SYSTEM_SETTINGS="$system" "$PAKS" \
 	    --settings-file "$extra" -s save_history=yes config list
 	[ "$status" -eq 0 ]
-	[ "${#lines[@]}" -eq 9 ]
+	[ "${#lines[@]}" -eq 12 ]
 	[[ ${lines[0]} =~ ^container_tech:\ \'\'\ +#\ default$ ]]
 	[[ ${lines[1]} =~ ^container_shell:\ /bin/sh\ +#\ system\ file\ $system$ ]]
 	[[ ${lines[2]} =~ ^user:\ bob\ +#\ user\ file\ $SETTINGS$ ]]
 	[[ ${lines[6]} =~ ^save_history:\ yes\ +#\ -s$ ]]
 	[[ ${lines[8]} =~ ^plugin_timeout:\ 5\ +#\ settings\ file\ $extra$ ]]
+	[[ ${lines[11]} =~ ^srun_options:\ \[\]\ +#\ default$ ]]
 }
 
 @test "a malformed settings file is one error and is left alone" {
