@@ -1,5 +1,7 @@
 /* Engine selection, probing, and the argument vectors docker and podman share. */
 #include <errno.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -334,6 +336,58 @@ cli_remove(const struct engine *e, const char *name)
 	return rc;
 }
 
+/* Does docker's daemon socket take a connection? (no process started) */
+static bool
+engine_docker_socket_up(void)
+{
+	const char *host = getenv("DOCKER_HOST");
+	const char *path = "/var/run/docker.sock";
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, rc;
+
+	if (host != NULL && *host != '\0') {
+		if (strncmp(host, "unix://", 7) != 0) {
+			struct paks_error *ignored = NULL;
+			bool up = engine_probe(&docker_engine, &ignored) == 0;
+			paks_error_free(ignored);
+			return up;
+		}
+		path = host + 7;
+	}
+	if (strlen(path) >= sizeof sa.sun_path)
+		return false;
+	strcpy(sa.sun_path, path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return false;
+	rc = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+	close(fd);
+	return rc == 0;
+}
+
+/*
+ * Pick the engine for paks run without asking it anything: the one named
+ * (setting or -c), else docker when its socket answers, else podman. The
+ * run itself then tells whether the image is there (see host-run.c).
+ */
+int
+engine_pick(const char *name, const struct engine **out,
+    struct paks_error **err)
+{
+	if (name != NULL && *name != '\0') {
+		if ((*out = engine_find(name)) == NULL) {
+			paks_error_set(err, 0, "unknown container engine '%s'",
+			    name);
+			return paks_error_hint(err, "use docker or podman "
+			    "(-c or the container_tech setting)");
+		}
+		if (!(*out)->images)
+			return engine_no_images(*out, err);
+		return 0;
+	}
+	*out = engine_docker_socket_up() ? &docker_engine : &podman_engine;
+	return 0;
+}
+
 /* The argument vector that starts an interactive session. */
 void
 engine_run_argv(const struct engine *e, const struct run_opts *o,
@@ -350,6 +404,8 @@ cli_run_argv(const struct engine *e, const struct run_opts *o,
 	strv_push(argv, e->program);
 	strv_push(argv, "run");
 	strv_push(argv, "-it");
+	/* paks pulls, and only when the run says the image is missing */
+	strv_push(argv, "--pull=never");
 	if (!o->keep)
 		strv_push(argv, "--rm");
 	strv_pushf(argv, "--name=%s", o->name);

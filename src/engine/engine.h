@@ -111,6 +111,7 @@ enum image_state { IMAGE_PRESENT, IMAGE_ABSENT, IMAGE_ENGINE_DOWN };
 
 int	engine_image_state(const struct engine *, const char *,
 	    enum image_state *, struct paks_error **);
+int	engine_pick(const char *, const struct engine **, struct paks_error **);
 int	engine_select_for(const char *, const char *, const struct engine **,
 	    enum image_state *, struct paks_error **);
 int	engine_pull(const struct engine *, const char *, struct paks_error **);

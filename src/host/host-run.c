@@ -189,6 +189,45 @@ run_ch_name(const char *path)
 	return names_container(&ref, names_random());
 }
 
+/*
+ * The engine client ended before the container said hello. One image
+ * inspect tells why: the image is absent (pull it and return 0 to try
+ * again, once), the engine is down, or it failed otherwise (its last line).
+ */
+static int
+run_start_failed(struct session *s, const char *image, bool may_pull,
+    struct paks_error **err)
+{
+	enum image_state state;
+	char *out = s->early.buf ? s->early.buf : "";
+	size_t len = strlen(out);
+
+	if (!s->engine->images)
+		state = IMAGE_PRESENT;
+	else if (engine_image_state(s->engine, image, &state, err) < 0)
+		return -1;
+	if (state == IMAGE_ABSENT && may_pull) {
+		if (run_pull(s->engine, image, err) < 0)
+			return -1;
+		s->start_failed = false;
+		s->started = false;
+		strbuf_release(&s->early);
+		return 0;
+	}
+	if (state == IMAGE_ENGINE_DOWN) {
+		if (engine_probe(s->engine, err) < 0)
+			return -1;
+	}
+	while (len > 0 && strchr("\r\n ", out[len - 1]) != NULL)
+		out[--len] = '\0';
+	const char *last = out + len;
+	while (last > out && last[-1] != '\n')
+		last--;
+	paks_error_set(err, 0, "%s could not start the container%s%s",
+	    s->engine->name, *last ? ": " : "", last);
+	return -1;
+}
+
 static int
 run_exec(struct cmd_ctx *ctx, int argc, char **argv, struct paks_error **err)
 {
@@ -200,7 +239,6 @@ run_exec(struct cmd_ctx *ctx, int argc, char **argv, struct paks_error **err)
 	_cleanup_strv_ struct strv prepared = STRV_INIT, srun = STRV_INIT;
 	_cleanup_free_ char *name = NULL, *path = NULL;
 	const char *image, *tech;
-	enum image_state state;
 	int rc = -1, code = 0;
 
 	if ((rc = run_parse(ctx, argc, argv, &a, err)) != 0) {
@@ -243,9 +281,7 @@ run_exec(struct cmd_ctx *ctx, int argc, char **argv, struct paks_error **err)
 		if (a.name == NULL)
 			s.run.name = name = names_container(&ref,
 			    names_random());
-		if (engine_select_for(tech, image, &s.engine, &state, err) < 0)
-			goto out;
-		if (state == IMAGE_ABSENT && run_pull(s.engine, image, err) < 0)
+		if (engine_pick(tech, &s.engine, err) < 0)
 			goto out;
 	}
 	if (a.use_srun || settings_get_bool(&settings, "srun")) {
@@ -264,8 +300,18 @@ run_exec(struct cmd_ctx *ctx, int argc, char **argv, struct paks_error **err)
 		s.shell = "/bin/bash";
 	s.start_dir = getcwd(NULL, 0);
 	ctx->settings = &settings;
-	if (session_run(&s, &code, err) == 0)
-		rc = code;
+	for (int tries = 0; tries < 2; tries++) {
+		if (session_run(&s, &code, err) < 0)
+			break;
+		if (!s.start_failed) {
+			rc = code;
+			break;
+		}
+		/* the container never started: say why, pull if that helps */
+		if (run_start_failed(&s, image, tries == 0, err) < 0)
+			break;
+	}
+	strbuf_release(&s.early);
 	ctx->settings = NULL;
 	free(s.start_dir);
 out:

@@ -369,8 +369,13 @@ session_event(struct session *s, struct hook_event *ev)
 		session_trace(s, names[ev->type]);
 	switch (ev->type) {
 	case HOOK_HELLO:
-		if (s->mode == MODE_HANDSHAKE)
+		if (s->mode == MODE_HANDSHAKE) {
+			/* the container runs: what the engine said goes out */
+			s->started = true;
+			proxy_to_user(&s->proxy, s->early.buf, s->early.len);
+			strbuf_release(&s->early);
 			session_hello(s);
+		}
 		break;
 	case HOOK_ACK:
 		if (s->mode == MODE_HANDSHAKE)
@@ -433,7 +438,11 @@ session_output(struct proxy *p, const char *buf, size_t n)
 		struct hook_event ev;
 		size_t k = shellhook_feed(&s->hook, buf, n, &pass, &ev);
 
-		if (pass.len > 0 && s->out == OUT_PASS)
+		if (pass.len > 0 && !s->started && s->early.len < 65536)
+			/* until the hello: the engine's own words, kept to
+			 * explain a start that fails */
+			strbuf_add(&s->early, pass.buf, pass.len);
+		else if (pass.len > 0 && s->out == OUT_PASS)
 			proxy_to_user(p, pass.buf, pass.len);
 		if (s->in_prompt && s->prompt.len + pass.len < 4096)
 			strbuf_add(&s->prompt, pass.buf, pass.len);
@@ -816,6 +825,8 @@ session_run(struct session *s, int *code, struct paks_error **err)
 	} else {
 		sp.pid = -1; /* already reaped by the loop */
 		*code = spawn_status_code(p->child_status);
+		/* the caller explains it, from s->early */
+		s->start_failed = !s->started;
 	}
 	/* images that #save replaced while this container used them */
 	for (size_t i = 0; i < s->stale.n && !s->run.keep; i++) {

@@ -55,6 +55,9 @@ struct session {
 	unsigned long		 forged;	/* messages refused */
 	unsigned long		 commands;	/* #commands run */
 	struct strv		 stale;		/* images #save replaced, in use */
+	struct strbuf		 early;		/* output before the hello */
+	bool			 started;	/* the container said hello */
+	bool			 start_failed;	/* the client ended before it */
 	struct plugin_registry	*plugins;	/* loaded plugins */
 };
 
