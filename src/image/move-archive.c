@@ -27,6 +27,7 @@
 
 #define BLOCK 512
 #define META_MAX (16u << 20)	/* manifest, config, index: small files */
+#define MEMBER_MAX ((off_t)1 << 50)	/* past any layer, far from overflow */
 
 static int
 tar_pread(int fd, void *buf, size_t len, off_t off, struct paks_error **err)
@@ -49,17 +50,26 @@ tar_pread(int fd, void *buf, size_t len, off_t off, struct paks_error **err)
 	return 0;
 }
 
-/* A numeric header field: octal, or base-256 when the top bit is set. */
+/*
+ * A numeric header field: octal, or base-256 when the top bit is set; -1
+ * for a base-256 number that is negative or does not fit in 63 bits.
+ */
 static int64_t
 tar_number(const unsigned char *p, size_t len)
 {
 	int64_t v = 0;
 
 	if (p[0] & 0x80) {
-		v = p[0] & 0x3f;
-		for (size_t i = 1; i < len; i++)
-			v = (v << 8) | p[i];
-		return v;
+		uint64_t u = p[0] & 0x3f;
+
+		if (p[0] & 0x40)
+			return -1;
+		for (size_t i = 1; i < len; i++) {
+			if (u >> 55)
+				return -1;
+			u = (u << 8) | p[i];
+		}
+		return (int64_t)u;
 	}
 	size_t i = 0;
 	while (i < len && (p[i] == ' ' || p[i] == '\0'))
@@ -105,7 +115,8 @@ tar_pax(const char *data, size_t len, char **name, char **link, off_t *size)
 	while (p < end) {
 		char *sp;
 		long n = strtol(p, &sp, 10);
-		if (n <= 0 || sp >= end || *sp != ' ' || n > end - p)
+		/* "LEN key=value\n": the space must come before the end */
+		if (n <= 0 || n > end - p || sp >= p + n - 1 || *sp != ' ')
 			return;
 		const char *kv = sp + 1, *rec_end = p + n - 1; /* at "\n" */
 		const char *eq = memchr(kv, '=', (size_t)(rec_end - kv));
@@ -184,6 +195,9 @@ move_archive_index(int fd, struct move_archive *a, struct paks_error **err)
 		off_t data = off + BLOCK;
 		if (next_size >= 0)
 			size = next_size;
+		if (size < 0 || size > MEMBER_MAX)
+			return paks_error_set(err, 0, "a tar header in the "
+			    "image archive has an impossible size");
 		off = data + (size + BLOCK - 1) / BLOCK * BLOCK;
 
 		if (type == 'x' || type == 'L' || type == 'K') {

@@ -482,6 +482,73 @@ test_archive_symlink_and_kinds(void **state)
 	close(fd);
 }
 
+/* A raw tar header: name, type, the 12 bytes of the size field. */
+static void
+raw_header(int fd, const char *name, char type, const unsigned char *size)
+{
+	unsigned char h[512] = { 0 };
+	unsigned sum = 0;
+
+	memcpy(h, name, strlen(name));
+	memcpy(h + 100, "0000644", 7);
+	memcpy(h + 124, size, 12);
+	h[156] = (unsigned char)type;
+	memcpy(h + 257, "ustar", 6);
+	memset(h + 148, ' ', 8);
+	for (int i = 0; i < 512; i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+	assert_int_equal(write(fd, h, 512), 512);
+}
+
+/*
+ * Found by tests/fuzz/fuzz-archive: a tar that 'paks load' is given may
+ * say anything. A pax record shorter than its own "LEN " made tar_pax
+ * search past the header's data (a crash); a base-256 size overflowed
+ * (undefined behaviour) or came out negative, and a negative size sent
+ * the index back to the same header for ever (a hang). Such headers are
+ * refused or ignored now.
+ */
+static void
+test_archive_hostile(void **state)
+{
+	struct move_archive a = MOVE_ARCHIVE_INIT;
+	struct paks_error *err = NULL;
+	unsigned char size[12] = "00000000010";	/* 8, octal */
+	unsigned char block[512] = { 0 };
+	unsigned char neg[12], big[12];
+	int fd = memfile();
+
+	(void)state;
+	/* "1 abcdef": LEN 1 cannot hold " abcdef\n", and there is no '=' */
+	raw_header(fd, "PaxHeader", 'x', size);
+	memcpy(block, "1 abcdef", 8);
+	assert_int_equal(write(fd, block, 512), 512);
+	add(fd, "f", "F");
+	assert_int_equal(move_archive_index(fd, &a, &err), 0);
+	assert_int_equal(move_archive_find(&a, "f")->size, 1);
+	move_archive_release(&a);
+	close(fd);
+
+	/* base-256 -1024 (GNU's negative form) and a 2^88 size */
+	memset(neg, 0xff, sizeof neg);
+	neg[10] = 0xfc;
+	neg[11] = 0x00;
+	memset(big, 0, sizeof big);
+	big[0] = 0x80;
+	big[1] = 0x01;
+	for (int i = 0; i < 2; i++) {
+		fd = memfile();
+		raw_header(fd, "loop", '0', i == 0 ? neg : big);
+		assert_int_equal(write(fd, block, 512), 512);
+		assert_int_equal(move_archive_index(fd, &a, &err), -1);
+		assert_non_null(strstr(err->msg, "size"));
+		paks_error_release(&err);
+		move_archive_release(&a);
+		close(fd);
+	}
+}
+
 int
 main(void)
 {
@@ -497,6 +564,7 @@ main(void)
 		cmocka_unit_test(test_remote),
 		cmocka_unit_test(test_archive_roundtrip),
 		cmocka_unit_test(test_archive_symlink_and_kinds),
+		cmocka_unit_test(test_archive_hostile),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
