@@ -101,3 +101,37 @@ seed plugin escape 'name: a\nversion: "1"\nexec: x/../../y\ncommands: [{name: a,
 seed plugin twice 'name: a\nversion: 1~rc_2+x\ncommands:\n- {name: b, description: d}\n- {name: b, description: e, max_args: -1}\n'
 seed plugin exports 'A=1\000B=two\nlines\000_C=\000'
 seed plugin exports-bad '__paks_n=1\000A=1'
+
+# ---- archive: image archives as 'paks load' and 'paks move' read them
+# (tar in the formats GNU tar writes; fixed times and owners)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# tarball NAME FORMAT: the files in $tmp/src, sorted, as $dir/archive/NAME
+tarball() {
+	mkdir -p "$dir/archive"
+	tar --format="$2" -b 1 --sort=name --mtime=@0 --owner=0 --group=0 \
+	    --numeric-owner -C "$tmp/src" -cf "$dir/archive/$1" .
+}
+mkdir -p "$tmp/src/aaa"
+printf 'BASE LAYER' > "$tmp/src/aaa/layer.tar"
+printf '{"rootfs":{"type":"layers","diff_ids":["sha256:base"]}}' \
+    > "$tmp/src/cfg.json"
+printf '[{"Config":"cfg.json","RepoTags":["x:1"],"Layers":["aaa/layer.tar"]}]' \
+    > "$tmp/src/manifest.json"
+tarball docker-ustar ustar
+long=$(printf 'd%.0s' {1..150})
+mkdir -p "$tmp/src/$long"
+printf 'TOP' > "$tmp/src/$long/layer.tar"
+ln -s ../aaa/layer.tar "$tmp/src/$long/link.tar"
+printf '{"rootfs":{"diff_ids":["sha256:base","sha256:top","sha256:base"]}}' \
+    > "$tmp/src/cfg.json"
+printf '[{"Config":"cfg.json","Layers":["aaa/layer.tar","%s/layer.tar","%s/link.tar"]}]' \
+    "$long" "$long" > "$tmp/src/manifest.json"
+tarball docker-pax pax
+tarball docker-gnu gnu
+rm -rf "$tmp/src" && mkdir -p "$tmp/src"
+printf '{"imageLayoutVersion":"1.0.0"}' > "$tmp/src/oci-layout"
+printf '{"manifests":[{"annotations":{"org.opencontainers.image.ref.name":"localhost/x:1"}}]}' \
+    > "$tmp/src/index.json"
+tarball oci pax
+seed archive gzip '\037\213\010\000'
