@@ -200,31 +200,15 @@ engine_saved_release(struct engine_saved *s)
 }
 
 /*
- * Pick the engine: the name given (setting or -c), else docker when its
- * daemon answers, else podman, which needs no daemon.
+ * Pick the engine (see engine_pick) and make sure it answers: for the
+ * commands that need it to, unlike paks run, which learns it from the run.
  */
 int
 engine_select(const char *name, const struct engine **out,
     struct paks_error **err)
 {
-	if (name != NULL && *name != '\0') {
-		if ((*out = engine_find(name)) == NULL) {
-			paks_error_set(err, 0, "unknown container engine '%s'",
-			    name);
-			return paks_error_hint(err, "use docker or podman "
-			    "(-c or the container_tech setting)");
-		}
-		if (!(*out)->images)
-			return engine_no_images(*out, err);
-		return engine_probe(*out, err);
-	}
-	struct paks_error *ignored = NULL;
-	if (engine_probe(&docker_engine, &ignored) == 0) {
-		*out = &docker_engine;
-		return 0;
-	}
-	paks_error_free(ignored);
-	*out = &podman_engine;
+	if (engine_pick(name, out, err) < 0)
+		return -1;
 	return engine_probe(*out, err);
 }
 
@@ -255,45 +239,6 @@ engine_image_state(const struct engine *e, const char *image,
 		*state = IMAGE_ABSENT;
 	else
 		*state = IMAGE_ENGINE_DOWN;
-	return 0;
-}
-
-/*
- * Pick the engine for IMAGE and say whether the image is there, in one
- * engine call where possible: the engine named (setting or -c), else
- * docker when its daemon answers, else podman, which needs no daemon.
- */
-int
-engine_select_for(const char *name, const char *image,
-    const struct engine **out, enum image_state *state,
-    struct paks_error **err)
-{
-	if (name != NULL && *name != '\0') {
-		if ((*out = engine_find(name)) == NULL) {
-			paks_error_set(err, 0, "unknown container engine '%s'",
-			    name);
-			return paks_error_hint(err, "use docker or podman "
-			    "(-c or the container_tech setting)");
-		}
-		if (!(*out)->images)
-			return engine_no_images(*out, err);
-		if (engine_image_state(*out, image, state, err) < 0)
-			return -1;
-	} else {
-		struct paks_error *ignored = NULL;
-		*out = &docker_engine;
-		if (engine_image_state(*out, image, state, &ignored) < 0 ||
-		    *state == IMAGE_ENGINE_DOWN) {
-			paks_error_free(ignored);
-			*out = &podman_engine;
-			if (engine_image_state(*out, image, state, err) < 0)
-				return -1;
-		}
-	}
-	if (*state == IMAGE_ENGINE_DOWN)
-		return engine_probe(*out, err) < 0 ? -1 :
-		    paks_error_set(err, 0, "%s cannot inspect '%s'",
-		    (*out)->name, image);
 	return 0;
 }
 

@@ -112,8 +112,6 @@ enum image_state { IMAGE_PRESENT, IMAGE_ABSENT, IMAGE_ENGINE_DOWN };
 int	engine_image_state(const struct engine *, const char *,
 	    enum image_state *, struct paks_error **);
 int	engine_pick(const char *, const struct engine **, struct paks_error **);
-int	engine_select_for(const char *, const char *, const struct engine **,
-	    enum image_state *, struct paks_error **);
 int	engine_pull(const struct engine *, const char *, struct paks_error **);
 void	engine_run_argv(const struct engine *, const struct run_opts *,
 	    char *const *, struct strv *);
