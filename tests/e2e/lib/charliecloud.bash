@@ -9,6 +9,8 @@
 #   3. paks move IMAGE charliecloud:DIR (ch-convert underneath);
 #   4. DIR handed to the user (chown -R), as a copy on the cluster would be.
 #
+# Under tests/run the image is made once and copied for the second file.
+#
 # Load after lib/helpers; call ch_setup_file from setup_file and
 # ch_teardown_file from teardown_file. Exported for the tests:
 #   PK_CH_USER    the ordinary user (paksuser, created if missing)
@@ -44,10 +46,26 @@ ch_setup_file() {
 	mkdir -p "$PK_CH_BASE/bin"
 	cp "$PAKS" "$PK_CH_PAKS"
 
-	ctr=paks-e2e-$PK_RUN_ID-ch-$$
-	img=paks-e2e-ch-$PK_RUN_ID-$$:dev
-	PK_CH_DOCKER_IMAGE=$img
-	export PK_CH_DOCKER_IMAGE
+	# under tests/run, the image is made once per run, in its private
+	# directory (which it removes at the end), and copied for each file
+	cache=
+	if [[ -n ${PK_RUN_ID:-} && ${PAKS_BIN:-} == */paks-tests.*/paks ]]; then
+		cache=$(dirname "$PAKS_BIN")/charliecloud-dev
+	fi
+	if [[ -n $cache && -f $cache.done ]]; then
+		cp -a "$cache" "$PK_CH_IMAGE" || return 1
+	else
+		ch_make_image "$PK_CH_IMAGE" || return 1
+		if [[ -n $cache ]]; then
+			cp -a "$PK_CH_IMAGE" "$cache" && touch "$cache.done"
+		fi
+	fi
+	chown -R "$PK_CH_USER:" "$PK_CH_BASE"
+}
+
+# ch_make_image DIR: steps 1 to 3 above
+ch_make_image() {
+	local ctr=paks-e2e-$PK_RUN_ID-ch-$$ img=paks-e2e-ch-$PK_RUN_ID-$$:dev
 	"$PK_CH_ENGINE" run --name "$ctr" --network=none -e PK_CH_MARK=from-image \
 	    "$PK_DEBIAN" sh -c 'echo "written before the move" > /root/notes.txt' ||
 	    return 1
@@ -55,14 +73,11 @@ ch_setup_file() {
 	    "$img" >/dev/null || return 1
 	"$PK_CH_ENGINE" rm -f "$ctr" >/dev/null
 	PAKS_HOME=$PK_CH_BASE/root-home "$PAKS" move -c "$PK_CH_ENGINE" "$img" \
-	    "charliecloud:$PK_CH_IMAGE" >/dev/null || return 1
-	chown -R "$PK_CH_USER:" "$PK_CH_BASE"
+	    "charliecloud:$1" >/dev/null || return 1
+	"$PK_CH_ENGINE" rmi -f "$img" >/dev/null 2>&1 || true
 }
 
 ch_teardown_file() {
-	if [[ -n ${PK_CH_DOCKER_IMAGE:-} ]]; then
-		"$PK_CH_ENGINE" rmi -f "$PK_CH_DOCKER_IMAGE" >/dev/null 2>&1 || true
-	fi
 	if [[ -n ${PK_CH_BASE:-} && $PK_CH_BASE == /tmp/paks-ch.* ]]; then
 		rm -rf --one-file-system "$PK_CH_BASE"
 	fi
