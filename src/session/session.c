@@ -438,9 +438,11 @@ session_output(struct proxy *p, const char *buf, size_t n)
 		struct hook_event ev;
 		size_t k = shellhook_feed(&s->hook, buf, n, &pass, &ev);
 
-		if (pass.len > 0 && !s->started && s->early.len < 65536)
+		if (pass.len > 0 && !s->started && s->early.len < 65536 &&
+		    s->srun == NULL)
 			/* until the hello: the engine's own words, kept to
-			 * explain a start that fails */
+			 * explain a start that fails (but srun's "queued and
+			 * waiting for resources" is shown while it waits) */
 			strbuf_add(&s->early, pass.buf, pass.len);
 		else if (pass.len > 0 && s->out == OUT_PASS)
 			proxy_to_user(p, pass.buf, pass.len);

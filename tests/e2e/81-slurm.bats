@@ -10,7 +10,8 @@
 # on a shared file system).
 # Covers: the shell runs in a Slurm job step, the earlier file is there,
 # #envload and #save work, the window size follows a resize, the shell's
-# status comes back and the terminal is restored; the srun and srun_options
+# status comes back and the terminal is restored; while the job waits for
+# the node, srun's message is shown; the srun and srun_options
 # settings; a SIGTERM to paks ends the job step; --srun with docker and a
 # missing srun are refused in one line.
 # Exercises: src/host/host-run.c, src/session/session.c,
@@ -88,6 +89,21 @@ no_jobs_left() {
 	pk_stty_restored
 	no_jobs_left
 	rm -rf "$PK_CH_IMAGE-node"
+}
+
+@test "slurm: while the node is busy, srun's queue message shows; then the shell" {
+	local blocker
+	blocker=$(sbatch --parsable --exclusive --output=/dev/null \
+	    --wrap 'sleep 300')
+	srun_start --srun "$PK_CH_IMAGE"
+	pk_wait_for 'srun: job [0-9]+ queued and waiting for resources'
+	scancel "$blocker"
+	pk_wait_for "$PROMPT"
+	pk_line 'echo "job=$SLURM_JOB_ID"'
+	pk_wait_for '^job=[0-9]+$'
+	pk_line 'exit'
+	pk_exit_is 0
+	no_jobs_left
 }
 
 @test "slurm: the srun and srun_options settings" {
