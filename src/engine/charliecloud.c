@@ -220,8 +220,8 @@ ch_find(const char *image, char **path, struct paks_error **err)
 		/* "me/dev" may be a ch-image name; "/x", "./x" are paths */
 		bool pathlike = *image == '/' || *image == '.' || *image == '~';
 		if (errno != ENOENT || pathlike)
-			return paks_error_set(err, errno, "no Charliecloud image "
-			    "'%s'", image);
+			return paks_error_set(err, errno, "no Charliecloud "
+			    "image '%s'", image);
 		if ((found = ch_storage_path(image)) == NULL) {
 			paks_error_set(err, ENOENT, "no Charliecloud image "
 			    "'%s' (no such path, nor name in ch-image storage)",
@@ -231,8 +231,8 @@ ch_find(const char *image, char **path, struct paks_error **err)
 		}
 		image = found;
 		if (stat(image, &st) < 0)
-			return paks_error_set(err, errno, "no Charliecloud image "
-			    "'%s'", image);
+			return paks_error_set(err, errno, "no Charliecloud "
+			    "image '%s'", image);
 	}
 	if (S_ISDIR(st.st_mode) && !ch_is_image_dir(image)) {
 		paks_error_set(err, 0, "'%s' is not a Charliecloud image "
@@ -396,8 +396,8 @@ ch_place(const struct engine_op *op, const char *ctr, char *norm,
 
 	for (const char *const *v = virt; *v; v++)
 		if (ch_below(norm, *v) != NULL)
-			return paks_error_set(err, 0, "'%s' is not in the image "
-			    "(ch-run mounts %s from the host)", ctr, *v);
+			return paks_error_set(err, 0, "'%s' is not in the "
+			    "image (ch-run mounts %s from the host)", ctr, *v);
 	*pl = (struct ch_place){ .root = xstrdup(o->image), .rest = norm,
 		.image = true, .resolve = RESOLVE_IN_ROOT };
 	/* binds hide the image below them; links must stay inside them */
@@ -742,8 +742,8 @@ ch_commit(const struct engine_op *op, const char *target,
 	}
 	if (lstat(target, &st) == 0) {
 		if (!S_ISDIR(st.st_mode) || !ch_is_image_dir(target)) {
-			paks_error_set(err, 0, "'%s' exists and is not an image "
-			    "directory", target);
+			paks_error_set(err, 0, "'%s' exists and is not an "
+			    "image directory", target);
 			return paks_error_hint(err, "move it away, or give "
 			    "another suffix (#save -v2)");
 		}

@@ -47,17 +47,17 @@ test_docker_argv(void **state)
 	(void)state;
 	engine_run_argv(engine_find("docker"), &o, cmd, &argv);
 	s = joined(argv.v);
-	assert_string_equal(s, "docker|run|-it|--rm|--name=n|--workdir=/w|"
-	    "--volume=/h:/c|--env=K=V|--network=none|--entrypoint=/bin/sh|"
-	    "debian:12|-c|BOOT");
+	assert_string_equal(s, "docker|run|-it|--pull=never|--rm|--name=n|"
+	    "--workdir=/w|--volume=/h:/c|--env=K=V|--network=none|"
+	    "--entrypoint=/bin/sh|debian:12|-c|BOOT");
 	free(s);
 	strv_release(&argv);
 	o.keep = true;
 	engine_run_argv(engine_find("podman"), &o, cmd, &argv);
 	s = joined(argv.v);
-	assert_string_equal(s, "podman|run|-it|--name=n|--log-driver=none|"
-	    "--workdir=/w|--volume=/h:/c|--env=K=V|--network=none|"
-	    "--entrypoint=/bin/sh|debian:12|-c|BOOT");
+	assert_string_equal(s, "podman|run|-it|--pull=never|--name=n|"
+	    "--log-driver=none|--workdir=/w|--volume=/h:/c|--env=K=V|"
+	    "--network=none|--entrypoint=/bin/sh|debian:12|-c|BOOT");
 	free(s);
 	strv_release(&argv);
 }
