@@ -255,8 +255,15 @@ session_feed_input(struct session *s, const char *buf, size_t n)
 				s->credits++;
 			if (s->mode == MODE_BASH && s->at_prompt)
 				session_hold(s, true);
-			else if (s->mode == MODE_SH)
+			else if (s->mode == MODE_SH && s->at_prompt) {
+				/*
+				 * Keys typed ahead wait for the next prompt,
+				 * so that a #command among them is seen at
+				 * a prompt and tracked from its start.
+				 */
 				s->at_prompt = false;
+				session_hold(s, true);
+			}
 		}
 		free(ev.text);
 		buf += k;
