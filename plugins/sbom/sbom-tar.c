@@ -82,7 +82,9 @@ tar_pax(const char *d, size_t n, char **path, char **link)
 		unsigned long len = strtoul(d + off, &end, 10);
 		const char *kv, *eq;
 
-		if (end == d + off || *end != ' ' || len == 0 || off + len > n)
+		/* the digits, the space and the "\n" must fit in len */
+		if (end == d + off || *end != ' ' || len == 0 || off + len > n ||
+		    (size_t)(end + 1 - (d + off)) >= len)
 			return;
 		kv = end + 1;
 		eq = memchr(kv, '=', (size_t)(d + off + len - kv));

@@ -355,6 +355,37 @@ test_tar(void **state)
 	free(buf);
 }
 
+/*
+ * Found by tests/fuzz/fuzz-sbom: a PAX record shorter than its own "LEN "
+ * ("1 abcdef") gave memchr a negative length, a read past the header's
+ * data (a crash under ASan). Such a record ends the PAX header now.
+ */
+static void
+test_tar_short_pax(void **state)
+{
+	static const struct sbom_tar_ops ops = { want_txt, on_entry };
+	unsigned char *buf = xcalloc(8, 512);
+	struct seen s = { STRV_INIT, STRV_INIT };
+	size_t off = 0;
+	int fds[2];
+
+	(void)state;
+	off = tar_add(buf, off, "PaxHeaders/x", 'x', "1 abcdef", NULL);
+	off = tar_add(buf, off, "f.txt", '0', "F", NULL);
+	off += 1024;
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], buf, off), (ssize_t)off);
+	close(fds[1]);
+	assert_int_equal(sbom_tar_read(fds[0], &ops, &s, 1 << 20), 0);
+	close(fds[0]);
+	assert_int_equal(s.names.n, 1);
+	assert_string_equal(s.names.v[0], "0 f.txt");
+	assert_string_equal(s.datas.v[0], "F");
+	strv_release(&s.names);
+	strv_release(&s.datas);
+	free(buf);
+}
+
 /* ---- documents ---- */
 
 static void
@@ -424,6 +455,7 @@ main(void)
 		cmocka_unit_test(test_copyright),
 		cmocka_unit_test(test_os_release),
 		cmocka_unit_test(test_tar),
+		cmocka_unit_test(test_tar_short_pax),
 		cmocka_unit_test(test_documents),
 	};
 
