@@ -356,9 +356,11 @@ test_tar(void **state)
 }
 
 /*
- * Found by tests/fuzz/fuzz-sbom: a PAX record shorter than its own "LEN "
- * ("1 abcdef") gave memchr a negative length, a read past the header's
- * data (a crash under ASan). Such a record ends the PAX header now.
+ * The bug tests/fuzz/fuzz-archive found in move-archive.c, also here (seen
+ * in review, confirmed with tests/fuzz/fuzz-sbom): a PAX record shorter
+ * than its own "LEN " ("1 abcdef") gave memchr a negative length, a read
+ * past the header's data (a crash under ASan). Such a record ends the PAX
+ * header now.
  */
 static void
 test_tar_short_pax(void **state)
