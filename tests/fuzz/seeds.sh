@@ -106,11 +106,15 @@ seed plugin exports-bad '__paks_n=1\000A=1'
 # (tar in the formats GNU tar writes; fixed times and owners)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# pax headers without times or process ids, so the seeds stay the same
+pax='exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime'
 # tarball NAME FORMAT: the files in $tmp/src, sorted, as $dir/archive/NAME
 tarball() {
+	local opt=()
+	[[ $2 == pax ]] && opt=(--pax-option="$pax")
 	mkdir -p "$dir/archive"
 	tar --format="$2" -b 1 --sort=name --mtime=@0 --owner=0 --group=0 \
-	    --numeric-owner -C "$tmp/src" -cf "$dir/archive/$1" .
+	    --numeric-owner "${opt[@]}" -C "$tmp/src" -cf "$dir/archive/$1" .
 }
 mkdir -p "$tmp/src/aaa"
 printf 'BASE LAYER' > "$tmp/src/aaa/layer.tar"
@@ -135,3 +139,16 @@ printf '{"manifests":[{"annotations":{"org.opencontainers.image.ref.name":"local
     > "$tmp/src/index.json"
 tarball oci pax
 seed archive gzip '\037\213\010\000'
+
+# ---- sbom: files a container holds, as the #sbom plugin reads them
+seed sbom dpkg 'Package: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b2\nArchitecture: amd64\nMaintainer: Matthias Klose <doko@debian.org>\nSource: bash (5.2.15-2)\nDescription: GNU Bourne Again SHell\n continued line\n\nPackage: gone\nStatus: deinstall ok config-files\nVersion: 1\n'
+seed sbom apk 'C:Q1abc=\nP:musl\nV:1.2.4-r2\nA:x86_64\nL:MIT AND BSD-2-Clause\no:musl\nm:Someone <x@y.org>\n\nP:busybox\nV:1.36.1-r5\nL:GPL-2.0-only\n'
+seed sbom metadata 'Metadata-Version: 2.1\nName: Requests_Oauth.lib\nVersion: 2.31.0\nLicense-Expression: Apache-2.0\nClassifier: License :: OSI Approved :: MIT License\nAuthor-email: A <a@b.c>\n\nbody text\n'
+seed sbom os-release 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n'
+seed sbom copyright 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nCopyright: 1989-2022 Free Software Foundation\nLicense: GPL-3+ or Artistic\n\nFiles: debian/*\nLicense: BSD-3-clause\n'
+seed sbom latin1 'Package: caf\351\nVersion: 1\xff\nStatus: install ok installed\nMaintainer: Jos\351 <j@x>\n'
+mkdir -p "$tmp/src/var/lib/dpkg"
+cp "$dir/sbom/dpkg" "$tmp/src/var/lib/dpkg/status"
+cp "$dir/sbom/os-release" "$tmp/src/os-release"
+tar --format=pax -b 1 --sort=name --mtime=@0 --owner=0 --group=0 \
+    --numeric-owner --pax-option="$pax" -C "$tmp/src" -cf "$dir/sbom/cp.tar" .

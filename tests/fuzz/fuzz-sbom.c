@@ -1,0 +1,184 @@
+/*
+ * Fuzz the #sbom plugin's readers (plugins/sbom/): everything they read
+ * comes out of the container, which may write any bytes in its package
+ * databases, os-release, METADATA and copyright files. The input is such a
+ * file, given to every parser, then the packages found become documents;
+ * it is also read as the tar stream an engine's 'cp' writes. Properties:
+ *
+ *  - after sbom_clean every field is valid UTF-8, so both documents dump
+ *    as JSON and load again with one entry per package;
+ *  - a package URL is "pkg:TYPE/..." with every byte outside [A-Za-z0-9
+ *    .-_~:@/?=%] percent-encoded;
+ *  - the tar reader ends (no hang) and hands each wanted file with its
+ *    size's worth of bytes.
+ */
+#include <stdbool.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "plugins/sbom/sbom.h"
+
+static int tarfd = -1;
+
+int	LLVMFuzzerInitialize(int *, char ***);
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	if ((tarfd = memfd_create("paks-fuzz-sbom", MFD_CLOEXEC)) < 0)
+		abort();
+	return 0;
+}
+
+/* Whether s is valid UTF-8 (no overlong forms, surrogates or > U+10FFFF). */
+static bool
+utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (p != NULL && *p) {
+		size_t n = *p < 0x80 ? 1 : *p >= 0xc2 && *p <= 0xdf ? 2 :
+		    *p >= 0xe0 && *p <= 0xef ? 3 : *p >= 0xf0 && *p <= 0xf4 ?
+		    4 : 0;
+
+		if (n == 0)
+			return false;
+		for (size_t i = 1; i < n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+		if ((p[0] == 0xe0 && p[1] < 0xa0) ||
+		    (p[0] == 0xed && p[1] >= 0xa0) ||
+		    (p[0] == 0xf0 && p[1] < 0x90) ||
+		    (p[0] == 0xf4 && p[1] >= 0x90))
+			return false;
+		p += n;
+	}
+	return true;
+}
+
+static void
+check_purl(const char *purl)
+{
+	FUZZ_CHECK(strncmp(purl, "pkg:", 4) == 0, "purl '%s'", purl);
+	for (const char *c = purl; *c; c++)
+		FUZZ_CHECK((*c >= 'a' && *c <= 'z') || (*c >= 'A' &&
+		    *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		    strchr(".-_~:@/?=%", *c) != NULL, "byte %#x in purl",
+		    (unsigned char)*c);
+}
+
+/* Both documents dump and load again, with one entry per package. */
+static void
+check_documents(const struct sbom *s)
+{
+	json_t *docs[2] = {
+		sbom_spdx(s, "fuzz/image:1", "2026-01-01T00:00:00Z",
+		    "00000000-0000-4000-8000-000000000000"),
+		sbom_cyclonedx(s, "fuzz/image:1", "2026-01-01T00:00:00Z",
+		    "00000000-0000-4000-8000-000000000000"),
+	};
+	const char *list[2] = { "packages", "components" };
+
+	for (int i = 0; i < 2; i++) {
+		char *text = json_dumps(docs[i], JSON_COMPACT);
+		json_error_t jerr;
+		json_t *back;
+
+		FUZZ_CHECK(text != NULL, "document %d does not dump", i);
+		back = json_loads(text, 0, &jerr);
+		FUZZ_CHECK(back != NULL, "document %d does not load: %s", i,
+		    jerr.text);
+		/* SPDX lists the image itself as a package too */
+		FUZZ_CHECK(json_array_size(json_object_get(back, list[i])) >=
+		    s->n, "document %d lists %zu of %zu packages", i,
+		    json_array_size(json_object_get(back, list[i])), s->n);
+		json_decref(back);
+		free(text);
+		json_decref(docs[i]);
+	}
+}
+
+static void
+fuzz_databases(const char *text, size_t len)
+{
+	struct sbom s = SBOM_INIT;
+	char *lic;
+
+	sbom_parse_os_release(text, len, &s);
+	(void)sbom_parse_dpkg(text, len, &s);
+	(void)sbom_parse_apk(text, len, &s);
+	(void)sbom_parse_metadata(text, len, &s);
+	lic = sbom_copyright_license(text, len);
+	free(lic);
+	lic = sbom_license_expression(text, true);
+	free(lic);
+	sbom_clean(&s);
+	for (size_t i = 0; i < s.n; i++) {
+		const struct sbom_pkg *p = &s.v[i];
+		const char *f[] = { p->name, p->version, p->arch, p->license,
+			p->supplier, p->source };
+		char *purl;
+
+		FUZZ_CHECK(p->type != NULL && p->name != NULL &&
+		    p->version != NULL, "package %zu lacks a field", i);
+		for (size_t j = 0; j < sizeof f / sizeof f[0]; j++)
+			FUZZ_CHECK(utf8_valid(f[j]), "field %zu of package %zu "
+			    "is not UTF-8", j, i);
+		purl = sbom_purl(&s, p);
+		check_purl(purl);
+		free(purl);
+	}
+	check_documents(&s);
+	sbom_release(&s);
+}
+
+static bool
+want_all(const struct sbom_tar_entry *e, void *arg)
+{
+	(void)e;
+	(void)arg;
+	return true;
+}
+
+static int
+entry(const struct sbom_tar_entry *e, const char *data, void *arg)
+{
+	(void)arg;
+	FUZZ_CHECK(e->name != NULL && e->link != NULL, "entry without name");
+	if (e->type == '0' && data != NULL)
+		FUZZ_CHECK(strnlen(data, e->size + 1) <= e->size,
+		    "data of '%s' is not NUL-ended at its size", e->name);
+	return 0;
+}
+
+static void
+fuzz_tar(const uint8_t *data, size_t size)
+{
+	static const struct sbom_tar_ops ops = { want_all, entry };
+
+	if (ftruncate(tarfd, 0) < 0 || pwrite(tarfd, data, size, 0) !=
+	    (ssize_t)size || lseek(tarfd, 0, SEEK_SET) < 0)
+		abort();
+	(void)sbom_tar_read(tarfd, &ops, NULL, 1 << 16);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text;
+
+	if (size > 1 << 20)
+		return 0;
+	/* the plugin hands the parsers NUL-terminated file contents */
+	if ((text = malloc(size + 1)) == NULL)
+		abort();
+	memcpy(text, data, size);
+	text[size] = '\0';
+	fuzz_databases(text, size);
+	free(text);
+	fuzz_tar(data, size);
+	return 0;
+}
