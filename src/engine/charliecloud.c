@@ -301,6 +301,8 @@ ch_run_argv(const struct engine *e, const struct run_opts *o,
 {
 	(void)e;
 	strv_push(argv, "ch-run");
+	/* values are literal, as docker's -e and the image's ENV are */
+	strv_push(argv, "--env-no-expand");
 	strv_pushv(argv, o->prepared);
 	if (o->workdir != NULL)
 		strv_pushf(argv, "--cd=%s", o->workdir);

@@ -49,10 +49,10 @@ start() {
 	as_user "$PK_CH_PAKS" env add proj 'TOKEN=t0k$(id)en' >/dev/null
 	# a path picks charliecloud without -c
 	pk_start_as "$PK_CH_USER" "$PK_CH_BASE" "$PK_CH_PAKS" run \
-	    --name "$PK_NAME" -e PK_E=given -w /root ./dev
+	    --name "$PK_NAME" -e 'PK_E=$HOME-given' -w /root ./dev
 	pk_wait_for "$PROMPT"
-	pk_line 'echo "who=$(id -un) mark=$PK_CH_MARK e=$PK_E in $PWD"'
-	pk_wait_for "^who=$PK_CH_USER mark=from-image e=given in /root\$"
+	pk_line 'echo "who=$(id -un) mark=$PK_CH_MARK e=$PK_E in $PWD."'
+	pk_wait_for -F "who=$PK_CH_USER mark=from-image e=\$HOME-given in /root."
 	pk_line 'cat notes.txt'
 	pk_wait_for '^written before the move$'
 	pk_line '#envload proj'

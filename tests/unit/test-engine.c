@@ -78,9 +78,9 @@ test_charliecloud_argv(void **state)
 	engine_run_argv(&charliecloud_engine, &o, cmd, &argv);
 	s = joined(argv.v);
 	/* -e after the image's environment, so it wins */
-	assert_string_equal(s, "ch-run|--write|--set-env|--cd=/w|--uid=1000|"
-	    "--bind=/data:/mnt/0|--set-env=K=V|--home|/img/dev|--|/bin/sh|"
-	    "-c|BOOT");
+	assert_string_equal(s, "ch-run|--env-no-expand|--write|--set-env|"
+	    "--cd=/w|--uid=1000|--bind=/data:/mnt/0|--set-env=K=V|--home|"
+	    "/img/dev|--|/bin/sh|-c|BOOT");
 	free(s);
 	strv_release(&argv);
 }
