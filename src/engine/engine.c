@@ -76,7 +76,7 @@ engine_find(const char *name)
 }
 
 /* Last non-empty line of engine output, for a one-line error. */
-static char *
+char *
 engine_last_line(const char *s)
 {
 	const char *end = s + strlen(s);

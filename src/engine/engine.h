@@ -111,6 +111,7 @@ enum image_state { IMAGE_PRESENT, IMAGE_ABSENT, IMAGE_ENGINE_DOWN };
 
 int	engine_image_state(const struct engine *, const char *,
 	    enum image_state *, struct paks_error **);
+char	*engine_last_line(const char *);
 int	engine_pick(const char *, const struct engine **, struct paks_error **);
 int	engine_pull(const struct engine *, const char *, struct paks_error **);
 void	engine_run_argv(const struct engine *, const struct run_opts *,

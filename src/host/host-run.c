@@ -199,8 +199,7 @@ run_start_failed(struct session *s, const char *image, bool may_pull,
     struct paks_error **err)
 {
 	enum image_state state;
-	char *out = s->early.buf ? s->early.buf : "";
-	size_t len = strlen(out);
+	_cleanup_free_ char *last = NULL;
 
 	if (!s->engine->images)
 		state = IMAGE_PRESENT;
@@ -218,11 +217,7 @@ run_start_failed(struct session *s, const char *image, bool may_pull,
 		if (engine_probe(s->engine, err) < 0)
 			return -1;
 	}
-	while (len > 0 && strchr("\r\n ", out[len - 1]) != NULL)
-		out[--len] = '\0';
-	const char *last = out + len;
-	while (last > out && last[-1] != '\n')
-		last--;
+	last = engine_last_line(strbuf_str(&s->early));
 	paks_error_set(err, 0, "%s could not start the container%s%s",
 	    s->engine->name, *last ? ": " : "", last);
 	return -1;

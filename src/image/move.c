@@ -589,16 +589,8 @@ move_run(char *const *argv, int in, int out, int fd3, char **outtext,
 char *
 move_last_line(const char *s)
 {
-	const char *end = s + strlen(s);
-	char *line, *msg;
+	char *line = engine_last_line(s), *msg;
 
-	while (end > s && (end[-1] == '\n' || end[-1] == '\r' ||
-	    end[-1] == ' '))
-		end--;
-	const char *start = end;
-	while (start > s && start[-1] != '\n')
-		start--;
-	line = xstrndup(start, (size_t)(end - start));
 	if ((msg = strstr(line, " msg=\"")) != NULL) {
 		char *m = xstrdup(msg + 6);
 		size_t n = strlen(m);

@@ -686,15 +686,10 @@ session_command(void *ctx, char *const *argv, const char *progress,
 	if (job.cancelled)
 		rc = paks_error_set(err, 0, "interrupted");
 	else if (job.status != 0) {
-		char *e = job.err_text;
-		size_t len = strlen(e);
-		while (len > 0 && (e[len - 1] == '\n' || e[len - 1] == '\r'))
-			e[--len] = '\0';
-		char *last = strrchr(e, '\n');
+		_cleanup_free_ char *last = engine_last_line(job.err_text);
 		rc = paks_error_set(err, 0, "%s%s%s failed: %s", argv[0],
 		    argv[1] && argv[1][0] != '-' ? " " : "",
-		    argv[1] && argv[1][0] != '-' ? argv[1] : "",
-		    last ? last + 1 : e);
+		    argv[1] && argv[1][0] != '-' ? argv[1] : "", last);
 	} else if (out != NULL)
 		*out = TAKE_PTR(job.out);
 	session_job_release(&job);
