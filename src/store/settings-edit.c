@@ -49,10 +49,27 @@ settings_yaml_plain(const char *s)
 	size_t len = strlen(s);
 
 	if (len == 0 || strcmp(s, "~") == 0 || strcmp(s, "-") == 0 ||
-	    strncmp(s, "---", 3) == 0 || *s == '=' || settings_yaml_special(s))
+	    strncmp(s, "---", 3) == 0 || strncmp(s, "...", 3) == 0 ||
+	    *s == '=' || settings_yaml_special(s))
 		return false;
 	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	    "0123456789_./~+=-") == len;
+}
+
+/*
+ * YAML reads U+0085, U+2028 and U+2029 as line breaks, which quotes fold
+ * into spaces: the escape to write for the one at p, or NULL.
+ */
+static const char *
+settings_yaml_break(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	if (u[0] == 0xc2 && u[1] == 0x85)
+		return "\\N";
+	if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9))
+		return u[2] == 0xa8 ? "\\L" : "\\P";
+	return NULL;
 }
 
 /* A string as a YAML scalar that reads back as the same string. */
@@ -65,7 +82,8 @@ settings_yaml_quote(const char *s)
 	if (settings_yaml_plain(s))
 		return xstrdup(s);
 	for (const char *p = s; *p; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f ||
+		    settings_yaml_break(p) != NULL)
 			control = true;
 	}
 	if (!control) {
@@ -81,6 +99,13 @@ settings_yaml_quote(const char *s)
 	}
 	strbuf_addch(&sb, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		const char *brk = settings_yaml_break((const char *)p);
+
+		if (brk != NULL) {
+			strbuf_adds(&sb, brk);
+			p += brk[1] == 'N' ? 1 : 2;
+			continue;
+		}
 		switch (*p) {
 		case '\n': strbuf_adds(&sb, "\\n"); break;
 		case '\t': strbuf_adds(&sb, "\\t"); break;

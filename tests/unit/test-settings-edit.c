@@ -169,6 +169,23 @@ test_quote(void **state)
 	expect_quote("%percent @at &amp *star !bang |pipe >gt", NULL);
 }
 
+/*
+ * Found by tests/fuzz/fuzz-settings: YAML reads U+0085, U+2028 and U+2029
+ * as line breaks, so in single quotes they came back as spaces; and a plain
+ * "..." at the start of a value ends the document, so 'paks config set
+ * user ...' was refused as malformed YAML. Both are quoted now.
+ */
+static void
+test_quote_breaks(void **state)
+{
+	(void)state;
+	expect_quote("...", "'...'");
+	expect_quote("... and more", NULL);
+	expect_quote("\xc2\x85" "0", "\"\\N0\"");
+	expect_quote("a\xe2\x80\xa8" "b\xe2\x80\xa9", "\"a\\Lb\\P\"");
+	expect_quote("\xc2\xa9 \xe2\x80\xa6 \xe2\x82\xac", NULL);
+}
+
 static void
 expect_bad_value(const char *key, const char *value, const char *want)
 {
@@ -389,6 +406,7 @@ main(void)
 		cmocka_unit_test(test_set_append),
 		cmocka_unit_test(test_set_malformed),
 		cmocka_unit_test(test_quote),
+		cmocka_unit_test(test_quote_breaks),
 		cmocka_unit_test(test_value_yaml),
 		cmocka_unit_test(test_user_set),
 		cmocka_unit_test(test_user_set_keeps_others),
