@@ -82,6 +82,9 @@ seed settings not-mapping '- a\n- b\n'
 seed settings unknown 'contianer_tech: docker\n'
 seed settings value '[a, b]'
 seed settings null '~'
+# findings, kept as seeds: a value with U+0085 (NEL); a value '...'
+seed settings nel '\302\2050'
+seed settings dots '---\nuser: a\n\nuser: ...\n---\nuser: b\n'
 
 # ---- envstore: env files
 seed envstore readme '# comments and blank lines are kept\nTOKEN=abc123\nGREETING=hello world\n\nQUOTED=it'"'"'s "fine": $HOME `id` $(id) \\n # = are all literal\nMULTI="line 1\\nline 2"\nPADDED="  spaces at the ends  "\n'
