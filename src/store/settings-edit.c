@@ -57,19 +57,23 @@ settings_yaml_plain(const char *s)
 }
 
 /*
- * YAML reads U+0085, U+2028 and U+2029 as line breaks, which quotes fold
- * into spaces: the escape to write for the one at p, or NULL.
+ * The code point at p if YAML cannot hold it as it is in a quoted scalar,
+ * else 0, with its length in *n: C1 controls, U+FFFE and U+FFFF are not
+ * allowed, and U+0085, U+2028 and U+2029 are read as line breaks.
  */
-static const char *
-settings_yaml_break(const char *p)
+static unsigned
+settings_yaml_unsafe(const char *p, size_t *n)
 {
 	const unsigned char *u = (const unsigned char *)p;
 
-	if (u[0] == 0xc2 && u[1] == 0x85)
-		return "\\N";
+	*n = u[0] == 0xc2 ? 2 : 3;
+	if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)
+		return u[1];
 	if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9))
-		return u[2] == 0xa8 ? "\\L" : "\\P";
-	return NULL;
+		return 0x2000u | (u[2] & 0x3fu);
+	if (u[0] == 0xef && u[1] == 0xbf && (u[2] == 0xbe || u[2] == 0xbf))
+		return 0xffc0u | (u[2] & 0x3fu);
+	return 0;
 }
 
 /* A string as a YAML scalar that reads back as the same string. */
@@ -82,8 +86,10 @@ settings_yaml_quote(const char *s)
 	if (settings_yaml_plain(s))
 		return xstrdup(s);
 	for (const char *p = s; *p; p++) {
+		size_t n;
+
 		if ((unsigned char)*p < 0x20 || *p == 0x7f ||
-		    settings_yaml_break(p) != NULL)
+		    settings_yaml_unsafe(p, &n) != 0)
 			control = true;
 	}
 	if (!control) {
@@ -99,11 +105,13 @@ settings_yaml_quote(const char *s)
 	}
 	strbuf_addch(&sb, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		const char *brk = settings_yaml_break((const char *)p);
+		size_t n;
+		unsigned cp = settings_yaml_unsafe((const char *)p, &n);
 
-		if (brk != NULL) {
-			strbuf_adds(&sb, brk);
-			p += brk[1] == 'N' ? 1 : 2;
+		if (cp != 0) {
+			strbuf_addf(&sb, cp < 0x100 ? "\\x%02x" : "\\u%04x",
+			    cp);
+			p += n - 1;
 			continue;
 		}
 		switch (*p) {

@@ -171,9 +171,10 @@ test_quote(void **state)
 
 /*
  * Found by tests/fuzz/fuzz-settings: YAML reads U+0085, U+2028 and U+2029
- * as line breaks, so in single quotes they came back as spaces; and a plain
- * "..." at the start of a value ends the document, so 'paks config set
- * user ...' was refused as malformed YAML. Both are quoted now.
+ * as line breaks, so in single quotes they came back as spaces; it refuses
+ * C1 controls and U+FFFE/U+FFFF written as they are; and a plain "..." at
+ * the start of a value ends the document, so 'paks config set user ...'
+ * was refused as malformed YAML. All are quoted now.
  */
 static void
 test_quote_breaks(void **state)
@@ -181,9 +182,13 @@ test_quote_breaks(void **state)
 	(void)state;
 	expect_quote("...", "'...'");
 	expect_quote("... and more", NULL);
-	expect_quote("\xc2\x85" "0", "\"\\N0\"");
-	expect_quote("a\xe2\x80\xa8" "b\xe2\x80\xa9", "\"a\\Lb\\P\"");
-	expect_quote("\xc2\xa9 \xe2\x80\xa6 \xe2\x82\xac", NULL);
+	expect_quote("\xc2\x85" "0", "\"\\x850\"");
+	expect_quote("a\xe2\x80\xa8" "b\xe2\x80\xa9",
+	    "\"a\\u2028b\\u2029\"");
+	expect_quote("\xc2\x82\xc3\xa9", "\"\\x82\xc3\xa9\"");
+	expect_quote("\xef\xbf\xbe\xef\xbf\xbf", "\"\\ufffe\\uffff\"");
+	expect_quote("\xc2\xa9 \xe2\x80\xa6 \xe2\x82\xac \xef\xbf\xbd",
+	    NULL);
 }
 
 static void
