@@ -142,9 +142,12 @@ settings_parse_int(const char *s, long *out)
 {
 	char *end;
 
+	/* strtol would skip leading blanks, and keep them in the value */
+	if (*s != '-' && *s != '+' && (*s < '0' || *s > '9'))
+		return false;
 	errno = 0;
 	*out = strtol(s, &end, 10);
-	return *s != '\0' && *end == '\0' && errno == 0;
+	return *end == '\0' && errno == 0;
 }
 
 static const char *

@@ -122,6 +122,22 @@ test_errors(void **state)
 	expect_error("", no_eq, "expected key=value");
 }
 
+/*
+ * Found by tests/fuzz/fuzz-settings: strtol skips leading blanks, so
+ * plugin_timeout: "\n5" was taken as a number and kept with its newline,
+ * and 'paks config list' printed it on two lines. A number is digits
+ * (with a sign) and nothing else.
+ */
+static void
+test_int_blanks(void **state)
+{
+	char *space[] = { "plugin_timeout=' 5'", NULL };
+
+	(void)state;
+	expect_error("plugin_timeout: \"\\n5\"\n", NULL, "whole number");
+	expect_error("", space, "whole number");
+}
+
 static void
 test_suggest(void **state)
 {
@@ -138,6 +154,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_layers),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_int_blanks),
 		cmocka_unit_test(test_suggest),
 	};
 
