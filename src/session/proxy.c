@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "proxy.h"
@@ -68,6 +69,8 @@ proxy_queue(int fd, struct strbuf *q, const char *s, size_t n)
 void
 proxy_to_user(struct proxy *p, const char *s, size_t n)
 {
+	if (n > 0)
+		p->last_out = s[n - 1];
 	proxy_queue(p->user_out, &p->to_user, s, n);
 }
 
@@ -160,6 +163,38 @@ proxy_drain(int fd, struct strbuf *sb)
 		strbuf_reset(sb);
 }
 
+static long long
+proxy_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Call ops->timeout once, ms from now (-1: never). A deadline, not an idle
+ * time: a program that floods the terminal must not keep held keys (a
+ * Ctrl-C among them) back for ever.
+ */
+void
+proxy_set_timeout(struct proxy *p, int ms)
+{
+	p->deadline = ms < 0 ? -1 : proxy_now_ms() + ms;
+}
+
+/* The poll timeout until the deadline. */
+static int
+proxy_wait_ms(const struct proxy *p)
+{
+	long long left;
+
+	if (p->deadline < 0)
+		return -1;
+	left = p->deadline - proxy_now_ms();
+	return left < 0 ? 0 : (int)left;
+}
+
 /* Returns when the pty is closed and the engine client reaped, or a
  * terminating signal arrived. */
 int
@@ -179,15 +214,11 @@ proxy_run(struct proxy *p)
 			(p->to_pty.len ? POLLOUT : 0)), 0 };
 		fds[SIG] = (struct pollfd){ p->sigfd, POLLIN, 0 };
 		fds[AUX] = (struct pollfd){ p->aux_fd, POLLIN, 0 };
-		int ready = poll(fds, NFDS, p->timeout_ms);
+		int ready = poll(fds, NFDS, proxy_wait_ms(p));
 		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
-		}
-		if (ready == 0 && p->ops->timeout != NULL) {
-			p->ops->timeout(p);
-			continue;
 		}
 		if (fds[SIG].revents)
 			proxy_signal(p);
@@ -201,6 +232,11 @@ proxy_run(struct proxy *p)
 			proxy_drain(p->user_out, &p->to_user);
 		if (fds[AUX].revents && p->ops->aux != NULL)
 			p->ops->aux(p, p->aux_fd);
+		if (p->deadline >= 0 && proxy_now_ms() >= p->deadline) {
+			p->deadline = -1;
+			if (p->ops->timeout != NULL)
+				p->ops->timeout(p);
+		}
 	}
 	return 0;
 }

@@ -20,7 +20,7 @@ struct proxy_ops {
 	void	(*aux)(struct proxy *, int);
 	/* a child other than the engine client was reaped */
 	void	(*reaped)(struct proxy *, pid_t, int);
-	/* timeout_ms passed with nothing to do */
+	/* the deadline of proxy_set_timeout passed, busy or not */
 	void	(*timeout)(struct proxy *);
 };
 
@@ -32,8 +32,9 @@ struct proxy {
 	bool			 child_done, master_done;
 	int			 stop_signal;	/* SIGTERM/SIGHUP/SIGINT seen */
 	struct strbuf		 to_user, to_pty;
+	char			 last_out;	/* last byte for the user */
 	bool			 hold_output;	/* owner pauses pty output */
-	int			 timeout_ms;	/* -1 (the usual): none */
+	long long		 deadline;	/* monotonic ms; -1: none */
 	const struct proxy_ops	*ops;
 	void			*owner;
 };
@@ -44,5 +45,6 @@ void	proxy_to_user(struct proxy *, const char *, size_t);
 void	proxy_to_pty(struct proxy *, const char *, size_t);
 void	proxy_flush_user(struct proxy *);
 void	proxy_reap(struct proxy *);
+void	proxy_set_timeout(struct proxy *, int);
 
 #endif

@@ -60,8 +60,8 @@ static void
 session_hold(struct session *s, bool on)
 {
 	s->holding = on;
-	s->proxy.timeout_ms = on && !s->sh_flow && !s->replied ?
-	    HOLD_TIMEOUT_MS : -1;
+	proxy_set_timeout(&s->proxy, on && !s->sh_flow && !s->replied ?
+	    HOLD_TIMEOUT_MS : -1);
 }
 
 /* Feed keys held back while waiting, now that the shell is ready. */
@@ -801,7 +801,7 @@ session_run(struct session *s, int *code, struct paks_error **err)
 		.user_in = STDIN_FILENO, .user_out = STDOUT_FILENO,
 		.master = master, .sigfd = sigfd, .aux_fd = -1,
 		.child = sp.pid, .ops = &session_ops, .owner = s,
-		.timeout_ms = -1,
+		.deadline = -1,
 	};
 	fd_set_nonblock(master, 1);
 	fd_set_nonblock(STDOUT_FILENO, 1);
