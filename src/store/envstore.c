@@ -491,8 +491,16 @@ envstore_lock(struct paks_error **err)
 	if (storefile_mkdir(dir, err) < 0)
 		return -1;
 	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return paks_error_set(err, errno, "cannot open '%s'", path);
+	if (fd < 0) {
+		/* a change needs the lock: say which directory is the trouble */
+		paks_error_set(err, errno, "cannot change the environments in "
+		    "'%s'", dir);
+		if (errno == EROFS || errno == EACCES || errno == EPERM)
+			paks_error_hint(err, "nothing was changed; make '%s' "
+			    "writable, or set PAKS_HOME to a writable "
+			    "directory", dir);
+		return -1;
+	}
 	while (flock(fd, LOCK_EX) < 0) {
 		if (errno != EINTR)
 			return paks_error_set(err, errno, "cannot lock '%s'",
