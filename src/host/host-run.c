@@ -1,8 +1,10 @@
 /* paks run: open an interactive shell in a new container. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -223,6 +225,68 @@ run_start_failed(struct session *s, const char *image, bool may_pull,
 	return -1;
 }
 
+/*
+ * The session ended on its own with a status that an engine error or a
+ * kill gives. Say in one line what happened, so that the user is not left
+ * with a bare exit status: the engine client killed, the engine gone, or
+ * the container ended under the shell. A container the engine left behind
+ * (a killed client, a dead conmon) is removed, unless --keep. Lower
+ * statuses are the shell's own (exit 3, a failed last command) and need
+ * no word; so does 130 after a Ctrl-C.
+ */
+static void
+run_explain_why(struct session *s, int code, struct paks_error **err)
+{
+	const struct engine *e = s->engine;
+	const char *name = s->run.name;
+	struct paks_error *down = NULL;
+	int status = s->proxy.child_status;
+	const char *sig;
+
+	if (!e->images || s->proxy.stop_signal != 0 || !s->proxy.child_done)
+		return;
+	if (WIFSIGNALED(status)) {
+		if (!s->run.keep)
+			engine_remove(e, name);
+		sig = sigabbrev_np(WTERMSIG(status));
+		paks_error_set(err, 0, "the %s client was killed (SIG%s); the "
+		    "session is over", e->name, sig ? sig : "?");
+		if (s->run.keep)
+			paks_error_hint(err, "the container '%s' goes on: "
+			    "'%s attach %s'", name, e->program, name);
+		return;
+	}
+	if (code < 125 || code == 128 + SIGINT)
+		return;
+	if (engine_probe(e, &down) < 0) {
+		paks_error_free(down);
+		paks_error_set(err, 0, "%s stopped answering during the "
+		    "session", e->name);
+		paks_error_hint(err, "once it is back, '%s rm -f %s' removes "
+		    "the container if it is left", e->program, name);
+		return;
+	}
+	if (!s->run.keep && engine_container_exists(e, name)) {
+		engine_remove(e, name);
+		paks_error_set(err, 0, "%s lost the session (status %d); the "
+		    "container '%s' it left running is removed", e->name,
+		    code, name);
+		return;
+	}
+	if (code == 128 + SIGKILL)
+		paks_error_set(err, 0, "the shell was killed (SIGKILL): "
+		    "the container was killed or stopped from outside");
+}
+
+static void
+run_explain_end(struct session *s, int code, struct paks_error **err)
+{
+	run_explain_why(s, code, err);
+	/* the shell's last line (a prompt, say) may have no end */
+	if (*err != NULL && s->proxy.last_out != '\n')
+		fputc('\n', stderr);
+}
+
 static int
 run_exec(struct cmd_ctx *ctx, int argc, char **argv, struct paks_error **err)
 {
@@ -300,6 +364,7 @@ run_exec(struct cmd_ctx *ctx, int argc, char **argv, struct paks_error **err)
 			break;
 		if (!s.start_failed) {
 			rc = code;
+			run_explain_end(&s, code, err);
 			break;
 		}
 		/* the container never started: say why, pull if that helps */
