@@ -17,6 +17,9 @@
 
 load lib/helpers
 
+# memcheck cannot run an ASan build: tests/run may give PAKS_BIN one
+PAKS=${PAKS_PLAIN_BIN:-$PAKS}
+
 setup_file() {
 	pk_require_engine
 	if ! command -v valgrind >/dev/null; then
