@@ -99,9 +99,11 @@ assert_one_error_output() {
 	"$PAKS_ENGINE" kill "$PK_NAME" >/dev/null
 	code=$(pk_wait_exit)
 	echo "exit status: $code"
-	[[ $code -ne 0 ]]
+	[[ $code -eq 137 ]]
 	pk_stty_restored
 	pk_refute pk_container_exists
+	# one line, at the start of a line, says what happened
+	pk_output | grep -qx 'paks: the shell was killed (SIGKILL): the container was killed or stopped from outside'
 }
 
 @test "a resize reaches the shell inside" {
