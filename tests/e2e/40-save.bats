@@ -29,6 +29,13 @@ teardown() {
 	    grep -e "$TAG" || true); do
 		"$E" rmi -f "$i" >/dev/null 2>&1 || true
 	done
+	# images a chain of saves replaced while a container still used them
+	# stay behind untagged, as docker commit leaves them
+	if [[ -f $BATS_TEST_TMPDIR/ids ]]; then
+		while read -r i; do
+			"$E" rmi -f "$i" >/dev/null 2>&1 || true
+		done < "$BATS_TEST_TMPDIR/ids"
+	fi
 	if [[ -n ${MNT:-} ]]; then umount "$MNT" 2>/dev/null || true; fi
 	pk_teardown
 }
@@ -98,6 +105,8 @@ layers() {
 		run "$PAKS" save -c "$E" "$C" "$target"
 		echo "$output"
 		[[ $status -eq 0 ]]
+		"$E" image inspect --format '{{.Id}}' "$target" \
+		    >> "$BATS_TEST_TMPDIR/ids"
 		ctr_rm
 		(($(layers "$target") <= n_base + 2))
 		src=$target
