@@ -69,8 +69,10 @@ plugin_showable(const char *s)
 {
 	size_t n = 0;
 
+	/* printable ASCII: UTF-8 can carry C1 controls (U+009B is a CSI) */
 	for (; *s; s++, n++) {
-		if ((unsigned char)*s < 0x20 || *s == 0x7f || *s == '\'')
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f ||
+		    *s == '\'')
 			return false;
 	}
 	return n <= 64;

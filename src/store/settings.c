@@ -81,12 +81,15 @@ settings_suggest(const char *name)
 static int
 settings_unknown(struct paks_error **err, const char *where, const char *key)
 {
-	_cleanup_strbuf_ struct strbuf known = STRBUF_INIT;
+	_cleanup_strbuf_ struct strbuf known = STRBUF_INIT, shown = STRBUF_INIT;
 	const char *s = settings_suggest(key);
 
 	for (int i = 0; i < settings_count; i++)
 		strbuf_addf(&known, "%s%s", i ? ", " : "", settings_table[i].name);
-	paks_error_set(err, 0, "%sunknown setting '%s'", where, key);
+	/* a key may be written with YAML escapes: "\e[2J" */
+	strbuf_add_shown(&shown, key, 64);
+	paks_error_set(err, 0, "%sunknown setting '%s'", where,
+	    strbuf_str(&shown));
 	if (s != NULL)
 		return paks_error_hint(err, "did you mean '%s'? known settings: %s",
 		    s, strbuf_str(&known));

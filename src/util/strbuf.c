@@ -103,3 +103,24 @@ strbuf_str(const struct strbuf *sb)
 {
 	return sb->buf ? sb->buf : "";
 }
+
+/*
+ * s as it may be shown in a message on a terminal: printable ASCII as it
+ * is, every other byte (controls, and so C1 controls in UTF-8 too) as
+ * \xNN, at most max bytes of s, then "...".
+ */
+void
+strbuf_add_shown(struct strbuf *sb, const char *s, size_t max)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i < max; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			strbuf_addch(sb, (char)c);
+		else
+			strbuf_addf(sb, "\\x%02x", c);
+	}
+	if (s[i] != '\0')
+		strbuf_adds(sb, "...");
+}

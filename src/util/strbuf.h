@@ -17,6 +17,7 @@ void	strbuf_adds(struct strbuf *, const char *);
 void	strbuf_addch(struct strbuf *, char);
 void	strbuf_addf(struct strbuf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+void	strbuf_add_shown(struct strbuf *, const char *, size_t);
 void	strbuf_remove_front(struct strbuf *, size_t);
 void	strbuf_reset(struct strbuf *);
 void	strbuf_release(struct strbuf *);

@@ -202,6 +202,10 @@ test_names(void **state)
 	assert_int_equal(plugin_check_name("a\033[2J", &err), -1);
 	assert_string_equal(err->msg, "invalid plugin name");
 	paks_error_release(&err);
+	/* nor one with a C1 control in UTF-8 (U+009B, a CSI) */
+	assert_int_equal(plugin_check_name("a\302\2332J", &err), -1);
+	assert_string_equal(err->msg, "invalid plugin name");
+	paks_error_release(&err);
 }
 
 /* ---- fd 3 ---- */

@@ -120,6 +120,9 @@ test_errors(void **state)
 	expect_error("", bad_over, "unknown setting 'nope'");
 	expect_error("", bad_bool, "true or false");
 	expect_error("", no_eq, "expected key=value");
+	/* a key's escapes reach no terminal: ESC and a UTF-8 C1 CSI */
+	expect_error("\"\\e[2J\\u009b1m\": 1\n", NULL,
+	    "unknown setting '\\x1b[2J\\xc2\\x9b1m'");
 }
 
 /*
