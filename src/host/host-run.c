@@ -243,7 +243,19 @@ run_explain_why(struct session *s, int code, struct paks_error **err)
 	int status = s->proxy.child_status;
 	const char *sig;
 
-	if (!e->images || s->proxy.stop_signal != 0 || !s->proxy.child_done)
+	if (s->proxy.stop_signal != 0) {
+		/* the terminal may be gone (SIGHUP): then no one reads this */
+		sig = sigabbrev_np(s->proxy.stop_signal);
+		if (!e->images)
+			paks_error_set(err, 0, "stopped by SIG%s", sig ? sig :
+			    "?");
+		else
+			paks_error_set(err, 0, "stopped by SIG%s; the container "
+			    "'%s' %s", sig ? sig : "?", name, s->run.keep ?
+			    "goes on (--keep)" : "is removed");
+		return;
+	}
+	if (!e->images || !s->proxy.child_done)
 		return;
 	if (WIFSIGNALED(status)) {
 		if (!s->run.keep)

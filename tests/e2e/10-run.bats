@@ -129,6 +129,7 @@ assert_one_error_output() {
 	pk_exit_is 143
 	pk_stty_restored
 	pk_refute pk_container_exists
+	pk_output | grep -qx "paks: stopped by SIGTERM; the container '$PK_NAME' is removed"
 }
 
 @test "SIGHUP ends paks, terminal restored, container removed" {
@@ -137,6 +138,7 @@ assert_one_error_output() {
 	pk_exit_is 129
 	pk_stty_restored
 	pk_refute pk_container_exists
+	pk_output | grep -qx "paks: stopped by SIGHUP; the container '$PK_NAME' is removed"
 }
 
 @test "a missing image gives one clear line and a non-zero exit" {

@@ -11,10 +11,11 @@
 # a 1 GB flood of output interrupted with Ctrl-C (bash and busybox sh);
 # hostile output with every kind of escape sequence, broken UTF-8 and huge
 # lines (bash and busybox sh).
-# The rest of the fault list of issue 7 lives with its feature: the
-# container killed, SIGTERM and SIGHUP in 10-run, a full disk while saving
-# in 40-save, corrupted settings and env files in 20-config and 21-env,
-# forged requests in 30-hash.
+# corrupted settings and env files as a session meets them. The rest of
+# the fault list of issue 7 lives with its feature: the container killed,
+# SIGTERM and SIGHUP in 10-run, a full disk while saving in 40-save, the
+# host commands on corrupted files in 20-config and 21-env, forged
+# requests in 30-hash.
 # Exercises: src/host/host-run.c (run_explain_end),
 # src/session/{session,proxy,shellhook,linebuf}.c, src/store/storefile.c.
 
@@ -189,6 +190,40 @@ engine_client_pid() {
 	after=$(cd "$PAKS_HOME" && find . -printf '%p %m %s\n' | sort &&
 	    find . -type f -exec sha256sum {} + | sort)
 	[[ $before == "$after" ]]
+}
+
+@test "corrupted settings and env files: one line each, nothing changed" {
+	local envs=$PAKS_HOME/envs before
+	"$PAKS" env add proj 'TOKEN=s3cret' >/dev/null
+	printf 'this line has no equals s3cret\n' >> "$envs/proj"
+	printf 'user: a\ncontainer_tech: [docker\n' > "$PAKS_HOME/settings.yml"
+	before=$(sha256sum "$envs/proj" "$PAKS_HOME/settings.yml")
+
+	# paks run will not start on a settings file it cannot read
+	pk_start "$PK_DEBIAN"
+	code=$(pk_wait_exit)
+	[[ $code -eq 1 ]]
+	pk_output
+	pk_output | grep -q "^paks: $PAKS_HOME/settings.yml:.*malformed YAML"
+	[[ $(pk_output | grep -c '^paks: ') -eq 1 ]]
+	pk_stty_restored
+	pk_refute pk_container_exists
+	pk_tmux kill-server
+
+	# in a session, #envload names the file and line, and the session
+	# goes on
+	[[ $(sha256sum "$PAKS_HOME/settings.yml") == "$(sed -n 2p <<<"$before")" ]]
+	rm "$PAKS_HOME/settings.yml"
+	start_shell "$PK_DEBIAN"
+	pk_line '#envload proj'
+	pk_wait_for -F "paks: $envs/proj:2: expected KEY=VALUE"
+	pk_screen_lacks -F s3cret
+	pk_line 'echo "still-here [$TOKEN]"'
+	pk_wait_for -F 'still-here []'
+	pk_line 'exit'
+	pk_exit_is 0
+	pk_stty_restored
+	[[ $(sha256sum "$envs/proj") == "$(sed -n 1p <<<"$before")" ]]
 }
 
 # flood IMAGE: 1 GB on its way to the screen, Ctrl-C, and the shell is
