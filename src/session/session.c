@@ -225,6 +225,16 @@ session_is_hash(const char *text)
 	return text != NULL && hashline_is_command(text);
 }
 
+/* Whether any of the bytes of set is among the n bytes of buf. */
+static bool
+strpbrk_n(const char *buf, size_t n, const char *set)
+{
+	for (; *set; set++)
+		if (memchr(buf, *set, n) != NULL)
+			return true;
+	return false;
+}
+
 /* Keys typed by the user, in order; Enter is where decisions happen. */
 static void
 session_feed_input(struct session *s, const char *buf, size_t n)
@@ -237,6 +247,14 @@ session_feed_input(struct session *s, const char *buf, size_t n)
 
 		if (s->holding) {
 			strbuf_add(&s->held_in, buf, n);
+			/*
+			 * sh: keys wait for the next prompt (500 ms at
+			 * most), but an interrupt is meant for what runs
+			 * now: let it and the keys before it go at once
+			 */
+			if (s->mode == MODE_SH && !s->sh_flow &&
+			    strpbrk_n(buf, n, "\003\032\034"))
+				session_release(s);
 			return;
 		}
 		k = linebuf_feed(&s->lb, buf, n, &ev);
