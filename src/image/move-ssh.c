@@ -97,6 +97,9 @@ ssh_script(const char *engine)
 	return strbuf_detach(&sb);
 }
 
+/* What paks keeps of the other side's output: its layer list, with room. */
+#define SSH_SAID_MAX	(16u << 20)
+
 /* The ssh session: its pipes and what it said. */
 struct ssh_session {
 	struct spawn	 sp;
@@ -117,6 +120,10 @@ ssh_read_until_ready(struct ssh_session *ss)
 		    "paks-ready\n") : NULL;
 		if (p != NULL && (p == ss->said.buf || p[-1] == '\n'))
 			return true;
+		/* a layer list is a few KiB; a side that never stops is
+		 * not answering */
+		if (ss->said.len > SSH_SAID_MAX)
+			return false;
 		n = read(ss->out, buf, sizeof buf);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -137,7 +144,8 @@ ssh_read_rest(struct ssh_session *ss)
 			continue;
 		if (n < 0)
 			break;
-		strbuf_add(&ss->said, buf, (size_t)n);
+		if (ss->said.len <= SSH_SAID_MAX)
+			strbuf_add(&ss->said, buf, (size_t)n);
 	}
 }
 
