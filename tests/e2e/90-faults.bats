@@ -91,11 +91,11 @@ start_private_dockerd() {
 }
 
 stop_private_dockerd() {
-	local d=$PRIVATE_DOCKERD pid i
+	local d=$PRIVATE_DOCKERD pid
 	pid=$(cat "$d/dockerd.pid" 2>/dev/null)
 	if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
 		kill -TERM "$pid" 2>/dev/null || true
-		for i in $(seq 100); do
+		for _ in $(seq 100); do
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.2
 		done
