@@ -230,9 +230,9 @@ run_start_failed(struct session *s, const char *image, bool may_pull,
  * kill gives. Say in one line what happened, so that the user is not left
  * with a bare exit status: the engine client killed, the engine gone, or
  * the container ended under the shell. A container the engine left behind
- * (a killed client, a dead conmon) is removed, unless --keep. Lower
- * statuses are the shell's own (exit 3, a failed last command) and need
- * no word; so does 130 after a Ctrl-C.
+ * (a killed client, a dead conmon) is removed, unless --keep. A shell
+ * that reported its own end (its EXIT trap, see integration.c) needs no
+ * word, nor do lower statuses (exit 3, a failed last command) or 130.
  */
 static void
 run_explain_why(struct session *s, int code, struct paks_error **err)
@@ -255,7 +255,8 @@ run_explain_why(struct session *s, int code, struct paks_error **err)
 			    "goes on (--keep)" : "is removed");
 		return;
 	}
-	if (!e->images || !s->proxy.child_done)
+	/* the shell said it was ending: its status is its own */
+	if (!e->images || !s->proxy.child_done || s->shell_exited)
 		return;
 	if (WIFSIGNALED(status)) {
 		if (!s->run.keep)

@@ -20,6 +20,11 @@
  * The nonce never travels from paks to the shell after start-up: a process
  * that reads the terminal could otherwise learn it.
  *
+ * Both: an EXIT trap reports the shell's own end ("X"), so that paks
+ * can tell an exit status the shell chose from an engine or a kill that
+ * ended the session (bash keeps a trap its bashrc set, and then says
+ * nothing).
+ *
  * sh (busybox ash, dash): no hooks, so paks follows the keystrokes; the
  * prompt carries a marker so paks knows when the shell is at a prompt, and
  * __paks_x reads injected exports the same way.
@@ -139,7 +144,10 @@ const char integration_bash[] =
 	"  bind -m $__paks_k '\"\\C-j\": \"\\C-x\\C-p1\\C-x\\C-p2\"'\n"
 	"done\n"
 	"unset __paks_k; __paks_c=1; __paks_bind accept-line; __paks_c=\n"
-	"PROMPT_COMMAND=\"${PROMPT_COMMAND:+$PROMPT_COMMAND$'\\n'}__paks_prompt\"\n";
+	"PROMPT_COMMAND=\"${PROMPT_COMMAND:+$PROMPT_COMMAND$'\\n'}__paks_prompt\"\n"
+	/* the shell ending by itself says so (unless bashrc set a trap) */
+	"__paks_bye() { printf '\\033]6973;X;%s\\007' \"$__paks_n\"; }\n"
+	"[[ -n $(trap -p EXIT) ]] || trap __paks_bye EXIT\n";
 
 const char integration_sh[] =
 	"exec 9<&-\n"
@@ -151,6 +159,8 @@ const char integration_sh[] =
 	"*) PS1=\"$__paks_p${PS1:-\\$ }$__paks_e\" ;;\n"
 	"esac\n"
 	"unset __paks_p __paks_e\n"
+	"__paks_bye() { printf '\\033]6973;X;%s\\007' \"$__paks_n\"; }\n"
+	"trap __paks_bye EXIT\n"
 	"__paks_x() {\n"
 	"  printf '\\033]6973;R;%s\\007' \"$__paks_n\"\n"
 	"  while IFS= read -r __paks_l && [ \"$__paks_l\" != . ]; do "

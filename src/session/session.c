@@ -388,7 +388,8 @@ static void
 session_event(struct session *s, struct hook_event *ev)
 {
 	static const char *names[] = { "none", "hello", "ack", "prompt",
-		"prompt-end", "line", "cmd", "done", "ready", "forged" };
+		"prompt-end", "line", "cmd", "done", "ready", "exit",
+		"forged" };
 
 	if (ev->type != HOOK_NONE)
 		session_trace(s, names[ev->type]);
@@ -444,6 +445,9 @@ session_event(struct session *s, struct hook_event *ev)
 			s->out = OUT_DISCARD_PROMPT;
 		} else
 			s->forged++;
+		break;
+	case HOOK_EXIT:
+		s->shell_exited = true;
 		break;
 	case HOOK_FORGED:
 		s->forged++;

@@ -58,6 +58,7 @@ struct session {
 	struct strbuf		 early;		/* output before the hello */
 	bool			 started;	/* the container said hello */
 	bool			 start_failed;	/* the client ended before it */
+	bool			 shell_exited;	/* it said so: its status is its own */
 	struct plugin_registry	*plugins;	/* loaded plugins */
 };
 

@@ -143,6 +143,8 @@ shellhook_finish(struct shellhook *h, struct hook_event *ev)
 		ev->type = HOOK_LINE;
 	else if (t == 'R')
 		ev->type = HOOK_READY;
+	else if (t == 'X')
+		ev->type = HOOK_EXIT;
 }
 
 static void

@@ -20,6 +20,7 @@ enum hook_type {
 	HOOK_CMD,	/* a #command line: "C;NONCE;LEN;PWDLEN;LINEPWD" */
 	HOOK_DONE,	/* the hook read the reply: "D;NONCE;LEN;0;SWALLOWED" */
 	HOOK_READY,	/* the shell waits for injected lines: "R;NONCE" */
+	HOOK_EXIT,	/* the shell ends by itself (its EXIT trap): "X;NONCE" */
 	HOOK_FORGED,	/* a 6973 message that failed the checks */
 };
 

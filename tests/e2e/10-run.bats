@@ -106,6 +106,26 @@ assert_one_error_output() {
 	pk_output | grep -qx 'paks: the shell was killed (SIGKILL): the container was killed or stopped from outside'
 }
 
+# exit_is_own IMAGE: a shell that ends with 137 by itself (exit 137) is
+# not taken for a killed container: the shell reported its end
+exit_is_own() {
+	start_shell "$1"
+	pk_line 'exit 137'
+	pk_exit_is 137
+	pk_stty_restored
+	pk_output
+	# (busybox: only the notice that it has no bash)
+	pk_refute grep '^paks: ' <<<"$(pk_output | grep -v 'not found in the image')"
+}
+
+@test "debian: exit 137 is the shell's own status, paks adds no word" {
+	exit_is_own "$PK_DEBIAN"
+}
+
+@test "busybox: exit 137 is the shell's own status, paks adds no word" {
+	exit_is_own "$PK_BUSYBOX"
+}
+
 @test "a resize reaches the shell inside" {
 	start_shell "$PK_DEBIAN"
 	pk_line 'stty size'

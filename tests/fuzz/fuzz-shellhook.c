@@ -33,7 +33,8 @@ static bool
 needs_nonce(enum hook_type t)
 {
 	return t == HOOK_PROMPT || t == HOOK_PROMPT_END || t == HOOK_LINE ||
-	    t == HOOK_CMD || t == HOOK_DONE || t == HOOK_READY;
+	    t == HOOK_CMD || t == HOOK_DONE || t == HOOK_READY ||
+	    t == HOOK_EXIT;
 }
 
 static void
