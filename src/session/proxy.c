@@ -23,11 +23,11 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "proxy.h"
 #include "tty.h"
+#include "util/clock.h"
 #include "util/fdio.h"
 
 #define PROXY_BUF (64 * 1024)
@@ -163,15 +163,6 @@ proxy_drain(int fd, struct strbuf *sb)
 		strbuf_reset(sb);
 }
 
-static long long
-proxy_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Call ops->timeout once, ms from now (-1: never). A deadline, not an idle
  * time: a program that floods the terminal must not keep held keys (a
@@ -180,19 +171,14 @@ proxy_now_ms(void)
 void
 proxy_set_timeout(struct proxy *p, int ms)
 {
-	p->deadline = ms < 0 ? -1 : proxy_now_ms() + ms;
+	p->deadline = ms < 0 ? -1 : clock_ms() + ms;
 }
 
 /* The poll timeout until the deadline. */
 static int
 proxy_wait_ms(const struct proxy *p)
 {
-	long long left;
-
-	if (p->deadline < 0)
-		return -1;
-	left = p->deadline - proxy_now_ms();
-	return left < 0 ? 0 : (int)left;
+	return p->deadline < 0 ? -1 : clock_ms_left(p->deadline);
 }
 
 /* Returns when the pty is closed and the engine client reaped, or a
@@ -232,7 +218,7 @@ proxy_run(struct proxy *p)
 			proxy_drain(p->user_out, &p->to_user);
 		if (fds[AUX].revents && p->ops->aux != NULL)
 			p->ops->aux(p, p->aux_fd);
-		if (p->deadline >= 0 && proxy_now_ms() >= p->deadline) {
+		if (p->deadline >= 0 && clock_ms() >= p->deadline) {
 			p->deadline = -1;
 			if (p->ops->timeout != NULL)
 				p->ops->timeout(p);

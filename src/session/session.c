@@ -30,6 +30,7 @@
 #include "store/settings.h"
 #include "tty.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/fdio.h"
 #include "util/spawn.h"
 #include "util/xalloc.h"
@@ -512,18 +513,6 @@ session_job_read(struct pollfd *pfd, struct strbuf *sb, bool stream)
 	}
 }
 
-static int
-session_job_ms_left(const struct timespec *deadline)
-{
-	struct timespec now;
-	long ms;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (deadline->tv_sec - now.tv_sec) * 1000 +
-	    (deadline->tv_nsec - now.tv_nsec) / 1000000;
-	return ms < 0 ? 0 : (int)ms;
-}
-
 /*
  * Run a program for a #command (an engine call, a plugin). The proxy loop
  * is paused meanwhile (the shell waits for the reply anyway), but the user
@@ -541,7 +530,6 @@ session_spawn(struct session *s, struct session_job *job,
 	int pipes[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } }, status = 0;
 	int npipes = job->want_fd3 ? 3 : 2;
 	bool done = false;
-	struct timespec deadline;
 
 	strv_pushv(&sp.args, job->argv);
 	strv_pushv(&sp.env_add, job->env);
@@ -568,42 +556,38 @@ session_spawn(struct session *s, struct session_job *job,
 	/* kept apart from sp.pid, which is -1 once reaped: kill(-(-1)) is
 	 * kill(1), init */
 	pid_t pgid = sp.pid;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += job->timeout;
+	long long started = clock_ms(), next = started + 1000;
+	long long deadline = started + (long long)job->timeout * 1000;
 	struct pollfd fds[5] = {
 		{ pipes[0][0], POLLIN, 0 }, { pipes[1][0], POLLIN, 0 },
 		{ pipes[2][0], POLLIN, 0 },
 		{ p->user_in, POLLIN, 0 }, { p->sigfd, POLLIN, 0 },
 	};
-	struct timespec started, next;
-	clock_gettime(CLOCK_MONOTONIC, &started);
-	next = started;
-	next.tv_sec += 1;
 	bool shown = false;
 	while (!done || fds[0].fd >= 0 || fds[1].fd >= 0 || fds[2].fd >= 0) {
 		/* the timeout also bounds a background child that holds
 		 * the pipes after the program itself has ended */
 		int wait = job->timeout > 0 && !job->timed_out ?
-		    session_job_ms_left(&deadline) : -1;
+		    clock_ms_left(deadline) : -1;
 		if (job->progress != NULL && !done) {
-			int t = session_job_ms_left(&next);
+			int t = clock_ms_left(next);
 			wait = wait < 0 || t < wait ? t : wait;
 		}
 		int ready = poll(fds, 5, wait);
 		if (ready < 0 && errno != EINTR)
 			break;
 		if (job->progress != NULL && !done &&
-		    session_job_ms_left(&next) == 0) {
+		    clock_ms_left(next) == 0) {
 			/* one line, rewritten in place once a second */
 			char line[256];
 			int n = snprintf(line, sizeof line, "\r\033[K%s %lds",
-			    job->progress, (long)(next.tv_sec - started.tv_sec));
+			    job->progress, (long)((next - started) / 1000));
 			write_all(STDOUT_FILENO, line, (size_t)n);
 			shown = true;
-			next.tv_sec += 1;
+			next += 1000;
 		}
 		if (job->timeout > 0 && !job->timed_out &&
-		    session_job_ms_left(&deadline) == 0) {
+		    clock_ms_left(deadline) == 0) {
 			job->timed_out = true;
 			kill(-pgid, SIGKILL);
 		}
