@@ -223,6 +223,24 @@ pk_screen_lacks() {
 	fi
 }
 
+# pk_forgery_had_no_effect DIR: what a hostile program inside tried
+# (#envsave forged, #cp ... host:stolen into DIR, imitations of paks's own
+# OSC 6973 messages) did nothing on the host or on the screen, and the real
+# keyboard still runs a #command.
+pk_forgery_had_no_effect() {
+	[[ ! -e $PAKS_HOME/envs/forged ]] || {
+		echo "a forged #envsave wrote envs/forged" >&2
+		return 1
+	}
+	[[ ! -e $1/stolen ]] || {
+		echo "a forged #cp copied $1/stolen" >&2
+		return 1
+	}
+	pk_screen_lacks -F '6973'
+	pk_line '#envhost HOME'
+	pk_wait_for -F 'copied 1 variable from the host'
+}
+
 pk_resize() {
 	pk_tmux resize-window -t pk -x "$1" -y "$2"
 }
