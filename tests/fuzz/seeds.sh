@@ -105,6 +105,17 @@ seed plugin twice 'name: a\nversion: 1~rc_2+x\ncommands:\n- {name: b, descriptio
 seed plugin exports 'A=1\000B=two\nlines\000_C=\000'
 seed plugin exports-bad '__paks_n=1\000A=1'
 
+# ---- remote: what the other side of 'paks move ssh://' prints (the
+# answer to the layer query, after any login banner), then the engine's
+# word on the load
+seed remote docker 'engine docker\nimage sha256:aa sha256:bb \nimage sha256:aa\n'
+seed remote podman-banner 'Welcome to the cluster\r\nengine podman\r\nimage sha256:aa sha256:cc\r\n'
+seed remote none 'engine docker\nimage\n'
+seed remote unknown 'engine lxc\nimage sha256:aa\n'
+seed remote loaded 'Loaded image: vsoch/paks:v1-saved\n'
+seed remote loaded-podman 'Getting image source signatures\nLoaded image(s): localhost/a:b,localhost/c:d\n'
+seed remote loaded-id 'Loaded image ID: sha256:0123abcd\n'
+
 # ---- archive: image archives as 'paks load' and 'paks move' read them
 # (tar in the formats GNU tar writes; fixed times and owners)
 tmp=$(mktemp -d)
