@@ -48,14 +48,11 @@ cmd_printf(struct cmd_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		xoom();
-	cmd_write(ctx, s, (size_t)n);
+	cmd_write(ctx, s, strlen(s));
 	free(s);
 }
 

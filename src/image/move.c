@@ -497,14 +497,11 @@ move_say(const struct move_job *job, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		xoom();
-	write_all(job->out, s, (size_t)n);
+	write_all(job->out, s, strlen(s));
 	free(s);
 }
 

@@ -111,8 +111,7 @@ manifest_error(struct manifest *m, yaml_node_t *n, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		xoom();
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	return paks_error_set(m->err, 0, "%s:%zu: %s", m->file,
 	    n ? n->start_mark.line + 1 : 1, msg);

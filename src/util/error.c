@@ -19,8 +19,7 @@ paks_error_set(struct paks_error **err, int code, const char *fmt, ...)
 	e = xcalloc(1, sizeof *e);
 	e->code = code;
 	va_start(ap, fmt);
-	if (vasprintf(&e->msg, fmt, ap) < 0)
-		xoom();
+	e->msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	*err = e;
 	return -1;
@@ -36,8 +35,7 @@ paks_error_hint(struct paks_error **err, const char *fmt, ...)
 		return -1;
 	free((*err)->hint);
 	va_start(ap, fmt);
-	if (vasprintf(&(*err)->hint, fmt, ap) < 0)
-		xoom();
+	(*err)->hint = xvasprintf(fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -52,8 +50,7 @@ paks_error_wrap(struct paks_error **err, const char *fmt, ...)
 	if (err == NULL || *err == NULL)
 		return -1;
 	va_start(ap, fmt);
-	if (vasprintf(&prefix, fmt, ap) < 0)
-		xoom();
+	prefix = xvasprintf(fmt, ap);
 	va_end(ap);
 	msg = xasprintf("%s: %s", prefix, (*err)->msg);
 	free(prefix);

@@ -27,13 +27,10 @@ void
 strv_pushf(struct strv *sv, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		xoom();
+	strv_take(sv, xvasprintf(fmt, ap));
 	va_end(ap);
-	strv_take(sv, s);
 }
 
 void

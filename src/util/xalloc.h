@@ -2,6 +2,7 @@
 #ifndef PAKS_XALLOC_H
 #define PAKS_XALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 void	*xmalloc(size_t);
@@ -11,6 +12,8 @@ void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+char	*xvasprintf(const char *, va_list)
+    __attribute__((format(printf, 1, 0)));
 _Noreturn void xoom(void);
 
 #define BUG(...) paks_bug(__FILE__, __LINE__, __VA_ARGS__)
