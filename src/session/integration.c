@@ -22,8 +22,9 @@
  *
  * Both: an EXIT trap reports the shell's own end ("X"), so that paks
  * can tell an exit status the shell chose from an engine or a kill that
- * ended the session (bash keeps a trap its bashrc set, and then says
- * nothing).
+ * ended the session. bash runs an EXIT trap its bashrc set after it; a
+ * trap set later, at the prompt, replaces it, and paks then judges by
+ * the status alone.
  *
  * sh (busybox ash, dash): no hooks, so paks follows the keystrokes; the
  * prompt carries a marker so paks knows when the shell is at a prompt, and
@@ -145,9 +146,12 @@ const char integration_bash[] =
 	"done\n"
 	"unset __paks_k; __paks_c=1; __paks_bind accept-line; __paks_c=\n"
 	"PROMPT_COMMAND=\"${PROMPT_COMMAND:+$PROMPT_COMMAND$'\\n'}__paks_prompt\"\n"
-	/* the shell ending by itself says so (unless bashrc set a trap) */
+	/* the shell ending by itself says so, before any EXIT trap that
+	 * bashrc set (kept: it runs after, and may exit with its own status) */
 	"__paks_bye() { printf '\\033]6973;X;%s\\007' \"$__paks_n\"; }\n"
-	"[[ -n $(trap -p EXIT) ]] || trap __paks_bye EXIT\n";
+	"__paks_trap() { local n=$'\\n'; eval \"set -- $(trap -p EXIT)\"; "
+	"trap -- \"__paks_bye${3:+$n$3}\" EXIT; }\n"
+	"__paks_trap; unset -f __paks_trap\n";
 
 const char integration_sh[] =
 	"exec 9<&-\n"

@@ -126,6 +126,19 @@ exit_is_own() {
 	exit_is_own "$PK_BUSYBOX"
 }
 
+@test "debian: a bashrc's own EXIT trap still runs, and exit 137 stays the shell's" {
+	# the user's trap runs after paks's report, and may end with its own
+	# status; paks adds no word either way
+	printf '%s\n' "trap 'echo \"bye from \$HOME, \\\"quoted\\\"\"' EXIT" \
+	    > "$BATS_TEST_TMPDIR/bashrc"
+	start_shell -v "$BATS_TEST_TMPDIR/bashrc:/root/.bashrc:ro" "$PK_DEBIAN"
+	pk_line 'exit 137'
+	pk_exit_is 137
+	pk_stty_restored
+	pk_output | grep -qxF 'bye from /root, "quoted"'
+	pk_refute grep '^paks: ' <<<"$(pk_output)"
+}
+
 @test "a resize reaches the shell inside" {
 	start_shell "$PK_DEBIAN"
 	pk_line 'stty size'
