@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "engine/engine.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
+#include "tmpdir.h"
 
 /* argv as one line, words joined by '|' */
 static char *
@@ -165,19 +165,10 @@ setup_image(void **state)
 static int
 teardown_image(void **state)
 {
-	char *argv[] = { "rm", "-rf", root, NULL };
-	pid_t pid;
-
 	(void)state;
-	if ((pid = fork()) == 0) {
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	while (waitpid(pid, NULL, 0) < 0)
-		;
 	free(last);
 	last = NULL;
-	return 0;
+	return tmpdir_remove(root);
 }
 
 static struct engine_op

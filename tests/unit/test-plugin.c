@@ -16,6 +16,7 @@
 
 #include "plugin/plugin.h"
 #include "util/xalloc.h"
+#include "tmpdir.h"
 
 static char home[] = "/tmp/paks-test-plugin-XXXXXX";
 
@@ -33,11 +34,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[256];
-
 	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", home);
-	return system(cmd) == 0 ? 0 : -1;
+	return tmpdir_remove(home);
 }
 
 static const char good[] =

@@ -11,6 +11,7 @@
 
 #include "store/settings-edit.h"
 #include "store/settings.h"
+#include "tmpdir.h"
 
 static char home[] = "/tmp/paks-test-settings-edit-XXXXXX";
 
@@ -28,11 +29,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[256];
-
 	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", home);
-	return system(cmd) == 0 ? 0 : -1;
+	return tmpdir_remove(home);
 }
 
 static void

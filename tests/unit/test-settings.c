@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "store/settings.h"
+#include "tmpdir.h"
 
 static char home[] = "/tmp/paks-test-settings-XXXXXX";
 
@@ -27,13 +28,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char path[256];
-
 	(void)state;
-	snprintf(path, sizeof path, "%s/settings.yml", home);
-	unlink(path);
-	rmdir(home);
-	return 0;
+	return tmpdir_remove(home);
 }
 
 static void
