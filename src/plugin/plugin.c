@@ -724,7 +724,7 @@ plugin_session_load(struct session *s, const char *name,
 		return -1;
 	}
 	/* the hook runs #commands of a pasted block only from this list */
-	if (s->mode == MODE_BASH) {
+	if (s->mode == MODE_HOOK) {
 		for (size_t i = 0; i < p->ncmds; i++)
 			strbuf_addf(&s->reply, "__paks_cmds+=' %s'\n",
 			    p->cmds[i].name);

@@ -15,12 +15,16 @@
  * then reads paks's reply from the terminal with echo off: lines of shell
  * code (exports) marked with "\035paks:", ended by ".". Keys typed ahead
  * that the read swallowed go back to paks in "D", and paks types them
- * again, so nothing typed is lost. A consumed #command is neither executed
- * nor recorded by the shell; the hook adds it to history (not #envsave).
+ * again, so nothing typed is lost; "D" with "+" says that another
+ * #command of the same pasted block follows, so the one Enter still
+ * counts for it. A consumed #command is neither executed nor recorded by
+ * the shell; the hook adds it to history (not #envsave).
+ *
+ * zsh: the same messages, from a widget in place of accept-line.
  * The nonce never travels from paks to the shell after start-up: a process
  * that reads the terminal could otherwise learn it.
  *
- * Both: an EXIT trap reports the shell's own end ("X"), so that paks
+ * bash and zsh: an EXIT trap (zshexit) reports the shell's own end ("X"), so that paks
  * can tell an exit status the shell chose from an engine or a kill that
  * ended the session. bash runs an EXIT trap its bashrc set after it; a
  * trap set later, at the prompt, replaces it, and paks then judges by
@@ -57,8 +61,15 @@ static const char integration_start[] =
 	"case $s in /*) ;; *) s=$(command -v \"$s\" 2>/dev/null) ;; esac\n"
 	"f=\n"
 	"if [ -z \"$s\" ] || [ ! -x \"$s\" ]; then f=1; s=/bin/sh; fi\n"
-	"case ${s##*/} in bash) k=bash ;; sh|ash|dash|ksh|mksh) k=sh ;; "
-	"*) k=plain ;; esac\n"
+	"case ${s##*/} in bash) k=bash ;; zsh) k=zsh ;; "
+	"sh|ash|dash|ksh|mksh) k=sh ;; *) k=plain ;; esac\n"
+	/* zsh reads no rc file named on its command line: a directory of
+	 * its own as ZDOTDIR, whose .zshrc sources fd 9 (no secret in it) */
+	"if [ $k = zsh ]; then d=$(mktemp -d 2>/dev/null) && "
+	"echo '. /dev/fd/9' > \"$d/.zshrc\" && "
+	"echo '[[ -r \"${__paks_zd:-$HOME}/.zshenv\" ]] && "
+	". \"${__paks_zd:-$HOME}/.zshenv\"' "
+	"> \"$d/.zshenv\" || k=plain; fi\n"
 	"printf '\\033]6973;A;%s\\007' \"$k\"\n"
 	"[ -n \"$f\" ] && printf 'paks: %s not found in the image, using "
 	"/bin/sh\\r\\n' \"$__paks_w\" >&2\n"
@@ -68,6 +79,13 @@ static const char integration_start[] =
 	"__paks_n=@NONCE@\n"
 	"__paks_cmds='@CMDS@'\n"
 	"@BASH@"
+	"PAKS_EOF\n"
+	";;\n"
+	"zsh) __paks_zd=${ZDOTDIR-}; ZDOTDIR=$d; export __paks_zd ZDOTDIR; "
+	"exec \"$s\" -i 9<<'PAKS_EOF'\n"
+	"__paks_n=@NONCE@\n"
+	"__paks_cmds='@CMDS@'\n"
+	"@ZSH@"
 	"PAKS_EOF\n"
 	";;\n"
 	"sh) export ENV=/dev/fd/9; exec \"$s\" -i 9<<'PAKS_EOF'\n"
@@ -92,8 +110,12 @@ const char integration_bash[] =
 	"    [[ $__paks_r == . ]] && break\n"
 	"    eval \"$__paks_r\"\n"
 	"  done\n"
-	"  printf '\\033]6973;D;%s;%s;0;%s\\007' \"$__paks_n\" \"${#__paks_s}\" \"$__paks_s\"\n"
+	"  __paks_sw=$__paks_s\n"
 	"  [[ $__paks_l == '#envsave'* ]] || history -s -- \"$__paks_l\"\n"
+	"}\n"
+	"__paks_done() {\n"
+	"  local LC_ALL=C\n"
+	"  printf '\\033]6973;D;%s;%s;%s;%s%s\\007' \"$__paks_n\" \"${#__paks_sw}\" \"${#1}\" \"$__paks_sw\" \"$1\"\n"
 	"}\n"
 	"__paks_bind() {\n"
 	"  local __paks_k\n"
@@ -102,7 +124,7 @@ const char integration_bash[] =
 	"  done\n"
 	"}\n"
 	"__paks_hook() {\n"
-	"  local __paks_a=$READLINE_LINE __paks_rest __paks_line __paks_keep= __paks_pr __paks_w __paks_i=0 __paks_multi=\n"
+	"  local __paks_a=$READLINE_LINE __paks_rest __paks_line __paks_keep= __paks_pr __paks_w __paks_i=0 __paks_multi= __paks_sw\n"
 	"  if [[ $__paks_a != *'#'[A-Za-z]* ]]; then\n"
 	"    printf '\\033]6973;L;%s\\007' \"$__paks_n\"\n"
 	"    [[ -z $__paks_c ]] || { __paks_c=; __paks_bind accept-line; }\n"
@@ -118,6 +140,8 @@ const char integration_bash[] =
 	"      if ((__paks_i++ == 0)); then\n"
 	"        __paks_pr=${PS1@P}; __paks_pr=${__paks_pr##*$'\\n'}\n"
 	"        printf '%s%s\\r\\n' \"$__paks_pr\" \"$__paks_a\"\n"
+	"      else\n"
+	"        __paks_done +\n"
 	"      fi\n"
 	"      __paks_run \"$__paks_line\"\n"
 	"    else\n"
@@ -126,6 +150,7 @@ const char integration_bash[] =
 	"    [[ $__paks_rest == *$'\\n'* ]] || break\n"
 	"    __paks_rest=${__paks_rest#*$'\\n'}\n"
 	"  done\n"
+	"  ((__paks_i == 0)) || __paks_done\n"
 	"  if ((__paks_i == 0)); then\n"
 	"    printf '\\033]6973;L;%s\\007' \"$__paks_n\"\n"
 	"    [[ -z $__paks_c ]] || { __paks_c=; __paks_bind accept-line; }\n"
@@ -152,6 +177,79 @@ const char integration_bash[] =
 	"__paks_trap() { local n=$'\\n'; eval \"set -- $(trap -p EXIT)\"; "
 	"trap -- \"__paks_bye${3:+$n$3}\" EXIT; }\n"
 	"__paks_trap; unset -f __paks_trap\n";
+
+/*
+ * zsh: the same messages as bash's hook, from a widget that takes the
+ * place of accept-line (Enter and Ctrl-J in every keymap). A widget's
+ * stdin is /dev/null, so the reply is read from /dev/tty, and in zle's raw
+ * mode, which swaps CR and NL on input, its lines end in CR (a key typed
+ * ahead, Enter, comes as NL). The terminal stays raw (no echo: the reply
+ * is never shown) while the commands run
+ * below the line; then zle -I has zle draw its prompt afresh under their
+ * output (it steps one line down first: hence the cursor up), and zle -R
+ * makes the terminal raw again before the last "D" lets paks type the
+ * keys it held, which a cooked terminal would echo.
+ * Each function sets the options it needs (emulate -L): a zshrc may set
+ * ksh_arrays, sh_word_split or no_unset. nomultibyte: lengths in bytes.
+ */
+const char integration_zsh[] =
+	"exec 9<&-\n"
+	"rm -f -- \"$ZDOTDIR/.zshrc\" \"$ZDOTDIR/.zshenv\"; rmdir -- \"$ZDOTDIR\"\n"
+	"if [[ -n $__paks_zd ]]; then ZDOTDIR=$__paks_zd; else unset ZDOTDIR; fi\n"
+	"unset __paks_zd\n"
+	"[[ -r \"${ZDOTDIR:-$HOME}/.zshrc\" ]] && . \"${ZDOTDIR:-$HOME}/.zshrc\"\n"
+	"__paks_prompt() { printf '\\033]6973;P;%s\\007' \"$__paks_n\"; }\n"
+	"__paks_run() {\n"
+	"  emulate -L zsh; setopt nomultibyte\n"
+	"  local __paks_l=$1 __paks_p=$PWD __paks_r __paks_s= __paks_m=$'\\035paks:'\n"
+	"  printf '\\033]6973;C;%s;%s;%s;%s%s\\007' \"$__paks_n\" \"${#__paks_l}\" \"${#__paks_p}\" \"$__paks_l\" \"$__paks_p\"\n"
+	"  while IFS= read -rs -d $'\\r' __paks_r; do\n"
+	"    if [[ $__paks_r != *\"$__paks_m\"* ]]; then __paks_s+=${__paks_r//$'\\n'/$'\\036'}$'\\036'; continue; fi\n"
+	"    __paks_s+=${${__paks_r%%\"$__paks_m\"*}//$'\\n'/$'\\036'}; __paks_r=${__paks_r#*\"$__paks_m\"}\n"
+	"    [[ $__paks_r == . ]] && break\n"
+	"    eval \"$__paks_r\"\n"
+	"  done </dev/tty\n"
+	"  __paks_sw=$__paks_s\n"
+	"  [[ $__paks_l == '#envsave'* ]] || print -rs -- \"$__paks_l\"\n"
+	"}\n"
+	"__paks_done() {\n"
+	"  emulate -L zsh; setopt nomultibyte\n"
+	"  printf '\\033]6973;D;%s;%s;%s;%s%s\\007' \"$__paks_n\" \"${#__paks_sw}\" \"${#1}\" \"$__paks_sw\" \"$1\"\n"
+	"}\n"
+	"__paks_accept() {\n"
+	"  emulate -L zsh\n"
+	"  local __paks_a=$BUFFER __paks_sw= __paks_rest __paks_line __paks_keep= __paks_w __paks_i=0 __paks_multi=\n"
+	"  if [[ $__paks_a == *'#'[A-Za-z]* ]]; then\n"
+	"    [[ $__paks_a == *$'\\n'* ]] && __paks_multi=1\n"
+	"    __paks_rest=$__paks_a\n"
+	"    while :; do\n"
+	"      __paks_line=${__paks_rest%%$'\\n'*}\n"
+	"      __paks_w=${__paks_line%%[[:space:]]*}; __paks_w=${__paks_w#\\#}\n"
+	"      if [[ $__paks_line == '#'[A-Za-z]* ]] &&\n"
+	"         { [[ -z $__paks_multi ]] || [[ \" $__paks_cmds \" == *\" $__paks_w \"* ]]; }; then\n"
+	"        if ((__paks_i++ == 0)); then CURSOR=$#BUFFER; zle -R; print -n '\\r\\n'\n"
+	"        else __paks_done +; fi\n"
+	"        __paks_run \"$__paks_line\"\n"
+	"      else\n"
+	"        __paks_keep+=${__paks_keep:+$'\\n'}$__paks_line\n"
+	"      fi\n"
+	"      [[ $__paks_rest == *$'\\n'* ]] || break\n"
+	"      __paks_rest=${__paks_rest#*$'\\n'}\n"
+	"    done\n"
+	"    if ((__paks_i > 0)); then\n"
+	"      print -n '\\e[A\\r'; zle -I; BUFFER=$__paks_keep; zle -R\n"
+	"      __paks_done\n"
+	"      [[ -z $__paks_keep ]] && { __paks_prompt; return; }\n"
+	"    fi\n"
+	"    BUFFER=$__paks_keep\n"
+	"  fi\n"
+	"  printf '\\033]6973;L;%s\\007' \"$__paks_n\"\n"
+	"  zle .accept-line\n"
+	"}\n"
+	"zle -N accept-line __paks_accept\n"
+	"precmd_functions+=(__paks_prompt)\n"
+	"__paks_bye() { printf '\\033]6973;X;%s\\007' \"$__paks_n\"; }\n"
+	"zshexit_functions+=(__paks_bye)\n";
 
 const char integration_sh[] =
 	"exec 9<&-\n"
@@ -215,6 +313,8 @@ integration_script(struct strbuf *sb, const char *shell, const char *term,
 			strbuf_adds(sb, cmds), p = at + 6;
 		else if (strncmp(at, "@BASH@", 6) == 0)
 			strbuf_adds(sb, integration_bash), p = at + 6;
+		else if (strncmp(at, "@ZSH@", 5) == 0)
+			strbuf_adds(sb, integration_zsh), p = at + 5;
 		else if (strncmp(at, "@SH@", 4) == 0)
 			strbuf_adds(sb, integration_sh), p = at + 4;
 		else
@@ -228,6 +328,8 @@ integration_kind(const char *s)
 {
 	if (strcmp(s, "bash") == 0)
 		return SHELL_BASH;
+	if (strcmp(s, "zsh") == 0)
+		return SHELL_ZSH;
 	if (strcmp(s, "sh") == 0)
 		return SHELL_SH;
 	return SHELL_PLAIN;
@@ -252,7 +354,7 @@ integration_export(struct strbuf *sb, enum shell_kind kind, const char *key,
 {
 	size_t len = strlen(value), chunk = 200;
 
-	if (kind == SHELL_BASH) {
+	if (kind == SHELL_BASH || kind == SHELL_ZSH) {
 		strbuf_addf(sb, "export %s=''\n", key);
 		for (size_t off = 0; off < len; off += chunk) {
 			strbuf_addf(sb, "%s+=$'", key);

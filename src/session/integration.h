@@ -5,10 +5,11 @@
 
 #include "util/strbuf.h"
 
-enum shell_kind { SHELL_BASH, SHELL_SH, SHELL_PLAIN };
+enum shell_kind { SHELL_BASH, SHELL_ZSH, SHELL_SH, SHELL_PLAIN };
 
 extern const char integration_boot[];
 extern const char integration_bash[];
+extern const char integration_zsh[];
 extern const char integration_sh[];
 
 void	integration_script(struct strbuf *, const char *, const char *,

@@ -181,11 +181,15 @@ session_bash_command(struct session *s, const char *line, const char *pwd)
 	strbuf_reset(&s->reply);
 }
 
-/* The hook read keys typed ahead with the reply: type them again. */
+/*
+ * The hook read keys typed ahead with the reply: type them again. The
+ * Enter is spent, unless another #command of the same pasted block
+ * follows (more).
+ */
 static void
-session_bash_done(struct session *s, char *swallowed)
+session_bash_done(struct session *s, char *swallowed, bool more)
 {
-	if (s->credits > 0)
+	if (s->credits > 0 && !more)
 		s->credits--;
 	for (char *c = swallowed; *c; c++)
 		if (*c == '\036')
@@ -270,9 +274,9 @@ session_feed_input(struct session *s, const char *buf, size_t n)
 			session_sh_command(s, ev.text);
 		} else {
 			proxy_to_pty(p, buf, k);
-			if (s->mode == MODE_BASH && s->credits < MAX_CREDITS)
+			if (s->mode == MODE_HOOK && s->credits < MAX_CREDITS)
 				s->credits++;
-			if (s->mode == MODE_BASH && s->at_prompt)
+			if (s->mode == MODE_HOOK && s->at_prompt)
 				session_hold(s, true);
 			else if (s->mode == MODE_SH && s->at_prompt) {
 				/*
@@ -346,11 +350,11 @@ session_ack(struct session *s, const char *kind)
 {
 	s->kind = integration_kind(kind);
 	s->out = OUT_PASS;
-	s->mode = s->kind == SHELL_BASH ? MODE_BASH :
+	s->mode = s->kind == SHELL_BASH || s->kind == SHELL_ZSH ? MODE_HOOK :
 	    s->kind == SHELL_SH ? MODE_SH : MODE_PLAIN;
 	if (s->mode == MODE_PLAIN) {
 		static const char msg[] = "paks: this shell has no paks "
-		    "integration; #commands need bash or sh\r\n";
+		    "integration; #commands need bash, zsh or sh\r\n";
 		proxy_to_user(&s->proxy, msg, sizeof msg - 1);
 	}
 	session_release(s);
@@ -417,7 +421,7 @@ session_event(struct session *s, struct hook_event *ev)
 		s->in_prompt = false;
 		break;
 	case HOOK_LINE:
-		if (s->mode == MODE_BASH && s->credits > 0) {
+		if (s->mode == MODE_HOOK && s->credits > 0) {
 			s->credits--;
 			s->at_prompt = false;
 			session_release(s);
@@ -425,16 +429,17 @@ session_event(struct session *s, struct hook_event *ev)
 		break;
 	case HOOK_CMD:
 		/* believed only with the nonce and an Enter from the keyboard */
-		if (s->mode == MODE_BASH && s->credits > 0 &&
+		if (s->mode == MODE_HOOK && s->credits > 0 &&
 		    session_is_hash(ev->text))
 			session_bash_command(s, ev->text, ev->pwd);
 		else
 			s->forged++;
 		break;
 	case HOOK_DONE:
-		if (s->mode == MODE_BASH && s->replied) {
+		if (s->mode == MODE_HOOK && s->replied) {
 			s->replied = false;
-			session_bash_done(s, ev->text);
+			session_bash_done(s, ev->text,
+			    ev->pwd != NULL && strcmp(ev->pwd, "+") == 0);
 		} else
 			s->forged++;
 		break;

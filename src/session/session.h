@@ -15,7 +15,7 @@ struct plugin_registry;
 
 enum session_mode {
 	MODE_HANDSHAKE,		/* waiting for the shim's hello */
-	MODE_BASH,		/* hooks report every line */
+	MODE_HOOK,		/* bash, zsh: hooks report every line */
 	MODE_SH,		/* keystrokes tell the line; prompt markers */
 	MODE_PLAIN,		/* no integration: a plain proxy */
 };

@@ -141,13 +141,15 @@ no_secret_on_screen() {
 @test "bash: a pasted multi-line block runs its #commands" {
 	export PAKS_T_P=pasted
 	start_shell "$PK_DEBIAN"
-	# bracketed paste: the whole block lands in readline's buffer at once
-	pk_tmux set-buffer -b blk $'echo one\n#envhost PAKS_T_P\necho "two:$PAKS_T_P"\n'
+	# bracketed paste: the whole block lands in readline's buffer at once;
+	# its one Enter counts for each of its #commands
+	pk_tmux set-buffer -b blk $'echo one\n#envhost PAKS_T_P\necho "two:$PAKS_T_P"\n#envhost HOME\n'
 	pk_tmux paste-buffer -p -b blk -t pk
 	pk_key Enter
 	pk_wait_for '^two:pasted$'
 	pk_wait_for -F 'copied 1 variable from the host'
 	pk_wait_for '^one$'
+	[[ $(pk_screen | grep -c 'copied 1 variable from the host') -eq 2 ]]
 	# unbracketed: each line is typed with its own Enter
 	pk_line 'unset PAKS_T_P; clear'
 	pk_type $'echo three\n#envhost PAKS_T_P\necho "four:$PAKS_T_P"\n'

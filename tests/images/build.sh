@@ -4,7 +4,7 @@
 #
 #   paks-test/debian:bookworm  debootstrap --variant=minbase bookworm, plus
 #                              less, vim-tiny and procps for the full-screen
-#                              tests; bash is the default command
+#                              tests and zsh; bash is the default command
 #   paks-test/busybox:latest   /bin/busybox from busybox-static with a symlink
 #                              per applet; /bin/sh only, no bash
 #
@@ -27,7 +27,7 @@ engines=("$@")
 
 debian_image=paks-test/debian:bookworm
 busybox_image=paks-test/busybox:latest
-debian_packages=less,vim-tiny,procps
+debian_packages=less,vim-tiny,procps,zsh
 label=org.paks.test.source
 std_path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
