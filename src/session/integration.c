@@ -64,12 +64,15 @@ static const char integration_start[] =
 	"case ${s##*/} in bash) k=bash ;; zsh) k=zsh ;; "
 	"sh|ash|dash|ksh|mksh) k=sh ;; *) k=plain ;; esac\n"
 	/* zsh reads no rc file named on its command line: a directory of
-	 * its own as ZDOTDIR, whose .zshrc sources fd 9 (no secret in it) */
-	"if [ $k = zsh ]; then d=$(mktemp -d 2>/dev/null) && "
+	 * its own as ZDOTDIR, whose .zshrc sources fd 9 (no secret in it);
+	 * in /dev/shm when /tmp is read-only (docker run --read-only) */
+	"if [ $k = zsh ]; then d=$(mktemp -d 2>/dev/null || "
+	"TMPDIR=/dev/shm mktemp -d 2>/dev/null) && "
 	"echo '. /dev/fd/9' > \"$d/.zshrc\" && "
 	"echo '[[ -r \"${__paks_zd:-$HOME}/.zshenv\" ]] && "
 	". \"${__paks_zd:-$HOME}/.zshenv\"' "
-	"> \"$d/.zshenv\" || k=plain; fi\n"
+	"> \"$d/.zshenv\" || { [ -n \"$d\" ] && rm -rf \"$d\"; k=zsh-notmp; }; "
+	"fi\n"
 	"printf '\\033]6973;A;%s\\007' \"$k\"\n"
 	"[ -n \"$f\" ] && printf 'paks: %s not found in the image, using "
 	"/bin/sh\\r\\n' \"$__paks_w\" >&2\n"

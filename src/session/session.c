@@ -353,9 +353,13 @@ session_ack(struct session *s, const char *kind)
 	s->mode = s->kind == SHELL_BASH || s->kind == SHELL_ZSH ? MODE_HOOK :
 	    s->kind == SHELL_SH ? MODE_SH : MODE_PLAIN;
 	if (s->mode == MODE_PLAIN) {
-		static const char msg[] = "paks: this shell has no paks "
-		    "integration; #commands need bash, zsh or sh\r\n";
-		proxy_to_user(&s->proxy, msg, sizeof msg - 1);
+		/* zsh-notmp: the shim could not write zsh's start-up files */
+		const char *msg = strcmp(kind, "zsh-notmp") == 0 ?
+		    "paks: zsh runs without #commands: its start-up files "
+		    "need a writable /tmp or /dev/shm\r\n" :
+		    "paks: this shell has no paks integration; #commands need "
+		    "bash, zsh or sh\r\n";
+		proxy_to_user(&s->proxy, msg, strlen(msg));
 	}
 	session_release(s);
 }

@@ -11,7 +11,7 @@
 # neither lost nor echoed; a pasted block with several #commands; forged
 # requests causing nothing; the shell's own exit status; a .zshrc with
 # options that change how shell code reads (ksh_arrays, sh_word_split,
-# no_unset, extended_glob).
+# no_unset, extended_glob); a read-only root file system.
 # Exercises: src/session/{session,shellhook,integration}.c, src/inside/*.c.
 
 load lib/helpers
@@ -174,4 +174,27 @@ RC
 	pk_stty_restored
 	pk_output | grep -qx 'bye from zshrc'
 	pk_refute grep '^paks: ' <<<"$(pk_output)"
+}
+
+@test "zsh with nowhere to write its start-up files: one line says why no #commands" {
+	# docker --read-only leaves /tmp read-only; podman mounts a tmpfs
+	# there unless told not to
+	local ro=(-o --read-only -o --tmpfs=/dev/shm:ro)
+	[[ $PAKS_ENGINE == podman ]] && ro+=(-o --read-only-tmpfs=false)
+	pk_start --shell zsh "${ro[@]}" "$PK_DEBIAN"
+	pk_wait_for -F 'paks: zsh runs without #commands: its start-up files need a writable /tmp or /dev/shm'
+	pk_wait_for "$PROMPT"
+	pk_line 'exit'
+	pk_exit_is 0
+	[[ $(pk_output | grep -c '^paks: ') -eq 1 ]]
+}
+
+@test "zsh on a read-only root: start-up files where it can write, left clean" {
+	# docker: /dev/shm; podman: its tmpfs on /tmp
+	pk_start --shell zsh -o --read-only "$PK_DEBIAN"
+	pk_wait_for "$PROMPT"
+	pk_line '#envhost HOME'
+	pk_wait_for -F 'copied 1 variable from the host'
+	pk_line 'find /tmp /dev/shm -mindepth 1 | wc -l'
+	pk_wait_for '^0$'
 }
