@@ -155,11 +155,11 @@ session_hash(struct session *s, const char *line, const char *pwd)
 #define MAX_CREDITS 64
 
 /*
- * bash: the hook waits for the reply: each line of shell code marked, so
+ * bash, zsh: the hook waits for the reply: each line of shell code marked, so
  * the hook can tell it from keys typed ahead, then the end mark.
  */
 static void
-session_bash_command(struct session *s, const char *line, const char *pwd)
+session_hook_command(struct session *s, const char *line, const char *pwd)
 {
 	struct strbuf out = STRBUF_INIT;
 	const char *p, *nl;
@@ -187,7 +187,7 @@ session_bash_command(struct session *s, const char *line, const char *pwd)
  * follows (more).
  */
 static void
-session_bash_done(struct session *s, char *swallowed, bool more)
+session_hook_done(struct session *s, char *swallowed, bool more)
 {
 	if (s->credits > 0 && !more)
 		s->credits--;
@@ -435,14 +435,14 @@ session_event(struct session *s, struct hook_event *ev)
 		/* believed only with the nonce and an Enter from the keyboard */
 		if (s->mode == MODE_HOOK && s->credits > 0 &&
 		    session_is_hash(ev->text))
-			session_bash_command(s, ev->text, ev->pwd);
+			session_hook_command(s, ev->text, ev->pwd);
 		else
 			s->forged++;
 		break;
 	case HOOK_DONE:
 		if (s->mode == MODE_HOOK && s->replied) {
 			s->replied = false;
-			session_bash_done(s, ev->text,
+			session_hook_done(s, ev->text,
 			    ev->pwd != NULL && strcmp(ev->pwd, "+") == 0);
 		} else
 			s->forged++;
