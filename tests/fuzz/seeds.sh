@@ -30,6 +30,8 @@ seed shellhook cmd '\033]6973;C;%s;5;5;#help/work\007' "$N"
 seed shellhook cmd-utf8 '\033]6973;C;%s;13;1;#envhost \303\251 X/\007' "$N"
 seed shellhook done '\033]6973;D;%s;3;0;abc\007' "$N"
 seed shellhook done-empty '\033]6973;D;%s;0;0;\007' "$N"
+seed shellhook done-more '\033]6973;D;%s;3;1;ab\036+\007' "$N"
+seed shellhook zsh-ack '\033]6973;H\007\033]6973;A;zsh-notmp\007'
 seed shellhook st '\033]6973;L;%s\033\\after' "$N"
 seed shellhook sh-prompt '\033]6973;P;%s\007$ \033]6973;E;%s\007\033]6973;R;%s\007' "$N" "$N" "$N"
 seed shellhook forged 'x\033]6973;C;00000000000000000000000000000000;3;1;#cp/\007y'
