@@ -247,8 +247,12 @@ const char integration_zsh[] =
 	"    BUFFER=$__paks_keep\n"
 	"  fi\n"
 	"  printf '\\033]6973;L;%s\\007' \"$__paks_n\"\n"
-	"  zle .accept-line\n"
+	"  zle $__paks_acc\n"
 	"}\n"
+	/* a zshrc's own accept-line widget still runs, after the report */
+	"if [[ ${widgets[accept-line]-} == user:* ]]; then\n"
+	"  zle -N __paks_user_accept \"${widgets[accept-line]#user:}\"; __paks_acc=__paks_user_accept\n"
+	"else __paks_acc=.accept-line; fi\n"
 	"zle -N accept-line __paks_accept\n"
 	"precmd_functions+=(__paks_prompt)\n"
 	"__paks_bye() { printf '\\033]6973;X;%s\\007' \"$__paks_n\"; }\n"

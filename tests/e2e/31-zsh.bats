@@ -11,7 +11,8 @@
 # neither lost nor echoed; a pasted block with several #commands; forged
 # requests causing nothing; the shell's own exit status; a .zshrc with
 # options that change how shell code reads (ksh_arrays, sh_word_split,
-# no_unset, extended_glob); a read-only root file system.
+# no_unset, extended_glob) and its own accept-line widget; a read-only
+# root file system.
 # Exercises: src/session/{session,shellhook,integration}.c, src/inside/*.c.
 
 load lib/helpers
@@ -156,11 +157,18 @@ setopt ksh_arrays sh_word_split no_unset extended_glob
 PROMPT='zrc %# '
 PAKS_T_ZSHRC=read
 zshexit() { echo "bye from zshrc"; }
+# a widget of the user's own on Enter: it still runs, for ordinary lines
+PAKS_T_ACCEPTS=0
+my-accept() { PAKS_T_ACCEPTS=$((PAKS_T_ACCEPTS + 1)); zle .accept-line; }
+zle -N accept-line my-accept
 RC
 	start_zsh -v "$BATS_TEST_TMPDIR/zdot:/zdot:ro" -e ZDOTDIR=/zdot
 	pk_wait_for '^zrc #'
 	pk_line 'echo "env=$PAKS_T_ZSHENV rc=$PAKS_T_ZSHRC zd=$ZDOTDIR"'
 	pk_wait_for -F 'env=read rc=read zd=/zdot'
+	# three lines so far, this one included
+	pk_line 'echo "accepts=$PAKS_T_ACCEPTS"'
+	pk_wait_for -F 'accepts=3'
 	pk_line '#envsave opts V="x  y"'
 	pk_wait_for -F "saved 1 variable to 'opts'"
 	pk_line 'printf "<%s>\n" "$V"'
