@@ -401,7 +401,8 @@ const struct cmd_entry host_run_entry = {
 	.help =
 	    "options:\n"
 	    "  --shell SHELL           shell to start (default: container_shell,"
-	    " /bin/bash)\n"
+	    " /bin/bash);\n"
+	    "                          #commands work in bash, zsh and POSIX sh\n"
 	    "  -c, --container-tech E  engine: docker, podman or charliecloud\n"
 	    "  -s, --set KEY=VALUE     override a setting for this run "
 	    "(repeatable)\n"
