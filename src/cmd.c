@@ -40,6 +40,8 @@ cmd_write(struct cmd_ctx *ctx, const char *s, size_t len)
 		write_crlf(ctx->out, s, len);
 	else
 		write_all(ctx->out, s, len);
+	if (ctx->last != NULL && len > 0)
+		*ctx->last = s[len - 1];
 }
 
 /* Command output: through one writer that knows about raw terminals. */

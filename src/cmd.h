@@ -63,6 +63,7 @@ struct cmd_ctx {
 	struct session		*session;	/* NULL outside a session */
 	int			 out;		/* where command output goes */
 	bool			 crlf;		/* out is a raw-mode terminal */
+	char			*last;		/* if set: gets the last byte written */
 	const char		*prefix;	/* "paks " or "#" for messages */
 	const struct cmd_entry	*entry;		/* the command being run */
 	/* entries plugins added, looked up after the table (#commands) */

@@ -130,6 +130,8 @@ session_hash(struct session *s, const char *line, const char *pwd)
 	s->cwd = pwd;
 	ctx.out = STDOUT_FILENO;
 	ctx.crlf = true;
+	ctx.last = &s->cmd_last;
+	s->cmd_last = 0;
 	ctx.prefix = "#";
 	ctx.session = s;
 	s->commands++;
@@ -144,6 +146,10 @@ session_hash(struct session *s, const char *line, const char *pwd)
 		if (cmd_lookup(&ctx, hash_commands, argv.v[0]) != NULL)
 			session_history(s, argv.v);
 	}
+	/* output without a last newline: the shell's prompt would draw
+	 * over it */
+	if (s->cmd_last != 0 && s->cmd_last != '\n')
+		write_all(STDOUT_FILENO, "\r\n", 2);
 	if (err != NULL) {
 		session_print_error(err);
 		paks_error_free(err);
@@ -502,9 +508,13 @@ static const struct proxy_ops session_ops = {
 	.timeout = session_timeout,
 };
 
-/* Read what is there on a job's pipe; close it at its end. */
+/*
+ * Read what is there on a job's pipe; close it at its end. With last set,
+ * the output goes to the terminal as it comes, and *last keeps its last
+ * byte; else it is kept in sb.
+ */
 static void
-session_job_read(struct pollfd *pfd, struct strbuf *sb, bool stream)
+session_job_read(struct pollfd *pfd, struct strbuf *sb, char *last)
 {
 	char buf[8192];
 	ssize_t n;
@@ -512,9 +522,10 @@ session_job_read(struct pollfd *pfd, struct strbuf *sb, bool stream)
 	if (pfd->fd < 0 || !pfd->revents)
 		return;
 	n = read(pfd->fd, buf, sizeof buf);
-	if (n > 0 && stream)
+	if (n > 0 && last != NULL) {
 		write_crlf(STDOUT_FILENO, buf, (size_t)n);
-	else if (n > 0 && sb->len < (64u << 20))
+		*last = buf[n - 1];
+	} else if (n > 0 && sb->len < (64u << 20))
 		strbuf_add(sb, buf, (size_t)n);
 	else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
 		close(pfd->fd);
@@ -600,9 +611,9 @@ session_spawn(struct session *s, struct session_job *job,
 			job->timed_out = true;
 			kill(-pgid, SIGKILL);
 		}
-		session_job_read(&fds[0], &ob, job->stream);
-		session_job_read(&fds[1], &eb, job->stream);
-		session_job_read(&fds[2], &xb, false);
+		session_job_read(&fds[0], &ob, job->stream ? &s->cmd_last : NULL);
+		session_job_read(&fds[1], &eb, job->stream ? &s->cmd_last : NULL);
+		session_job_read(&fds[2], &xb, NULL);
 		if (fds[3].revents & POLLIN) {
 			char buf[1024];
 			ssize_t n = read(p->user_in, buf, sizeof buf);

@@ -53,6 +53,7 @@ struct session {
 	bool			 in_prompt;	/* sh: between its markers */
 	struct strbuf		 reply;		/* shell code for the hook */
 	unsigned long		 forged;	/* messages refused */
+	char			 cmd_last;	/* last byte a #command printed */
 	unsigned long		 commands;	/* #commands run */
 	struct strv		 stale;		/* images #save replaced, in use */
 	struct strbuf		 early;		/* output before the hello */

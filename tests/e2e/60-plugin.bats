@@ -328,6 +328,28 @@ install_sbom() {
 	pk_wait_for '^AFTER-DAEMON$'
 }
 
+# shell: bash or zsh; paks ends the line a plugin left open, so the prompt
+# after it does not draw over it
+plugin_output_without_newline() {
+	install_data misbehave
+	start_shell --shell "$1" "$PK_DEBIAN"
+	pk_line '#load misbehave'
+	pk_wait_for -F "loaded plugin 'misbehave'"
+	pk_line '#nonl'
+	pk_wait_for '^no newline at the end$'
+	pk_line 'echo AFTER-NONL'
+	pk_wait_for '^AFTER-NONL$'
+	pk_screen | grep -q '^no newline at the end$'
+}
+
+@test "bash: plugin output without a last newline keeps its line" {
+	plugin_output_without_newline bash
+}
+
+@test "zsh: plugin output without a last newline keeps its line" {
+	plugin_output_without_newline zsh
+}
+
 @test "a crashing shell plugin does not take paks down" {
 	install_data misbehave
 	start_shell "$PK_BUSYBOX"
