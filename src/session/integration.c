@@ -79,6 +79,7 @@ static const char integration_start[] =
 	"unset __paks_w __paks_t f l\n"
 	"case $k in\n"
 	"bash) exec \"$s\" --rcfile /dev/fd/9 -i 9<<'PAKS_EOF'\n"
+	"@BASHRC@"
 	"__paks_n=@NONCE@\n"
 	"__paks_cmds='@CMDS@'\n"
 	"@BASH@"
@@ -86,12 +87,15 @@ static const char integration_start[] =
 	";;\n"
 	"zsh) __paks_zd=${ZDOTDIR-}; ZDOTDIR=$d; export __paks_zd ZDOTDIR; "
 	"exec \"$s\" -i 9<<'PAKS_EOF'\n"
+	"@ZSHRC@"
 	"__paks_n=@NONCE@\n"
 	"__paks_cmds='@CMDS@'\n"
 	"@ZSH@"
 	"PAKS_EOF\n"
 	";;\n"
-	"sh) export ENV=/dev/fd/9; exec \"$s\" -i 9<<'PAKS_EOF'\n"
+	/* sh: a PS1 from the environment leaves it here (see integration_sh) */
+	"sh) __paks_o=${PS1-}; unset PS1; export __paks_o ENV=/dev/fd/9; "
+	"exec \"$s\" -i 9<<'PAKS_EOF'\n"
 	"__paks_n=@NONCE@\n"
 	"@SH@"
 	"PAKS_EOF\n"
@@ -99,17 +103,26 @@ static const char integration_start[] =
 	"esac\n"
 	"exec \"$s\"\n";
 
-const char integration_bash[] =
+/*
+ * The image's start-up files run first, before the nonce exists in the
+ * shell: what they do at start-up cannot copy it. (Code they leave behind,
+ * a PROMPT_COMMAND say, runs in the same shell later and can; so the nonce
+ * only keeps a file being cat'ed from forging messages, and the trust
+ * gate, not the nonce, decides what runs: see gate.c.)
+ */
+static const char integration_bashrc[] =
 	"exec 9<&-\n"
 	"[ -r /etc/bash.bashrc ] && . /etc/bash.bashrc\n"
-	"[ -r ~/.bashrc ] && . ~/.bashrc\n"
+	"[ -r ~/.bashrc ] && . ~/.bashrc\n";
+
+const char integration_bash[] =
 	"__paks_prompt() { printf '\\033]6973;P;%s\\007' \"$__paks_n\"; }\n"
 	"__paks_run() {\n"
 	"  local LC_ALL=C __paks_l=$1 __paks_p=$PWD __paks_r __paks_s= __paks_m=$'\\035paks:'\n"
 	"  printf '\\033]6973;C;%s;%s;%s;%s%s\\007' \"$__paks_n\" \"${#__paks_l}\" \"${#__paks_p}\" \"$__paks_l\" \"$__paks_p\"\n"
-	"  while IFS= read -rs __paks_r; do\n"
-	"    if [[ $__paks_r != *\"$__paks_m\"* ]]; then __paks_s+=$__paks_r$'\\036'; continue; fi\n"
-	"    __paks_s+=${__paks_r%%\"$__paks_m\"*}; __paks_r=${__paks_r#*\"$__paks_m\"}\n"
+	"  while IFS= read -rs -d '' __paks_r; do\n"
+	"    if [[ $__paks_r != *\"$__paks_m\"* ]]; then __paks_s+=${__paks_r//$'\\n'/$'\\036'}; continue; fi\n"
+	"    __paks_s+=${__paks_r%%\"$__paks_m\"*}; __paks_s=${__paks_s//$'\\n'/$'\\036'}; __paks_r=${__paks_r#*\"$__paks_m\"}\n"
 	"    [[ $__paks_r == . ]] && break\n"
 	"    eval \"$__paks_r\"\n"
 	"  done\n"
@@ -168,6 +181,7 @@ const char integration_bash[] =
 	"  fi\n"
 	"}\n"
 	"for __paks_k in emacs vi-insert vi-command; do\n"
+	"  bind -m $__paks_k '\"\\035paks:.\": redraw-current-line'\n"
 	"  bind -m $__paks_k -x '\"\\C-x\\C-p1\": __paks_hook'\n"
 	"  bind -m $__paks_k '\"\\C-m\": \"\\C-x\\C-p1\\C-x\\C-p2\"'\n"
 	"  bind -m $__paks_k '\"\\C-j\": \"\\C-x\\C-p1\\C-x\\C-p2\"'\n"
@@ -195,20 +209,22 @@ const char integration_bash[] =
  * Each function sets the options it needs (emulate -L): a zshrc may set
  * ksh_arrays, sh_word_split or no_unset. nomultibyte: lengths in bytes.
  */
-const char integration_zsh[] =
+static const char integration_zshrc[] =
 	"exec 9<&-\n"
 	"rm -f -- \"$ZDOTDIR/.zshrc\" \"$ZDOTDIR/.zshenv\"; rmdir -- \"$ZDOTDIR\"\n"
 	"if [[ -n $__paks_zd ]]; then ZDOTDIR=$__paks_zd; else unset ZDOTDIR; fi\n"
 	"unset __paks_zd\n"
-	"[[ -r \"${ZDOTDIR:-$HOME}/.zshrc\" ]] && . \"${ZDOTDIR:-$HOME}/.zshrc\"\n"
+	"[[ -r \"${ZDOTDIR:-$HOME}/.zshrc\" ]] && . \"${ZDOTDIR:-$HOME}/.zshrc\"\n";
+
+const char integration_zsh[] =
 	"__paks_prompt() { printf '\\033]6973;P;%s\\007' \"$__paks_n\"; }\n"
 	"__paks_run() {\n"
 	"  emulate -L zsh; setopt nomultibyte\n"
 	"  local __paks_l=$1 __paks_p=$PWD __paks_r __paks_s= __paks_m=$'\\035paks:'\n"
 	"  printf '\\033]6973;C;%s;%s;%s;%s%s\\007' \"$__paks_n\" \"${#__paks_l}\" \"${#__paks_p}\" \"$__paks_l\" \"$__paks_p\"\n"
-	"  while IFS= read -rs -d $'\\r' __paks_r; do\n"
-	"    if [[ $__paks_r != *\"$__paks_m\"* ]]; then __paks_s+=${__paks_r//$'\\n'/$'\\036'}$'\\036'; continue; fi\n"
-	"    __paks_s+=${${__paks_r%%\"$__paks_m\"*}//$'\\n'/$'\\036'}; __paks_r=${__paks_r#*\"$__paks_m\"}\n"
+	"  while IFS= read -rs -d '' __paks_r; do\n"
+	"    if [[ $__paks_r != *\"$__paks_m\"* ]]; then __paks_s+=${${__paks_r//$'\\r'/$'\\n'}//$'\\n'/$'\\036'}; continue; fi\n"
+	"    __paks_s+=${${${__paks_r%%\"$__paks_m\"*}//$'\\r'/$'\\n'}//$'\\n'/$'\\036'}; __paks_r=${__paks_r#*\"$__paks_m\"}\n"
 	"    [[ $__paks_r == . ]] && break\n"
 	"    eval \"$__paks_r\"\n"
 	"  done </dev/tty\n"
@@ -254,20 +270,30 @@ const char integration_zsh[] =
 	"  zle -N __paks_user_accept \"${widgets[accept-line]#user:}\"; __paks_acc=__paks_user_accept\n"
 	"else __paks_acc=.accept-line; fi\n"
 	"zle -N accept-line __paks_accept\n"
+	"__paks_nop() { zle reset-prompt }; zle -N __paks_nop\n"
+	"for __paks_k in emacs viins vicmd; do bindkey -M $__paks_k $'\\035paks:.' __paks_nop; done; unset __paks_k\n"
 	"precmd_functions+=(__paks_prompt)\n"
 	"__paks_bye() { printf '\\033]6973;X;%s\\007' \"$__paks_n\"; }\n"
 	"zshexit_functions+=(__paks_bye)\n";
 
+/*
+ * The prompt carries the nonce, so it must not be exported. A PS1 from the
+ * environment (-e PS1=..., an image's ENV PS1) stays exported through
+ * unset and assignment in dash and busybox ash, so the start-up script
+ * unsets it before the shell starts and hands its text over in __paks_o;
+ * this shell's PS1 is then its own, unexported.
+ */
 const char integration_sh[] =
 	"exec 9<&-\n"
 	"unset ENV\n"
+	"__paks_o=${__paks_o:-${PS1-}}\n"
 	"__paks_p=$(printf '\\033]6973;P;%s\\007' \"$__paks_n\")\n"
 	"__paks_e=$(printf '\\033]6973;E;%s\\007' \"$__paks_n\")\n"
-	"case $PS1 in\n"
-	"*'\\'*) PS1=\"\\\\[$__paks_p\\\\]$PS1\\\\[$__paks_e\\\\]\" ;;\n"
-	"*) PS1=\"$__paks_p${PS1:-\\$ }$__paks_e\" ;;\n"
+	"case $__paks_o in\n"
+	"*'\\'*) PS1=\"\\\\[$__paks_p\\\\]$__paks_o\\\\[$__paks_e\\\\]\" ;;\n"
+	"*) PS1=\"$__paks_p${__paks_o:-\\$ }$__paks_e\" ;;\n"
 	"esac\n"
-	"unset __paks_p __paks_e\n"
+	"unset __paks_p __paks_e __paks_o\n"
 	"__paks_bye() { printf '\\033]6973;X;%s\\007' \"$__paks_n\"; }\n"
 	"trap __paks_bye EXIT\n"
 	"__paks_x() {\n"
@@ -318,6 +344,10 @@ integration_script(struct strbuf *sb, const char *shell, const char *term,
 			strbuf_adds(sb, nonce), p = at + 7;
 		else if (strncmp(at, "@CMDS@", 6) == 0)
 			strbuf_adds(sb, cmds), p = at + 6;
+		else if (strncmp(at, "@BASHRC@", 8) == 0)
+			strbuf_adds(sb, integration_bashrc), p = at + 8;
+		else if (strncmp(at, "@ZSHRC@", 7) == 0)
+			strbuf_adds(sb, integration_zshrc), p = at + 7;
 		else if (strncmp(at, "@BASH@", 6) == 0)
 			strbuf_adds(sb, integration_bash), p = at + 6;
 		else if (strncmp(at, "@ZSH@", 5) == 0)

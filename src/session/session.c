@@ -2,12 +2,12 @@
  * A paks run session: start the engine client on a pty, proxy it, and
  * turn what the shell integration and the keyboard report into #commands.
  *
- * Only a line the user submitted with a real Enter from paks's own stdin
- * can start a host action. bash reports each accepted line through its
- * Enter hook with the session nonce; paks believes a #command report only
- * while an Enter it forwarded from the keyboard is unreported. For sh,
- * paks's own keystroke tracking decides, and the nonce'd prompt marker says
- * when the shell is reading a line. See README, security model.
+ * Only what the user types on paks's own stdin can make paks act on the
+ * host. bash and zsh report each accepted line through their Enter hook;
+ * paks runs a reported #command only if the trust gate (gate.c) finds it
+ * among the lines the keystrokes made, or the user confirms it on paks's
+ * stdin. For sh, paks's own keystroke tracking decides, and the nonce'd
+ * prompt marker says when the shell is at a prompt. See docs/security.md.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +36,7 @@
 #include "util/xalloc.h"
 
 #define HOLD_TIMEOUT_MS 500
+#define REPLY_TIMEOUT_MS 2000
 
 static void session_feed_input(struct session *, const char *, size_t);
 
@@ -54,15 +55,17 @@ session_export(struct session *s, const char *key, const char *value)
 
 /*
  * Hold typed keys back. Waiting for an Enter's report is bounded (the line
- * may have gone some way that sends none); waiting for the hook to finish
- * reading a reply is not, since it always answers with "D".
+ * may have gone some way that sends none). Waiting for the hook's "D"
+ * after a reply is bounded too: the hook answers in milliseconds, but a
+ * report paks took for the hook's may have been forged, and then no "D"
+ * comes. Waiting for the user's y/N is not bounded.
  */
 static void
 session_hold(struct session *s, bool on)
 {
 	s->holding = on;
-	proxy_set_timeout(&s->proxy, on && !s->sh_flow && !s->replied ?
-	    HOLD_TIMEOUT_MS : -1);
+	proxy_set_timeout(&s->proxy, !on || s->sh_flow || s->ask_line ? -1 :
+	    s->replied ? REPLY_TIMEOUT_MS : HOLD_TIMEOUT_MS);
 }
 
 /* Feed keys held back while waiting, now that the shell is ready. */
@@ -158,24 +161,32 @@ session_hash(struct session *s, const char *line, const char *pwd)
 }
 
 #define REPLY_MARK "\035paks:"
-#define MAX_CREDITS 64
 
 /*
  * bash, zsh: the hook waits for the reply: each line of shell code marked, so
- * the hook can tell it from keys typed ahead, then the end mark.
+ * the hook can tell it from keys typed ahead, then the end mark. With run
+ * false the reply is only the end mark: the line was not run.
+ *
+ * Each line ends in NUL, which the hook reads as its delimiter (read -d
+ * ''): should nobody be reading (a forged report paks took for the
+ * hook's), the line editor gets no Enter, and its key bindings swallow
+ * the bare end mark.
  */
 static void
-session_hook_command(struct session *s, const char *line, const char *pwd)
+session_hook_reply(struct session *s, const char *line, const char *pwd,
+    bool run)
 {
 	struct strbuf out = STRBUF_INIT;
 	const char *p, *nl;
 
 	strbuf_reset(&s->reply);
-	session_hash(s, line, pwd);
+	if (run)
+		session_hash(s, line, pwd);
 	strbuf_adds(&s->reply, ".\n");
 	for (p = s->reply.buf; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
 		strbuf_adds(&out, REPLY_MARK);
-		strbuf_add(&out, p, (size_t)(nl - p + 1));
+		strbuf_add(&out, p, (size_t)(nl - p));
+		strbuf_addch(&out, '\0');
 	}
 	proxy_to_pty(&s->proxy, out.buf, out.len);
 	/* keys typed from now on must follow those the hook swallowed */
@@ -188,20 +199,99 @@ session_hook_command(struct session *s, const char *line, const char *pwd)
 }
 
 /*
- * The hook read keys typed ahead with the reply: type them again. The
- * Enter is spent, unless another #command of the same pasted block
- * follows (more).
+ * The hook read keys typed ahead with the reply: type them again. Keys
+ * held since go at the next prompt (see session_prompt), or in 500 ms if
+ * the shell runs lines of a pasted block first.
  */
 static void
-session_hook_done(struct session *s, char *swallowed, bool more)
+session_hook_done(struct session *s, char *swallowed)
 {
-	if (s->credits > 0 && !more)
-		s->credits--;
 	for (char *c = swallowed; *c; c++)
 		if (*c == '\036')
 			*c = '\n';
 	proxy_to_pty(&s->proxy, swallowed, strlen(swallowed));
-	session_release(s);
+	session_hold(s, true);
+}
+
+/* A #command line as the user may see it: printable, not too long. */
+static char *
+session_shown(const char *line)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const char *p = line; *p && sb.len < 160; p++)
+		strbuf_addch(&sb, (unsigned char)*p < 0x20 ||
+		    (unsigned char)*p == 0x7f ? '?' : *p);
+	if (strlen(line) > 160)
+		strbuf_adds(&sb, "...");
+	return strbuf_detach(&sb);
+}
+
+/* Its first word, for a message: "#cp". */
+static char *
+session_cmd_word(const char *line)
+{
+	_cleanup_free_ char *shown = session_shown(line);
+
+	shown[strcspn(shown, " \t")] = '\0';
+	if (strlen(shown) > 32)
+		strcpy(shown + 29, "...");
+	return TAKE_PTR(shown);
+}
+
+/*
+ * The gate refused a reported #command. The hook that sent it waits for
+ * a reply if the shell is at its prompt; a message printed by something
+ * else gets none, so that nothing is typed into a line being edited.
+ */
+static void
+session_hook_refuse(struct session *s, const char *line)
+{
+	_cleanup_free_ char *word = session_cmd_word(line);
+	_cleanup_free_ char *msg = xasprintf("paks: refused '%s': it was not "
+	    "typed on this terminal's keyboard\r\n", word);
+
+	s->forged++;
+	if (!s->at_prompt)
+		return;
+	if (s->proxy.last_out != '\n')
+		proxy_to_user(&s->proxy, "\r\n", 2);
+	proxy_to_user(&s->proxy, msg, strlen(msg));
+	session_hook_reply(s, line, NULL, false);
+}
+
+/*
+ * The line's Enter was typed here, but paks could not follow the editing
+ * (history, vi mode) or saw other keys: show it and let the user decide,
+ * on paks's own stdin, which nothing in the container can write to.
+ */
+static void
+session_hook_ask(struct session *s, const char *line, const char *pwd)
+{
+	_cleanup_free_ char *shown = session_shown(line);
+	_cleanup_free_ char *msg = xasprintf("paks: run '%s' on the host? "
+	    "it is not what paks saw typed [y/N] ", shown);
+
+	s->ask_line = xstrdup(line);
+	s->ask_pwd = pwd ? xstrdup(pwd) : NULL;
+	proxy_to_user(&s->proxy, msg, strlen(msg));
+	session_hold(s, true);
+}
+
+/* The answer to session_hook_ask: one key. */
+static void
+session_hook_answer(struct session *s, char key)
+{
+	_cleanup_free_ char *line = TAKE_PTR(s->ask_line);
+	_cleanup_free_ char *pwd = TAKE_PTR(s->ask_pwd);
+	bool yes = key == 'y' || key == 'Y';
+
+	const char *echo = yes ? "y\r\n" : "n\r\npaks: not run\r\n";
+
+	proxy_to_user(&s->proxy, echo, strlen(echo));
+	if (yes)
+		gate_confirmed(&s->gate, line);
+	session_hook_reply(s, line, pwd, yes);
 }
 
 /*
@@ -256,6 +346,11 @@ session_feed_input(struct session *s, const char *buf, size_t n)
 		struct linebuf_event ev;
 		size_t k;
 
+		if (s->ask_line != NULL) {
+			session_hook_answer(s, *buf);
+			buf++, n--;
+			continue;
+		}
 		if (s->holding) {
 			strbuf_add(&s->held_in, buf, n);
 			/*
@@ -274,14 +369,15 @@ session_feed_input(struct session *s, const char *buf, size_t n)
 			return;
 		}
 		if (s->mode == MODE_SH && s->at_prompt && ev.known &&
-		    session_is_hash(ev.text)) {
+		    linebuf_exact(ev.text) && session_is_hash(ev.text)) {
 			proxy_to_pty(p, buf, k - 1);
 			s->at_prompt = false;
 			session_sh_command(s, ev.text);
 		} else {
 			proxy_to_pty(p, buf, k);
-			if (s->mode == MODE_HOOK && s->credits < MAX_CREDITS)
-				s->credits++;
+			if (s->mode == MODE_HOOK)
+				gate_typed(&s->gate, TAKE_PTR(ev.text),
+				    ev.history);
 			if (s->mode == MODE_HOOK && s->at_prompt)
 				session_hold(s, true);
 			else if (s->mode == MODE_SH && s->at_prompt) {
@@ -317,6 +413,13 @@ session_timeout(struct proxy *p)
 {
 	struct session *s = session_of(p);
 
+	if (s->ask_line != NULL)
+		return;
+	if (s->replied) {
+		/* no "D": no hook was reading; one still may, late */
+		s->replied = false;
+		s->late_done = true;
+	}
 	/* no report came: the line was taken some other way */
 	s->at_prompt = false;
 	session_release(s);
@@ -356,6 +459,7 @@ session_ack(struct session *s, const char *kind)
 {
 	s->kind = integration_kind(kind);
 	s->out = OUT_PASS;
+	s->lb.kill_whole = s->kind == SHELL_ZSH;
 	s->mode = s->kind == SHELL_BASH || s->kind == SHELL_ZSH ? MODE_HOOK :
 	    s->kind == SHELL_SH ? MODE_SH : MODE_PLAIN;
 	if (s->mode == MODE_PLAIN) {
@@ -374,12 +478,15 @@ static void
 session_prompt(struct session *s)
 {
 	s->at_prompt = true;
+	s->late_done = false;
 	linebuf_reset(&s->lb);
+	gate_prompt(&s->gate);
 	if (s->out == OUT_DISCARD_PROMPT) {
 		s->out = OUT_PASS;
 		s->sh_flow = false;
 	}
-	if (!s->sh_flow)
+	/* keys typed ahead go now (not while the hook reads a reply) */
+	if (!s->sh_flow && !s->replied && s->ask_line == NULL)
 		session_release(s);
 }
 
@@ -393,9 +500,34 @@ session_trace(struct session *s, const char *what)
 	if (log == NULL && (path = getenv("PAKS_DEBUG_LOG")) != NULL)
 		log = fopen(path, "ae");
 	if (log != NULL) {
-		fprintf(log, "%s mode=%d out=%d prompt=%d credits=%d hold=%d\n",
-		    what, s->mode, s->out, s->at_prompt, s->credits, s->holding);
+		fprintf(log, "%s mode=%d out=%d prompt=%d typed=%d hold=%d\n",
+		    what, s->mode, s->out, s->at_prompt, s->gate.n, s->holding);
 		fflush(log);
+	}
+}
+
+/* A #command line the hook reports: the gate decides (gate.c). */
+static void
+session_hook_cmd(struct session *s, const char *line, const char *pwd)
+{
+	if (s->mode != MODE_HOOK || s->replied || s->ask_line != NULL ||
+	    !session_is_hash(line)) {
+		s->forged++;
+		return;
+	}
+	switch (gate_check(&s->gate, line)) {
+	case GATE_RUN:
+		s->at_prompt = false;
+		session_hook_reply(s, line, pwd, true);
+		break;
+	case GATE_ASK:
+		s->at_prompt = false;
+		session_hook_ask(s, line, pwd);
+		break;
+	case GATE_REFUSE:
+		session_hook_refuse(s, line);
+		s->at_prompt = false;
+		break;
 	}
 }
 
@@ -431,25 +563,24 @@ session_event(struct session *s, struct hook_event *ev)
 		s->in_prompt = false;
 		break;
 	case HOOK_LINE:
-		if (s->mode == MODE_HOOK && s->credits > 0) {
-			s->credits--;
+		/*
+		 * The shell runs a line. Keys typed ahead stay held until
+		 * its next prompt (500 ms at most, then they are for the
+		 * program that runs): the prompt starts a new line, and a
+		 * #command among them is followed from its start.
+		 */
+		if (s->mode == MODE_HOOK && !s->replied && s->ask_line == NULL) {
+			gate_line(&s->gate);
 			s->at_prompt = false;
-			session_release(s);
 		}
 		break;
 	case HOOK_CMD:
-		/* believed only with the nonce and an Enter from the keyboard */
-		if (s->mode == MODE_HOOK && s->credits > 0 &&
-		    session_is_hash(ev->text))
-			session_hook_command(s, ev->text, ev->pwd);
-		else
-			s->forged++;
+		session_hook_cmd(s, ev->text, ev->pwd);
 		break;
 	case HOOK_DONE:
-		if (s->mode == MODE_HOOK && s->replied) {
-			s->replied = false;
-			session_hook_done(s, ev->text,
-			    ev->pwd != NULL && strcmp(ev->pwd, "+") == 0);
+		if (s->mode == MODE_HOOK && (s->replied || s->late_done)) {
+			s->replied = s->late_done = false;
+			session_hook_done(s, ev->text);
 		} else
 			s->forged++;
 		break;
@@ -803,6 +934,7 @@ session_run(struct session *s, int *code, struct paks_error **err)
 	session_make_nonce(s->nonce);
 	shellhook_init(&s->hook, s->nonce);
 	linebuf_init(&s->lb);
+	gate_init(&s->gate);
 	s->mode = MODE_HANDSHAKE;
 	s->out = OUT_PASS;
 	plugin_session_start(s);
@@ -873,6 +1005,9 @@ session_run(struct session *s, int *code, struct paks_error **err)
 	strbuf_release(&s->reply);
 	shellhook_release(&s->hook);
 	linebuf_release(&s->lb);
+	gate_release(&s->gate);
+	free(TAKE_PTR(s->ask_line));
+	free(TAKE_PTR(s->ask_pwd));
 	explicit_bzero(s->nonce, sizeof s->nonce);
 	plugin_session_end(s);
 	sigprocmask(SIG_SETMASK, &old, NULL);

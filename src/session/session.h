@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "engine/engine.h"
+#include "gate.h"
 #include "integration.h"
 #include "linebuf.h"
 #include "proxy.h"
@@ -44,8 +45,11 @@ struct session {
 	struct linebuf		 lb;
 	char			 nonce[SHELLHOOK_NONCE_LEN + 1];
 	bool			 at_prompt;	/* the shell is reading a line */
-	int			 credits;	/* Enters typed, not yet reported */
+	struct gate		 gate;		/* the lines the user typed */
+	char			*ask_line;	/* a #command awaiting y/N */
+	char			*ask_pwd;
 	bool			 replied;	/* a reply went out, "D" is due */
+	bool			 late_done;	/* a "D" may still come, late */
 	bool			 holding;	/* typed keys held back */
 	bool			 sh_flow;	/* a fallback #command is under way */
 	struct strbuf		 held_in;	/* keys typed while holding */

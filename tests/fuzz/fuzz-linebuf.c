@@ -6,14 +6,50 @@
  *
  *  - every call consumes at least one byte, and stops right after an Enter
  *    (CR or LF) or at the end of its input;
- *  - a known line is text paks could have followed: no control bytes, no
- *    DEL, at most 4096 bytes; an unknown line carries no text.
+ *  - a known line is text paks could have followed: no control bytes but
+ *    the line breaks and tabs of a paste and the holes of completions, no
+ *    DEL, at most 4096 bytes; an unknown line carries no text;
+ *  - the tracker's cursor stays within its line and its hole count is
+ *    the number of holes in it;
+ *  - each line of a known template matches itself with every hole filled
+ *    by a word (linebuf_match), and an exact one does not match itself
+ *    with a byte added.
  */
 #include <stdbool.h>
 
 #include "fuzz.h"
 #include "session/linebuf.h"
 #include "util/strbuf.h"
+
+/* Each line of template t, its holes filled, matches it. */
+static void
+check_match(const char *t)
+{
+	const char *line = t, *nl;
+
+	do {
+		struct strbuf filled = STRBUF_INIT;
+		size_t n;
+
+		nl = strchr(line, '\n');
+		n = nl ? (size_t)(nl - line) : strlen(line);
+		for (size_t i = 0; i < n; i++) {
+			if (line[i] == LINEBUF_HOLE)
+				strbuf_adds(&filled, i % 2 ? "word\\ x " : "");
+			else
+				strbuf_addch(&filled, line[i]);
+		}
+		FUZZ_CHECK(linebuf_match(line, n, strbuf_str(&filled)),
+		    "a template line does not match its own filling");
+		if (memchr(line, LINEBUF_HOLE, n) == NULL) {
+			strbuf_addch(&filled, 'x');
+			FUZZ_CHECK(!linebuf_match(line, n, strbuf_str(&filled)),
+			    "an exact line matches a longer one");
+		}
+		strbuf_release(&filled);
+		line = nl ? nl + 1 : NULL;
+	} while (line != NULL);
+}
 
 static void
 check_event(const struct linebuf_event *ev, const char *buf, size_t k,
@@ -34,8 +70,10 @@ check_event(const struct linebuf_event *ev, const char *buf, size_t k,
 	FUZZ_CHECK(strlen(ev->text) <= 4096, "line of %zu bytes",
 	    strlen(ev->text));
 	for (const char *p = ev->text; *p; p++)
-		FUZZ_CHECK((unsigned char)*p >= 0x20 && *p != 0x7f,
+		FUZZ_CHECK(((unsigned char)*p >= 0x20 && *p != 0x7f) ||
+		    *p == '\n' || *p == '\t' || *p == LINEBUF_HOLE,
 		    "byte %#x in a known line", (unsigned char)*p);
+	check_match(ev->text);
 }
 
 /* Feed in chunks of at most max bytes (0: random sizes); log the Enters. */
@@ -58,11 +96,19 @@ feed(struct strbuf *log, size_t max, const uint8_t *data, size_t size)
 
 			FUZZ_CHECK(k > 0 && k <= n, "consumed %zu of %zu", k,
 			    n);
+			FUZZ_CHECK(lb.cursor <= lb.line.len, "cursor %zu past "
+			    "the line's %zu bytes", lb.cursor, lb.line.len);
+			int holes = 0;
+			for (size_t i = 0; i < lb.line.len; i++)
+				holes += lb.line.buf[i] == LINEBUF_HOLE;
+			FUZZ_CHECK(holes == lb.holes, "%d holes counted as %d",
+			    holes, lb.holes);
 			check_event(&ev, buf, k, n);
 			off += k;
 			if (ev.enter)
-				strbuf_addf(log, "%zu:%d:%zu:%s\n", off,
-				    ev.known, ev.text ? strlen(ev.text) : 0,
+				strbuf_addf(log, "%zu:%d:%d:%zu:%s\n", off,
+				    ev.known, ev.history,
+				    ev.text ? strlen(ev.text) : 0,
 				    ev.text ? ev.text : "");
 			free(ev.text);
 			buf += k;

@@ -34,12 +34,15 @@
 #   pk_start_as USER DIR CMD...   pk_start_cmd as another user, in DIR
 #
 # Environment: PAKS_ENGINE (docker or podman; default docker), PAKS_BIN
-# (default build/paks of this tree), PK_TIMEOUT (default wait, seconds).
+# (default build/paks of this tree), PK_TIMEOUT (default wait, seconds),
+# PAKS_TIOCSTI (the in-container attacker; default build/tests/paks-tiocsti).
 
 PK_ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 PAKS=${PAKS_BIN:-$PK_ROOT/build/paks}
 PAKS_ENGINE=${PAKS_ENGINE:-docker}
 PK_TIMEOUT=${PK_TIMEOUT:-30}
+# a static TIOCSTI injector to run inside containers (tests/tools/tiocsti.c)
+PK_TIOCSTI=${PAKS_TIOCSTI:-$PK_ROOT/build/tests/paks-tiocsti}
 PK_DEBIAN=paks-test/debian:bookworm
 PK_BUSYBOX=paks-test/busybox:latest
 export PAKS_ENGINE
