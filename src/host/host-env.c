@@ -1,7 +1,12 @@
 /* paks env: named sets of variables kept in ~/.paks/envs, one file each. */
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "store/envstore.h"
@@ -9,24 +14,43 @@
 #include "store/settings.h"
 #include "store/storefile.h"
 #include "util/cleanup.h"
+#include "util/fdio.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #define ENV_FILE_MAX	(16u << 20)
+#define ENV_VALUE_MAX	(1u << 20)	/* one value read for a KEY */
 
 enum env_opts {
 	ENV_FORCE = 1 << 0,
 	ENV_REVEAL = 1 << 1,
+	ENV_STDIN = 1 << 2,
 };
+
+/* Whether an unknown option may be quoted: it has the shape of one
+ * ("-x", "--long-name"), not of a value that starts with '-'. */
+static bool
+env_option_showable(const char *a, size_t len)
+{
+	if (len == 2)
+		return isalpha((unsigned char)a[1]);
+	if (len > 24 || a[1] != '-')
+		return false;
+	for (size_t i = 2; i < len; i++) {
+		if (!islower((unsigned char)a[i]) && a[i] != '-')
+			return false;
+	}
+	return true;
+}
 
 /*
  * Options may come anywhere; "--" ends them (for a name such as "-x").
  * what is left goes to rest, which must hold min to max words (max -1:
- * any number).
+ * any number); pos, when given, gets the argv index of each.
  */
 static int
 env_args(struct cmd_ctx *ctx, int argc, char **argv, enum env_opts allowed,
-    int min, int max, enum env_opts *opts, struct strv *rest,
+    int min, int max, enum env_opts *opts, struct strv *rest, int *pos,
     struct paks_error **err)
 {
 	const struct cmd_entry *e = ctx->entry;
@@ -49,15 +73,27 @@ env_args(struct cmd_ctx *ctx, int argc, char **argv, enum env_opts allowed,
 			else if ((allowed & ENV_REVEAL) &&
 			    strcmp(a, "--reveal") == 0)
 				*opts |= ENV_REVEAL;
-			else {
+			else if ((allowed & ENV_STDIN) &&
+			    strcmp(a, "--stdin") == 0)
+				*opts |= ENV_STDIN;
+			else if (env_option_showable(a, strcspn(a, "="))) {
 				/* up to any '=': what follows may be a value */
 				paks_error_set(err, 0, "%s%s: unknown option "
 				    "'%.*s'", cmd, e->name,
 				    (int)strcspn(a, "="), a);
 				goto usage;
+			} else {
+				/* "-s3cr3t" may be a value: say where */
+				paks_error_set(err, 0, "%s%s: argument %d is "
+				    "an unknown option (values are never "
+				    "shown)", cmd, e->name, i);
+				goto usage;
 			}
-		} else
+		} else {
+			if (pos != NULL)
+				pos[rest->n] = i;
 			strv_push(rest, a);
+		}
 	}
 	if ((int)rest->n >= min && (max < 0 || (int)rest->n <= max))
 		return 0;
@@ -79,38 +115,332 @@ env_warn_open(const char *name)
 		    "users; run 'chmod 600 %s'\n", path, path);
 }
 
+/* ---- env add: values from the command line, a terminal or a pipe ---- */
+
+/* Values leave memory zeroed: the env of env add holds secrets. */
+static void
+env_wipe(struct env *env)
+{
+	for (size_t i = 0; i < env->n; i++)
+		explicit_bzero(env->v[i].value, strlen(env->v[i].value));
+	env_release(env);
+}
+
+static void
+env_wipe_strbuf(struct strbuf *sb)
+{
+	if (sb->buf != NULL)
+		explicit_bzero(sb->buf, sb->alloc);
+	strbuf_release(sb);
+}
+
+/*
+ * The terminal while a value is typed: echo off, and given back on every
+ * way out. A signal that ends or stops paks runs env_tty_signal, which
+ * uses only async-signal-safe calls (tcsetattr, write, sigaction, raise,
+ * sigprocmask) and flushes what was typed, so that a half-typed value
+ * never reaches the shell.
+ */
+static const int env_tty_sigs[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM, SIGABRT, SIGTSTP,
+};
+#define ENV_TTY_NSIGS	(sizeof env_tty_sigs / sizeof env_tty_sigs[0])
+
+static struct termios env_tty_saved, env_tty_quiet;
+static struct sigaction env_tty_old[ENV_TTY_NSIGS];
+static bool env_tty_caught[ENV_TTY_NSIGS];
+static volatile sig_atomic_t env_tty_on;
+static const char *volatile env_tty_prompt;
+
+static void env_tty_signal(int);
+static void env_tty_quiet_off(void);
+
+static void
+env_tty_catch(int sig)
+{
+	struct sigaction sa = { .sa_handler = env_tty_signal };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ENV_TTY_NSIGS; i++)
+		sigaddset(&sa.sa_mask, env_tty_sigs[i]);
+	sigaction(sig, &sa, NULL);
+}
+
+static void
+env_tty_signal(int sig)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	int saved_errno = errno;
+	const char *p;
+	sigset_t set;
+
+	if (env_tty_on) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &env_tty_saved);
+		(void)!write(STDERR_FILENO, "\n", 1);
+	}
+	sigemptyset(&dfl.sa_mask);
+	sigaction(sig, &dfl, NULL);
+	raise(sig);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	/* only a stop gets here, once continued: quiet again, ask again */
+	env_tty_catch(sig);
+	if (env_tty_on) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &env_tty_quiet);
+		if ((p = env_tty_prompt) != NULL)
+			(void)!write(STDERR_FILENO, p, strlen(p));
+	}
+	errno = saved_errno;
+}
+
+static int
+env_tty_quiet_on(struct paks_error **err)
+{
+	if (tcgetattr(STDIN_FILENO, &env_tty_saved) < 0)
+		return paks_error_set(err, errno, "cannot read the terminal "
+		    "settings");
+	env_tty_quiet = env_tty_saved;
+	env_tty_quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	env_tty_quiet.c_lflag |= ICANON;
+	for (size_t i = 0; i < ENV_TTY_NSIGS; i++) {
+		/* an ignored signal (nohup) stays ignored */
+		sigaction(env_tty_sigs[i], NULL, &env_tty_old[i]);
+		env_tty_caught[i] = env_tty_old[i].sa_handler != SIG_IGN;
+		if (env_tty_caught[i])
+			env_tty_catch(env_tty_sigs[i]);
+	}
+	env_tty_on = 1;
+	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &env_tty_quiet) < 0) {
+		int e = errno;
+
+		env_tty_quiet_off();
+		return paks_error_set(err, e, "cannot turn off the terminal's "
+		    "echo");
+	}
+	return 0;
+}
+
+/* The terminal and the signals as they were (idempotent). */
+static void
+env_tty_quiet_off(void)
+{
+	while (tcsetattr(STDIN_FILENO, TCSANOW, &env_tty_saved) < 0 &&
+	    errno == EINTR)
+		;
+	env_tty_on = 0;
+	for (size_t i = 0; i < ENV_TTY_NSIGS; i++) {
+		if (env_tty_caught[i])
+			sigaction(env_tty_sigs[i], &env_tty_old[i], NULL);
+		env_tty_caught[i] = false;
+	}
+}
+
+/*
+ * One line of standard input into line, without its newline: 1 if read,
+ * 0 at the end of input before any byte. A byte at a time, so that the
+ * line of the next key stays in a pipe for the next call.
+ */
+static int
+env_read_line(struct strbuf *line, const char *key, struct paks_error **err)
+{
+	for (;;) {
+		ssize_t n;
+		char c;
+
+		if ((n = read(STDIN_FILENO, &c, 1)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return paks_error_set(err, errno, "env add: cannot "
+			    "read the value of '%s'", key);
+		}
+		if (n == 0)
+			return line->len > 0;
+		if (c == '\n')
+			return 1;
+		if (c == '\0')
+			return paks_error_set(err, 0, "env add: the value of "
+			    "'%s' holds a NUL byte", key);
+		if (line->len >= ENV_VALUE_MAX)
+			return paks_error_set(err, 0, "env add: the value of "
+			    "'%s' is longer than 1 MiB", key);
+		strbuf_addch(line, c);
+	}
+}
+
+/* The value of key into vars: typed unseen at a prompt on a terminal,
+ * else the next line of standard input. */
+static int
+env_read_value(struct env *vars, const char *key, bool tty,
+    struct paks_error **err)
+{
+	struct strbuf line = STRBUF_INIT;
+	_cleanup_free_ char *prompt = NULL;
+	int rc;
+
+	if (tty) {
+		prompt = xasprintf("%s: ", key);
+		env_tty_prompt = prompt;
+		write_all(STDERR_FILENO, prompt, strlen(prompt));
+	}
+	rc = env_read_line(&line, key, err);
+	if (tty) {
+		env_tty_prompt = NULL;
+		write_all(STDERR_FILENO, "\n", 1);
+	}
+	if (rc == 0)
+		paks_error_set(err, 0, "env add: no value for '%s'%s", key,
+		    tty ? "" : " on standard input");
+	if (rc > 0)
+		env_set(vars, key, strbuf_str(&line));
+	env_wipe_strbuf(&line);
+	return rc > 0 ? 0 : -1;
+}
+
+/* The values of keys; they replace the empty ones vars holds for them. */
+static int
+env_read_values(struct env *vars, const struct strv *keys,
+    struct paks_error **err)
+{
+	bool tty = isatty(STDIN_FILENO);
+	int rc = 0;
+
+	if (tty && env_tty_quiet_on(err) < 0)
+		return -1;
+	for (size_t i = 0; i < keys->n && rc == 0; i++)
+		rc = env_read_value(vars, keys->v[i], tty, err);
+	if (tty)
+		env_tty_quiet_off();
+	return rc;
+}
+
+/* "paks env add NAME --stdin": KEY=VALUE lines (the env file format) until
+ * the end of input, all or nothing. */
+static int
+env_read_stdin(struct env *vars, struct paks_error **err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct env got = ENV_INIT;
+	char buf[4096];
+	int rc = 0;
+
+	for (;;) {
+		ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = paks_error_set(err, errno, "cannot read standard "
+			    "input");
+			break;
+		}
+		if (n == 0)
+			break;
+		if (sb.len + (size_t)n > ENV_FILE_MAX) {
+			rc = paks_error_set(err, 0, "standard input is longer "
+			    "than 16 MiB");
+			break;
+		}
+		strbuf_add(&sb, buf, (size_t)n);
+	}
+	explicit_bzero(buf, sizeof buf);
+	if (rc == 0)
+		rc = envstore_parse(strbuf_str(&sb), sb.len, &got, "stdin",
+		    err);
+	if (rc == 0 && got.n == 0) {
+		paks_error_set(err, 0, "no KEY=VALUE line on standard "
+		    "input");
+		rc = -1;
+	}
+	for (size_t i = 0; rc == 0 && i < got.n; i++)
+		env_set(vars, got.v[i].key, got.v[i].value);
+	env_wipe_strbuf(&sb);
+	env_wipe(&got);
+	return rc;
+}
+
+/* One word after NAME: KEY=VALUE, or KEY whose value is read (into keys). */
+static int
+env_add_word(struct env *vars, struct strv *keys, const char *a, int pos,
+    struct paks_error **err)
+{
+	const char *eq = strchr(a, '=');
+	_cleanup_free_ char *key = xstrndup(a, eq != NULL ?
+	    (size_t)(eq - a) : strlen(a));
+
+	/* by position: the word may be a value typed alone */
+	if (envstore_check_key(key, err) < 0)
+		return paks_error_wrap(err, "env add: argument %d", pos);
+	if (env_get(vars, key) != NULL)
+		return paks_error_set(err, 0, "env add: '%s' is given twice",
+		    key);
+	env_set(vars, key, eq != NULL ? eq + 1 : "");
+	if (eq == NULL)
+		strv_push(keys, key);
+	return 0;
+}
+
 static int
 env_add_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
-	_cleanup_strv_ struct strv rest = STRV_INIT;
-	_cleanup_env_ struct env vars = ENV_INIT;
+	_cleanup_strv_ struct strv rest = STRV_INIT, keys = STRV_INIT;
+	__attribute__((cleanup(env_wipe))) struct env vars = ENV_INIT;
+	_cleanup_free_ int *pos = xcalloc((size_t)argc, sizeof *pos);
+	const struct env none = ENV_INIT;
 	enum env_opts opts;
 	int rc;
 
-	if ((rc = env_args(ctx, argc, argv, ENV_FORCE, 2, -1, &opts, &rest,
-	    err)) != 0)
+	if ((rc = env_args(ctx, argc, argv, ENV_FORCE | ENV_STDIN, 1, -1,
+	    &opts, &rest, pos, err)) != 0)
 		return rc;
 	if (envstore_check_name(rest.v[0], err) < 0)
 		return CMD_USAGE_ERROR;
-	for (size_t i = 1; i < rest.n; i++) {
-		const char *a = rest.v[i], *eq = strchr(a, '=');
-		_cleanup_free_ char *key = NULL;
-
-		if (eq == NULL) {
-			/* never echo it: it may be a value typed alone */
-			paks_error_set(err, 0, "env add: argument %zu has no "
-			    "'='", i + 1);
-			paks_error_hint(err, "write KEY=VALUE (KEY= for an "
-			    "empty value)");
-			return CMD_USAGE_ERROR;
-		}
-		key = xstrndup(a, (size_t)(eq - a));
-		if (envstore_check_key(key, err) < 0)
-			return CMD_USAGE_ERROR;
-		env_set(&vars, key, eq + 1);
+	if ((opts & ENV_STDIN) && rest.n > 1) {
+		paks_error_set(err, 0, "env add: --stdin takes no KEY or "
+		    "KEY=VALUE arguments");
+		goto usage;
 	}
+	if (!(opts & ENV_STDIN) && rest.n < 2) {
+		paks_error_set(err, 0, "env add: too few arguments");
+		goto usage;
+	}
+	if ((opts & ENV_STDIN) && isatty(STDIN_FILENO)) {
+		paks_error_set(err, 0, "env add: --stdin reads a pipe or a "
+		    "file, not a terminal");
+		paks_error_hint(err, "to type a value unseen: paks env add "
+		    "%s KEY", rest.v[0]);
+		return CMD_USAGE_ERROR;
+	}
+	for (size_t i = 1; i < rest.n; i++) {
+		if (env_add_word(&vars, &keys, rest.v[i], pos[i], err) < 0)
+			return CMD_USAGE_ERROR;
+	}
+	if (keys.n > 0 && keys.n < vars.n) {
+		/* "TOKEN= abc123": abc123 is a value, not a KEY to ask for */
+		size_t i = 1;
+
+		while (strchr(rest.v[i], '=') != NULL)
+			i++;
+		paks_error_set(err, 0, "env add: argument %d has no '=' but "
+		    "others do (values are never shown)", pos[i]);
+		paks_error_hint(err, "write KEY=VALUE for each, or KEYs alone "
+		    "to type their values unseen");
+		return CMD_USAGE_ERROR;
+	}
+	if ((opts & ENV_STDIN) && env_read_stdin(&vars, err) < 0)
+		return paks_error_wrap(err, "env add");
+	/* refuse before anyone types a value that could not be stored */
+	if (keys.n > 0 && envstore_check_new(rest.v[0], (opts & ENV_FORCE) ?
+	    &none : &vars, err) < 0)
+		return -1;
+	if (keys.n > 0 && env_read_values(&vars, &keys, err) < 0)
+		return -1;
 	return envstore_add(rest.v[0], &vars, opts & ENV_FORCE, err);
+usage:
+	paks_error_hint(err, "usage: %s%s %s", ctx->prefix, ctx->entry->name,
+	    ctx->entry->usage);
+	return CMD_USAGE_ERROR;
 }
 
 static int
@@ -118,16 +448,20 @@ env_rm_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
 	_cleanup_strv_ struct strv rest = STRV_INIT;
+	_cleanup_free_ int *pos = xcalloc((size_t)argc, sizeof *pos);
 	enum env_opts opts;
 	int rc;
 
-	if ((rc = env_args(ctx, argc, argv, 0, 2, -1, &opts, &rest, err)) != 0)
+	if ((rc = env_args(ctx, argc, argv, 0, 2, -1, &opts, &rest, pos,
+	    err)) != 0)
 		return rc;
 	if (envstore_check_name(rest.v[0], err) < 0)
 		return CMD_USAGE_ERROR;
 	for (size_t i = 1; i < rest.n; i++) {
-		if (envstore_check_key(rest.v[i], err) < 0)
+		if (envstore_check_key(rest.v[i], err) < 0) {
+			paks_error_wrap(err, "env rm: argument %d", pos[i]);
 			return CMD_USAGE_ERROR;
+		}
 	}
 	return envstore_remove(rest.v[0], rest.v + 1, err);
 }
@@ -143,7 +477,7 @@ env_show_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	int rc;
 
 	if ((rc = env_args(ctx, argc, argv, ENV_REVEAL, 1, 1, &opts, &rest,
-	    err)) != 0)
+	    NULL, err)) != 0)
 		return rc;
 	if (envstore_check_name(rest.v[0], err) < 0)
 		return CMD_USAGE_ERROR;
@@ -214,7 +548,8 @@ env_edit_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	const char *name;
 	int rc;
 
-	if ((rc = env_args(ctx, argc, argv, 0, 1, 1, &opts, &rest, err)) != 0)
+	if ((rc = env_args(ctx, argc, argv, 0, 1, 1, &opts, &rest, NULL,
+	    err)) != 0)
 		return rc;
 	name = rest.v[0];
 	if (envstore_check_name(name, err) < 0)
@@ -255,7 +590,8 @@ env_delete_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	enum env_opts opts;
 	int rc;
 
-	if ((rc = env_args(ctx, argc, argv, 0, 1, 1, &opts, &rest, err)) != 0)
+	if ((rc = env_args(ctx, argc, argv, 0, 1, 1, &opts, &rest, NULL,
+	    err)) != 0)
 		return rc;
 	if (envstore_check_name(rest.v[0], err) < 0)
 		return CMD_USAGE_ERROR;
@@ -264,8 +600,19 @@ env_delete_exec(struct cmd_ctx *ctx, int argc, char **argv,
 
 static const struct cmd_entry env_add_entry = {
 	.name = "add",
-	.usage = "NAME KEY=VALUE... [--force]",
+	.usage = "NAME KEY[=VALUE]... | NAME --stdin [--force]",
 	.summary = "add variables (--force replaces existing ones)",
+	.help =
+	    "KEY=VALUE puts the value where ps and your shell's history\n"
+	    "see it. A KEY alone has its value read instead: typed at a\n"
+	    "'KEY: ' prompt with echo off, or one line per KEY from a pipe.\n"
+	    "--stdin reads KEY=VALUE lines (the file's format) until the\n"
+	    "end of input, skipping blank and '#' lines; a bad line stores\n"
+	    "nothing. Values are never shown.\n"
+	    "\nexamples:\n"
+	    "  paks env add proj TOKEN           # TOKEN: (typed, not shown)\n"
+	    "  printf '%s\\n' \"$TOKEN\" | paks env add proj TOKEN\n"
+	    "  paks env add proj --stdin < proj.env\n",
 	.min_args = 2,
 	.max_args = -1,
 	.exec = env_add_exec,
@@ -339,6 +686,7 @@ const struct cmd_entry host_env_entry = {
 	    "show masks values unless --reveal; list never shows them.\n"
 	    "\nexamples:\n"
 	    "  paks env add proj TOKEN=abc 'GREETING=hello world'\n"
+	    "  paks env add proj SECRET           # typed unseen at a prompt\n"
 	    "  paks env show proj --reveal\n",
 	.min_args = 1,
 	.max_args = -1,

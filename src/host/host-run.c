@@ -110,8 +110,9 @@ run_parse(struct cmd_ctx *ctx, int argc, char **argv, struct run_args *a,
 	}
 	for (size_t i = 0; i < a->envs.n; i++) {
 		if (strchr(a->envs.v[i], '=') == NULL)
-			return paks_error_set(err, 0, "run: -e '%s': "
-			    "expected KEY=VALUE", a->envs.v[i]);
+			/* never quoted: "-e $TOKEN" makes it a value */
+			return paks_error_set(err, 0, "run: -e number %zu is "
+			    "not KEY=VALUE (values are never shown)", i + 1);
 	}
 	return 0;
 }

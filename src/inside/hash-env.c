@@ -31,19 +31,25 @@ hash_envsave_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	_cleanup_env_ struct env env = ENV_INIT;
 
 	if (envstore_check_name(argv[1], err) < 0)
-		return -1;
+		return paks_error_wrap(err, "#envsave");
+	/*
+	 * Words are named by position, never quoted: "KEY= value" makes
+	 * the value a word of its own, "a+b/c==" a key made of a value.
+	 */
 	for (int i = 2; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 		_cleanup_free_ char *key = NULL;
 
 		if (eq == NULL) {
-			paks_error_set(err, 0, "'%s' is not KEY=VALUE", argv[i]);
-			paks_error_hint(err, "usage: #envsave NAME KEY=VALUE...");
+			paks_error_set(err, 0, "#envsave: word %d is not "
+			    "KEY=VALUE (values are never shown)", i);
+			paks_error_hint(err, "usage: #envsave NAME KEY=VALUE..."
+			    "; quote a value with spaces: KEY='a b'");
 			return CMD_USAGE_ERROR;
 		}
 		key = xstrndup(argv[i], (size_t)(eq - argv[i]));
 		if (envstore_check_key(key, err) < 0)
-			return -1;
+			return paks_error_wrap(err, "#envsave: word %d", i);
 		env_set(&env, key, eq + 1);
 	}
 	if (envstore_add(argv[1], &env, true, err) < 0)
@@ -64,7 +70,7 @@ hash_envhost_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	for (int i = 1; i < argc; i++) {
 		const char *v;
 		if (envstore_check_key(argv[i], err) < 0)
-			return -1;
+			return paks_error_wrap(err, "#envhost: word %d", i);
 		if ((v = getenv(argv[i])) == NULL) {
 			cmd_printf(ctx, "paks: '%s' is not set on the host\n",
 			    argv[i]);

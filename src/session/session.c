@@ -26,6 +26,7 @@
 #include "inside/hashline.h"
 #include "plugin/plugin.h"
 #include "session.h"
+#include "store/envstore.h"
 #include "store/paths.h"
 #include "store/settings.h"
 #include "tty.h"
@@ -101,12 +102,16 @@ session_history(struct session *s, char **argv)
 		return;
 	fprintf(f, "#%s", argv[0]);
 	for (int i = 1; argv[i] != NULL; i++) {
-		if (strcmp(argv[0], "envsave") == 0 && i > 1)
-			/* keys only; a word without '=' may be a lone value */
-			fprintf(f, " %.*s=...", strchr(argv[i], '=') ?
-			    (int)strcspn(argv[i], "=") : 1,
-			    strchr(argv[i], '=') ? argv[i] : "?");
-		else
+		if (strcmp(argv[0], "envsave") == 0 && (i > 1 ||
+		    strchr(argv[1], '=') != NULL)) {
+			/* valid keys only: a word without '=' may be a lone
+			 * value, the "key" of "a+b/c==" part of one */
+			_cleanup_free_ char *k = xstrndup(argv[i],
+			    strcspn(argv[i], "="));
+			bool ok = strchr(argv[i], '=') && envstore_key_valid(k);
+
+			fprintf(f, " %s=...", ok ? k : "?");
+		} else
 			fprintf(f, " %s", argv[i]);
 	}
 	fputc('\n', f);

@@ -150,30 +150,29 @@ envstore_key_valid(const char *key)
 	return true;
 }
 
-/* Whether s may be quoted in a one-line message as it is. */
-static bool
-envstore_showable(const char *s, size_t len)
-{
-	if (len > 64)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < 0x20 || s[i] >= 0x7f)
-			return false;
-	}
-	return true;
-}
-
+/*
+ * An invalid name is never quoted: it may be a value typed where the name
+ * belongs (paks env add TOKEN=abc, #envsave abc). Fixed strings are.
+ */
 int
 envstore_check_name(const char *name, struct paks_error **err)
 {
 	if (envstore_name_valid(name))
 		return 0;
-	if (strlen(name) > ENVSTORE_NAME_MAX)
+	if (*name == '\0')
+		paks_error_set(err, 0, "empty environment name");
+	else if (strlen(name) > ENVSTORE_NAME_MAX)
 		paks_error_set(err, 0, "environment name is too long");
-	else if (envstore_showable(name, strlen(name)))
+	else if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		paks_error_set(err, 0, "invalid environment name '%s'", name);
-	else
-		paks_error_set(err, 0, "invalid environment name");
+	else if (strchr(name, '=') != NULL) {
+		paks_error_set(err, 0, "invalid environment name: it looks "
+		    "like KEY=VALUE (values are never shown)");
+		return paks_error_hint(err, "the environment's name comes "
+		    "first, then KEY=VALUE");
+	} else
+		paks_error_set(err, 0, "invalid environment name (not shown: "
+		    "it may be a value)");
 	return paks_error_hint(err, "a name is made of letters, digits, '_', "
 	    "'.' and '-' (at most %d), and is not '.' or '..'",
 	    ENVSTORE_NAME_MAX);
@@ -186,6 +185,10 @@ envstore_key_hint(struct paks_error **err)
 	    "'_' and holds only letters, digits and '_'");
 }
 
+/*
+ * An invalid key is never quoted either: it may be part of a value
+ * ("a+b/c==" read as KEY=VALUE). Callers say where it was.
+ */
 int
 envstore_check_key(const char *key, struct paks_error **err)
 {
@@ -193,8 +196,6 @@ envstore_check_key(const char *key, struct paks_error **err)
 		return 0;
 	if (*key == '\0')
 		paks_error_set(err, 0, "empty variable name");
-	else if (envstore_showable(key, strlen(key)))
-		paks_error_set(err, 0, "invalid variable name '%s'", key);
 	else
 		paks_error_set(err, 0, "invalid variable name");
 	return envstore_key_hint(err);
@@ -283,12 +284,9 @@ envstore_parse_line(const char *line, const char *eol, struct env *env,
 	}
 	key = xstrndup(s, (size_t)(eq - s));
 	if (!envstore_key_valid(key)) {
-		if (envstore_showable(key, strlen(key)) && *key != '\0')
-			paks_error_set(err, 0, "%s:%zu: invalid variable name "
-			    "'%s'", fname, lineno, key);
-		else
-			paks_error_set(err, 0, "%s:%zu: invalid variable name",
-			    fname, lineno);
+		/* the line says where; the key may be part of a value */
+		paks_error_set(err, 0, "%s:%zu: invalid variable name", fname,
+		    lineno);
 		return envstore_key_hint(err);
 	}
 	if (env_find(env, key) != NULL)
@@ -557,6 +555,40 @@ envstore_load(const char *name, struct env *env, struct paks_error **err)
 	return envstore_load_file(name, env, NULL, err);
 }
 
+/* Refuse the first variable of vars that have already holds. */
+static int
+envstore_clash(const char *name, const struct env *have,
+    const struct env *vars, struct paks_error **err)
+{
+	for (size_t i = 0; i < vars->n; i++) {
+		if (env_get(have, vars->v[i].key) != NULL) {
+			paks_error_set(err, 0, "environment '%s' already has "
+			    "'%s'", name, vars->v[i].key);
+			return paks_error_hint(err, "use --force to replace "
+			    "it");
+		}
+	}
+	return 0;
+}
+
+/*
+ * Whether every key of vars is new to environment name (all are if it
+ * does not exist): to refuse before asking for values, without the lock.
+ * envstore_add checks again under it.
+ */
+int
+envstore_check_new(const char *name, const struct env *vars,
+    struct paks_error **err)
+{
+	_cleanup_env_ struct env env = ENV_INIT;
+	bool missing;
+
+	if (envstore_check_name(name, err) < 0 ||
+	    envstore_load_file(name, &env, &missing, err) < 0)
+		return -1;
+	return envstore_clash(name, &env, vars, err);
+}
+
 /*
  * Add vars to environment name, creating it if need be. A variable that is
  * already there is replaced only with force; otherwise nothing changes.
@@ -578,14 +610,8 @@ envstore_add(const char *name, const struct env *vars, bool force,
 	if ((lock = envstore_lock(err)) < 0 ||
 	    envstore_load_file(name, &env, &missing, err) < 0)
 		return -1;
-	for (size_t i = 0; i < vars->n; i++) {
-		if (!force && env_get(&env, vars->v[i].key) != NULL) {
-			paks_error_set(err, 0, "environment '%s' already has "
-			    "'%s'", name, vars->v[i].key);
-			return paks_error_hint(err, "use --force to replace "
-			    "it");
-		}
-	}
+	if (!force && envstore_clash(name, &env, vars, err) < 0)
+		return -1;
 	for (size_t i = 0; i < vars->n; i++)
 		env_set(&env, vars->v[i].key, vars->v[i].value);
 	return envstore_save(name, &env, err);

@@ -50,6 +50,8 @@ bool	 envstore_exists(const char *);
 bool	 envstore_too_open(const char *, char **);
 int	 envstore_list(struct strv *, struct paks_error **);
 int	 envstore_load(const char *, struct env *, struct paks_error **);
+int	 envstore_check_new(const char *, const struct env *,
+	    struct paks_error **);
 int	 envstore_add(const char *, const struct env *, bool,
 	    struct paks_error **);
 int	 envstore_remove(const char *, char *const *, struct paks_error **);

@@ -8,20 +8,40 @@
 # read), 50 concurrent adds, edit with good and bad results, and the
 # bad-input rule: one "paks:" line (plus at most one "hint:" line), exit 2
 # for usage errors and 1 otherwise, every file byte-identical, and never a
-# value in a message.
+# value in a message, even one typed where a name, key or option belongs.
+# Values kept out of argv: `env add NAME KEY` reads a line per KEY from a
+# pipe, or from a terminal (tmux) with echo off, restored on Enter, Ctrl-C,
+# SIGTERM and Ctrl-Z/fg; `env add NAME --stdin` reads KEY=VALUE lines.
 # Exercises: src/host/host-env.c, src/store/envstore.c,
 # src/store/storefile.c, src/store/settings-edit.c (the editor), src/cmd.c.
 
 bats_require_minimum_version 1.5.0
 
+# the tmux terminal of tests/e2e/lib/helpers, for the prompts; no engine
+load lib/helpers
+
 PAKS=${PAKS:-$BATS_TEST_DIRNAME/../../build/paks}
 SECRET=s3cr3t-Value
+# every secret of this file holds MARK; no message may
+MARK=s3cr3t
 
 setup() {
 	export PAKS_HOME="$BATS_TEST_TMPDIR/home"
 	export PAKS_SYSTEM_SETTINGS=/nonexistent
 	unset VISUAL EDITOR
 	ENVS=$PAKS_HOME/envs
+}
+
+teardown() {
+	if [[ -n ${PK_STARTED:-} ]]; then
+		pk_teardown
+	fi
+}
+
+# A terminal of its own (tests/e2e/lib/helpers), with no container.
+tty_setup() {
+	pk_setup
+	PK_NAME=
 }
 
 # Every file under PAKS_HOME with its hash, to compare before and after.
@@ -54,7 +74,7 @@ check_error() {
 		echo "second stderr line is not a hint: $stderr"
 		return 1
 	fi
-	if [[ $stderr == *"$SECRET"* ]]; then
+	if [[ $stderr == *"$MARK"* ]]; then
 		echo "a value leaked into the message: $stderr"
 		return 1
 	fi
@@ -222,7 +242,9 @@ editor() {
 	[ "$(snapshot)" = "$before" ]
 	[ ! -e "$BATS_TEST_TMPDIR/x" ]
 	run --separate-stderr "$PAKS" env add ../x A=1
-	[ "${stderr_lines[0]}" = "paks: invalid environment name '../x'" ]
+	[ "${stderr_lines[0]}" = "paks: invalid environment name (not shown: it may be a value)" ]
+	run --separate-stderr "$PAKS" env add .. A=1
+	[ "${stderr_lines[0]}" = "paks: invalid environment name '..'" ]
 }
 
 @test "bad keys and arguments are refused without echoing a value" {
@@ -234,7 +256,7 @@ editor() {
 		check_error 2
 	done
 	run --separate-stderr "$PAKS" env add x 1A=2
-	[ "${stderr_lines[0]}" = "paks: invalid variable name '1A'" ]
+	[ "${stderr_lines[0]}" = "paks: env add: argument 2: invalid variable name" ]
 	run --separate-stderr "$PAKS" env add x "--bogus=$SECRET"
 	check_error 2
 	[[ ${stderr_lines[0]} == *"unknown option '--bogus'"* ]]
@@ -343,4 +365,217 @@ X")
 	run --separate-stderr "$PAKS" env list
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
+}
+
+@test "a value typed where a name, key or option belongs is never echoed" {
+	"$PAKS" env add keep A=1
+	before=$(snapshot)
+	# NAME forgotten: the first KEY=VALUE is taken for the name
+	run --separate-stderr "$PAKS" env add "PB_TOKEN=$SECRET" pbenv
+	check_error 2
+	[ "${stderr_lines[0]}" = "paks: invalid environment name: it looks like KEY=VALUE (values are never shown)" ]
+	for cmd in show delete edit; do
+		run --separate-stderr "$PAKS" env $cmd "T=$SECRET"
+		check_error 2
+	done
+	run --separate-stderr "$PAKS" env add "$SECRET/x" A=1
+	check_error 2
+	run --separate-stderr "$PAKS" env rm "T=$SECRET" A
+	check_error 2
+	# "KEY= value": the value is a word of its own, shaped like a KEY
+	run --separate-stderr "$PAKS" env add x TOKEN= "${MARK}Value" </dev/null
+	check_error 2
+	[ "${stderr_lines[0]}" = "paks: env add: argument 3 has no '=' but others do (values are never shown)" ]
+	# a base64 value read as KEY=VALUE: its key part is refused unquoted
+	run --separate-stderr "$PAKS" env add x "a+b/${MARK}==" </dev/null
+	check_error 2
+	[ "${stderr_lines[0]}" = "paks: env add: argument 2: invalid variable name" ]
+	# a value that starts with '-' is not quoted as an unknown option
+	for opt in "-$SECRET" "--$SECRET" "-x$MARK=1"; do
+		run --separate-stderr "$PAKS" env add x A=1 "$opt"
+		check_error 2
+		[ "${stderr_lines[0]}" = "paks: env add: argument 3 is an unknown option (values are never shown)" ]
+	done
+	run --separate-stderr "$PAKS" env rm keep "$SECRET"
+	check_error 2
+	[ "${stderr_lines[0]}" = "paks: env rm: argument 2: invalid variable name" ]
+	# "-e $TOKEN" for the container: refused before any engine is asked
+	run --separate-stderr env PATH=/nonexistent "$PAKS" run -e A=1 -e "$SECRET" img
+	check_error 1
+	[ "${stderr_lines[0]}" = "paks: run: -e number 2 is not KEY=VALUE (values are never shown)" ]
+	[ "$(snapshot)" = "$before" ]
+	[ ! -e "$ENVS/x" ]
+}
+
+@test "env add NAME KEY... reads one line per KEY from a pipe" {
+	run --separate-stderr "$PAKS" env add proj TOKEN OTHER < <(
+	    printf '%s\n%s\n' "$SECRET" ' spaced "q" $x \n ')
+	[ "$status" -eq 0 ]
+	# no prompt when standard input is not a terminal, nothing echoed
+	[ -z "$output" ] && [ -z "$stderr" ]
+	[ "$(cat "$ENVS/proj")" = "$(printf 'TOKEN=%s\nOTHER=" spaced \\"q\\" $x \\\\n "' "$SECRET")" ]
+	# a last line without newline; an empty line is an empty value
+	printf 'last %s' "$SECRET" | "$PAKS" env add proj LAST
+	printf '\nnext\n' | "$PAKS" env add proj EMPTY NEXT
+	run --separate-stderr "$PAKS" env show proj --reveal
+	[ "${lines[2]}" = "LAST=last $SECRET" ]
+	[ "${lines[3]}" = "EMPTY=" ]
+	[ "${lines[4]}" = "NEXT=next" ]
+
+	before=$(snapshot)
+	# fewer lines than keys: nothing is written
+	run --separate-stderr "$PAKS" env add proj X Y < <(printf '%s\n' "$SECRET")
+	check_error 1
+	[ "${stderr_lines[0]}" = "paks: env add: no value for 'Y' on standard input" ]
+	run --separate-stderr "$PAKS" env add proj X </dev/null
+	check_error 1
+	# an existing key is refused before its value is read
+	run --separate-stderr "$PAKS" env add proj TOKEN < <(echo "new$MARK")
+	check_error 1
+	[ "${stderr_lines[0]}" = "paks: environment 'proj' already has 'TOKEN'" ]
+	run --separate-stderr "$PAKS" env add proj A A </dev/null
+	check_error 2
+	[ "${stderr_lines[0]}" = "paks: env add: 'A' is given twice" ]
+	[ "$(snapshot)" = "$before" ]
+	printf 'new\n' | "$PAKS" env add proj TOKEN --force
+	grep -qx 'TOKEN=new' "$ENVS/proj"
+}
+
+@test "env add NAME --stdin reads KEY=VALUE lines, all or nothing" {
+	"$PAKS" env add proj KEEP=1
+	cat > "$BATS_TEST_TMPDIR/in" <<-EOF
+	# comments and blank lines are skipped
+
+	TOKEN=$SECRET
+	  SPACED=a b \$HOME 
+	QUOTED="line1\\nline2"
+	EOF
+	run --separate-stderr "$PAKS" env add proj --stdin < "$BATS_TEST_TMPDIR/in"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ] && [ -z "$stderr" ]
+	[ "$(cat "$ENVS/proj")" = "$(printf 'KEEP=1\nTOKEN=%s\nSPACED="a b $HOME "\nQUOTED="line1\\nline2"' "$SECRET")" ]
+	[ "$(stat -c %a "$ENVS/proj")" = 600 ]
+
+	before=$(snapshot)
+	# a malformed line: its number, never its text; the file unchanged
+	run --separate-stderr "$PAKS" env add proj --stdin --force < <(
+	    printf 'A=1\nB=%s\nnot a line %s\nC=3\n' "$SECRET" "$SECRET")
+	check_error 1
+	[ "${stderr_lines[0]}" = "paks: env add: stdin:3: expected KEY=VALUE" ]
+	run --separate-stderr "$PAKS" env add proj --stdin < <(
+	    printf 'A=1\n1A=%s\n' "$SECRET")
+	check_error 1
+	[ "${stderr_lines[0]}" = "paks: env add: stdin:2: invalid variable name" ]
+	run --separate-stderr "$PAKS" env add proj --stdin < <(
+	    printf 'A=1\nA=%s\n' "$SECRET")
+	check_error 1
+	[[ ${stderr_lines[0]} == *"stdin:2: 'A' is set twice" ]]
+	run --separate-stderr "$PAKS" env add proj --stdin < <(printf '# only\n\n')
+	check_error 1
+	[ "${stderr_lines[0]}" = "paks: env add: no KEY=VALUE line on standard input" ]
+	# an existing key needs --force, as on the command line
+	run --separate-stderr "$PAKS" env add proj --stdin < <(echo "TOKEN=x$MARK")
+	check_error 1
+	run --separate-stderr "$PAKS" env add proj --stdin TOKEN </dev/null
+	check_error 2
+	[ "$(snapshot)" = "$before" ]
+	echo "TOKEN=replaced" | "$PAKS" env add proj --stdin --force
+	grep -qx 'TOKEN=replaced' "$ENVS/proj"
+}
+
+@test "a KEY typed at a terminal is not shown, not in argv, stored exactly" {
+	tty_setup
+	typed1="$SECRET \$(id) 'q' \\x"
+	typed2="second $MARK"
+	pk_start_cmd "$PAKS" env add tty TOKEN OTHER
+	pk_wait_for '^TOKEN:$'
+	pk_type "$typed1"
+	pk_key Enter
+	pk_wait_for '^OTHER:$'
+	# the first value is in paks's memory now: not in its argv (ps)
+	pid=$(pgrep -f -- 'env add tty TOKEN OTHER$')
+	[ -n "$pid" ]
+	grep -q 'TOKEN' "/proc/$pid/cmdline"
+	pk_refute grep -q "$MARK" "/proc/$pid/cmdline"
+	pk_type "$typed2"
+	pk_key Enter
+	pk_exit_is 0
+	pk_screen_lacks -F "$MARK"
+	pk_stty_restored
+	[ "$(cat "$ENVS/tty")" = "$(printf 'TOKEN=%s\nOTHER=%s' "$typed1" "$typed2")" ]
+	# --stdin never reads a terminal: what is typed there would show
+	pk_tmux kill-server
+	pk_start_cmd "$PAKS" env add tty --stdin
+	pk_exit_is 2
+	pk_wait_for -F 'not a terminal'
+}
+
+# tty_start_sh SCRIPT: run SCRIPT in sh -c in the test's terminal, with
+# $1 paks and $2 a file for `stty -g`. sh, unlike an interactive bash,
+# leaves the terminal as a killed paks left it.
+tty_start_sh() {
+	pk_start_cmd sh -c "$1" sh "$PAKS" "$PK_DIR/stty.mid"
+}
+
+# What sh saw after paks was the terminal from before.
+tty_mid_restored() {
+	if ! cmp -s "$PK_DIR/stty.before" "$PK_DIR/stty.mid"; then
+		echo "terminal not restored: $(cat "$PK_DIR/stty.mid")" >&2
+		return 1
+	fi
+}
+
+@test "Ctrl-C or SIGTERM at the prompt restores the terminal, stores nothing" {
+	tty_setup
+	tty_start_sh 'trap : INT; "$1" env add tty TOKEN; echo "rc=$?"
+	    stty -g > "$2"'
+	pk_wait_for '^TOKEN:$'
+	pk_type "half$MARK"
+	pk_key C-c
+	pk_wait_for 'rc=130$'
+	pk_exit_is 0
+	tty_mid_restored
+	pk_screen_lacks -F "$MARK"
+	[ ! -e "$ENVS/tty" ]
+
+	pk_tmux kill-server
+	tty_start_sh '"$1" env add tty TOKEN; echo "rc=$?"; stty -g > "$2"'
+	pk_wait_for '^TOKEN:$'
+	# typed but not entered: flushed, so that no shell reads it
+	pk_type "half$MARK"
+	sleep 0.2
+	kill -TERM "$(pgrep -f -- 'env add tty TOKEN$')"
+	pk_wait_for 'rc=143$'
+	pk_exit_is 0
+	tty_mid_restored
+	pk_line 'echo after-term'
+	pk_wait_for '^after-term$'
+	pk_screen_lacks -F "$MARK"
+	[ ! -e "$ENVS/tty" ]
+}
+
+@test "Ctrl-Z at the prompt gives the terminal back; fg asks again, unseen" {
+	tty_setup
+	pk_start_cmd true
+	pk_exit_is 0
+	pk_line "$PAKS env add tty TOKEN"
+	pk_wait_for '^TOKEN:$'
+	pk_key C-z
+	pk_wait_for 'Stopped'
+	pk_line "stty -g > $PK_DIR/stty.mid; echo stty-taken"
+	pk_wait_for '^stty-taken$'
+	tty_mid_restored
+	pk_line 'fg'
+	# the prompt again, once continued
+	deadline=$((SECONDS + 10))
+	until (($(pk_screen | grep -c '^TOKEN:$') == 2)); do
+		((SECONDS < deadline)) || { pk_dump; return 1; }
+		sleep 0.1
+	done
+	pk_type "$SECRET"
+	pk_key Enter
+	pk_line 'echo "rc=$?"'
+	pk_wait_for '^rc=0$'
+	pk_screen_lacks -F "$MARK"
+	[ "$(cat "$ENVS/tty")" = "TOKEN=$SECRET" ]
 }

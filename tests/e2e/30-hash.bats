@@ -203,7 +203,7 @@ line2" --force
 	pk_wait_for -F "nosuch"
 	pk_line '#envsave x 1A=2'
 	pk_line '#envsave x novalue'
-	pk_wait_for -F "'novalue' is not KEY=VALUE"
+	pk_wait_for -F "#envsave: word 2 is not KEY=VALUE"
 	pk_line '#envload'
 	pk_wait_for -F "#envload: too few arguments"
 	pk_line 'echo B-DONE'
@@ -364,4 +364,24 @@ b"
 	pk_line 'history | grep -c SECRET"M"ARK; echo H-DONE'
 	pk_wait_for '^H-DONE$'
 	[[ $(pk_screen | sed -n '/^AFTER-SAVE$/,$p' | grep -c SECRETMARK) -eq 0 ]]
+}
+
+@test "bash: a value in the wrong place of #envsave is never echoed" {
+	start_shell "$PK_DEBIAN"
+	# the value after "K= ", where the name goes, as a key, as a VAR
+	pk_line '#envsave proj K= SECRETMARKvalue'
+	pk_wait_for -F 'paks: #envsave: word 3 is not KEY=VALUE (values are never shown)'
+	pk_line '#envsave PB_TOKEN=SECRETMARK proj'
+	pk_wait_for -F 'paks: #envsave: invalid environment name: it looks like KEY=VALUE'
+	pk_line "#envsave proj 'a+b/SECRETMARK=='"
+	pk_wait_for -F 'paks: #envsave: word 2: invalid variable name'
+	pk_line '#envhost SECRETMARK-x'
+	pk_wait_for -F 'paks: #envhost: word 1: invalid variable name'
+	# what the user typed is on the screen; no line of paks's holds it
+	[[ $(pk_screen | grep -cE '^(paks|hint): ') -eq 8 ]]
+	pk_refute grep -qE '^(paks|hint): .*SECRETMARK' <(pk_screen)
+	# paks's history keeps valid keys of #envsave, never such words
+	[[ $(grep -c '^#envsave ' "$PAKS_HOME/history") -eq 3 ]]
+	pk_refute grep -q '^#envsave .*SECRETMARK' "$PAKS_HOME/history"
+	[[ ! -e $PAKS_HOME/envs/proj ]]
 }

@@ -187,9 +187,11 @@ test_malformed(void **state)
 	MALFORMED("A=1\njust s3cret\n",
 	    "/x/envs/p:2: expected KEY=VALUE");
 	MALFORMED("1A=s3cret\n",
-	    "/x/envs/p:1: invalid variable name '1A'");
+	    "/x/envs/p:1: invalid variable name");
 	MALFORMED("\n\nA-B=s3cret\n",
-	    "/x/envs/p:3: invalid variable name 'A-B'");
+	    "/x/envs/p:3: invalid variable name");
+	/* a value read as KEY=VALUE: the "key" is never quoted */
+	MALFORMED("a+b/s3cret==\n", "/x/envs/p:1: invalid variable name");
 	MALFORMED("=s3cret\n", "/x/envs/p:1: invalid variable name");
 	MALFORMED("A=\"s3cret\n",
 	    "/x/envs/p:1: value of 'A': unterminated quoted value");
@@ -242,28 +244,93 @@ test_names(void **state)
 	assert_false(envstore_key_valid("Ä"));
 }
 
+/* err's message is want, and neither it nor the hint holds "s3cret" */
+static void
+expect_message(struct paks_error **err, const char *want)
+{
+	assert_non_null(*err);
+	assert_string_equal((*err)->msg, want);
+	if (strstr((*err)->msg, "s3cret") != NULL ||
+	    ((*err)->hint && strstr((*err)->hint, "s3cret") != NULL))
+		fail_msg("value in message '%s'", (*err)->msg);
+	paks_error_release(err);
+}
+
 static void
 test_name_messages(void **state)
 {
 	struct paks_error *err = NULL;
 
 	(void)state;
+	/* an invalid name is never quoted: it may be a value */
 	assert_int_equal(envstore_check_name("../x", &err), -1);
-	assert_string_equal(err->msg, "invalid environment name '../x'");
 	assert_non_null(err->hint);
-	paks_error_release(&err);
-	/* a name that would break the line is not echoed */
+	expect_message(&err, "invalid environment name (not shown: it may "
+	    "be a value)");
 	assert_int_equal(envstore_check_name("a\nb", &err), -1);
-	assert_string_equal(err->msg, "invalid environment name");
-	paks_error_release(&err);
+	expect_message(&err, "invalid environment name (not shown: it may "
+	    "be a value)");
+	assert_int_equal(envstore_check_name("PB_TOKEN=s3cret", &err), -1);
+	assert_non_null(strstr(err->hint, "name comes first"));
+	expect_message(&err, "invalid environment name: it looks like "
+	    "KEY=VALUE (values are never shown)");
+	assert_int_equal(envstore_check_name("s3cret!", &err), -1);
+	expect_message(&err, "invalid environment name (not shown: it may "
+	    "be a value)");
+	/* fixed strings are */
+	assert_int_equal(envstore_check_name("..", &err), -1);
+	expect_message(&err, "invalid environment name '..'");
+	assert_int_equal(envstore_check_name("", &err), -1);
+	expect_message(&err, "empty environment name");
+	/* an invalid key neither: callers say where it was */
 	assert_int_equal(envstore_check_key("1A", &err), -1);
-	assert_string_equal(err->msg, "invalid variable name '1A'");
-	paks_error_release(&err);
+	expect_message(&err, "invalid variable name");
+	assert_int_equal(envstore_check_key("a+b/s3cret", &err), -1);
+	expect_message(&err, "invalid variable name");
 	assert_int_equal(envstore_check_key("", &err), -1);
-	assert_string_equal(err->msg, "empty variable name");
-	paks_error_release(&err);
+	expect_message(&err, "empty variable name");
 	assert_int_equal(envstore_check_name("ok", &err), 0);
 	assert_null(err);
+}
+
+/* envstore_check_new: refuse a key the environment has, touch nothing */
+static void
+test_check_new(void **state)
+{
+	struct env add = ENV_INIT, vars = ENV_INIT;
+	struct paks_error *err = NULL;
+	char *path = envstore_path("checknew");
+
+	(void)state;
+	env_set(&vars, "NEW", "");
+	env_set(&vars, "OLD", "");
+	/* no environment: every key is new, and no file appears */
+	assert_int_equal(envstore_check_new("checknew", &vars, &err), 0);
+	assert_null(err);
+	assert_false(envstore_exists("checknew"));
+	env_set(&add, "OLD", "s3cret");
+	assert_int_equal(envstore_add("checknew", &add, false, &err), 0);
+	assert_int_equal(envstore_check_new("checknew", &vars, &err), -1);
+	assert_non_null(strstr(err->hint, "--force"));
+	expect_message(&err, "environment 'checknew' already has 'OLD'");
+	assert_true(env_unset(&vars, "OLD"));
+	assert_int_equal(envstore_check_new("checknew", &vars, &err), 0);
+	assert_null(err);
+	/* a name that is a value, and a broken file, are refused */
+	assert_int_equal(envstore_check_new("T=s3cret", &vars, &err), -1);
+	expect_message(&err, "invalid environment name: it looks like "
+	    "KEY=VALUE (values are never shown)");
+	FILE *f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("not a line s3cret\n", f);
+	fclose(f);
+	assert_int_equal(envstore_check_new("checknew", &vars, &err), -1);
+	assert_non_null(strstr(err->msg, "checknew:2: expected KEY=VALUE"));
+	paks_error_release(&err);
+	assert_int_equal(envstore_delete("checknew", &err), 0);
+	free(path);
+	env_release(&add);
+	env_release(&vars);
 }
 
 static mode_t
@@ -382,6 +449,7 @@ main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_name_messages),
+		cmocka_unit_test(test_check_new),
 		cmocka_unit_test(test_files),
 	};
 
