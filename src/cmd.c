@@ -105,8 +105,11 @@ cmd_dispatch(struct cmd_ctx *ctx, const struct cmd_entry *const *table,
 	int nargs = argc - 1;
 
 	if (e == NULL) {
-		paks_error_set(err, 0, "unknown %scommand '%s%s'",
-		    *ctx->prefix == '#' ? "paks " : "", ctx->prefix, argv[0]);
+		/* a word with '=' may be KEY=VALUE: never show the value */
+		int n = (int)strcspn(argv[0], "=");
+		paks_error_set(err, 0, "unknown %scommand '%s%.*s%s'",
+		    *ctx->prefix == '#' ? "paks " : "", ctx->prefix, n, argv[0],
+		    argv[0][n] == '=' ? "=..." : "");
 		paks_error_hint(err, "see '%s%s'", ctx->prefix,
 		    *ctx->prefix == '#' ? "help" : "--help");
 		return CMD_USAGE_ERROR;

@@ -1,4 +1,6 @@
 /* #help: every #command with one line, or one command's usage. */
+#include <string.h>
+
 #include "cmd.h"
 
 static int
@@ -20,7 +22,9 @@ hash_help_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	}
 	const char *name = argv[1][0] == '#' ? argv[1] + 1 : argv[1];
 	if ((e = cmd_lookup(ctx, hash_commands, name)) == NULL) {
-		paks_error_set(err, 0, "unknown paks command '#%s'", name);
+		int n = (int)strcspn(name, "=");
+		paks_error_set(err, 0, "unknown paks command '#%.*s%s'", n,
+		    name, name[n] == '=' ? "=..." : "");
 		paks_error_hint(err, "type #help for the list");
 		return CMD_USAGE_ERROR;
 	}

@@ -55,3 +55,10 @@ host_commands() {
 	done
 	[[ $bad -eq 0 ]]
 }
+
+@test "an unknown command is one line, exit 2, and a KEY=VALUE word is not shown whole" {
+	run "$PAKS" PB_TOKEN=s3cr3t
+	[[ $status -eq 2 ]]
+	[[ ${lines[0]} == "paks: unknown command 'paks PB_TOKEN=...'" ]]
+	[[ $output != *s3cr3t* ]]
+}

@@ -66,6 +66,9 @@ no_secret_on_screen() {
 	pk_line '#frobnicate host:/etc/passwd x'
 	pk_wait_for -F "paks: unknown paks command '#frobnicate'"
 	pk_wait_for -F "hint: see '#help'"
+	# a word that may be KEY=VALUE: the value is never shown back
+	pk_line '#help PB_TOKEN=s3cr3t'
+	pk_wait_for -F "paks: unknown paks command '#PB_TOKEN=...'"
 	pk_line '# TODO fix'
 	pk_line '#!/bin/sh'
 	pk_line '##'
@@ -74,7 +77,7 @@ no_secret_on_screen() {
 	pk_screen | grep -q '# TODO fix$'
 	pk_screen | grep -q '#!/bin/sh$'
 	pk_screen_lacks -F "unknown paks command '#!"
-	[[ $(pk_screen | grep -c 'unknown paks command') -eq 1 ]]
+	[[ $(pk_screen | grep -c 'unknown paks command') -eq 2 ]]
 }
 
 @test "bash: echo exited is an ordinary command" {
@@ -322,7 +325,7 @@ FORGE
 	pk_line '# just a comment'
 	pk_line 'echo S-DONE'
 	pk_wait_for '^S-DONE$'
-	[[ $(pk_screen | grep -c 'unknown paks command') -eq 1 ]]
+	[[ $(pk_screen | grep -c 'unknown paks command') -eq 2 ]]
 }
 
 @test "sh: #envload and #envhost export exact values, never shown" {
