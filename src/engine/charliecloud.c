@@ -4,12 +4,14 @@
  * docker and podman.
  *
  * There is no image store and no container: the image is a directory on
- * the host, so the #command operations work on it directly. #cp maps a
- * container path to the host path that holds it (the image, or a bind:
- * /tmp, -v, --home), resolving symbolic links as the container would,
- * inside the image (openat2 RESOLVE_IN_ROOT), so a link planted in the
- * image cannot send a copy elsewhere on the host. #save copies the tree
- * beside the source; #inspect shows what Charliecloud keeps in DIR/ch/.
+ * the host, so the #command operations work on it directly. #cp opens a
+ * container path below the host directory that holds it (the image, or a
+ * bind: /tmp, -v, --home), resolving symbolic links as the container
+ * would, inside the image (openat2 RESOLVE_IN_ROOT, or the same walk by
+ * hand), so a link planted in the image cannot send a copy elsewhere on
+ * the host; it copies from and to fds (util/safetree.c). #save copies
+ * the tree beside the source; #inspect shows what Charliecloud keeps in
+ * DIR/ch/.
  *
  * A directory the user can write is run with --write: changes go straight
  * into it, as in a kept container (Charliecloud has no writable layer).
@@ -18,6 +20,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <libgen.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <pwd.h>
 #include <stdint.h>
@@ -30,6 +33,7 @@
 
 #include "engine.h"
 #include "util/cleanup.h"
+#include "util/safetree.h"
 #include "util/spawn.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -434,120 +438,166 @@ ch_place(const struct engine_op *op, const char *ctr, char *norm,
 	return 0;
 }
 
-/* The host path of an open fd (its directory resolved by the kernel). */
-static char *
-ch_fd_path(int fd)
+/*
+ * Where a container path is on the host: *root (an fd of the image or of
+ * a bind) and *rest below it, *in_root when links resolve as in the image
+ * (RESOLVE_IN_ROOT), else beneath the bind.
+ */
+static int
+ch_locate(const struct engine_op *op, const char *ctr, int *root, char **rest,
+    bool *in_root, bool *in_image, struct paks_error **err)
 {
-	char link[64], buf[4096];
-	ssize_t n;
+	_cleanup_free_ char *norm = ch_normalize(op->cwd ? op->cwd :
+	    op->run->workdir, ctr);
+	struct ch_place pl = { 0 };
+	const char *r;
 
-	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-	if ((n = readlink(link, buf, sizeof buf - 1)) < 0)
-		return NULL;
-	buf[n] = '\0';
-	return xstrdup(buf);
+	if (ch_place(op, ctr, norm, &pl, err) < 0)
+		return -1;
+	*in_root = (pl.resolve & RESOLVE_IN_ROOT) != 0;
+	*in_image = pl.image;
+	*root = open(pl.root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	free(pl.root);
+	if (*root < 0)
+		return paks_error_set(err, errno, "cannot copy '%s'", ctr);
+	for (r = pl.rest; *r == '/'; r++)
+		;
+	*rest = xstrdup(r);
+	return 0;
+}
+
+/* The last name of a path, "" for "/"; trailing slashes ignored. */
+static char *
+ch_last_name(const char *path)
+{
+	size_t n = strlen(path);
+	const char *s;
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	for (s = path + n; s > path && s[-1] != '/'; s--)
+		;
+	return xstrndup(s, (size_t)(path + n - s));
 }
 
 /*
- * The host path of a container path, its directories resolved as the
- * container sees them. want_dir: the whole path if it is a directory,
- * else (or if it is not) its parent with the last part added unresolved.
- * *is_dir tells which.
+ * Image to host: the source opened as the container sees it (links
+ * resolved inside the image, or beneath a bind), then copied from that fd
+ * with the host-side rules of util/safetree.c: never through a link, no
+ * link that leaves what is copied. No path is handed to another program.
  */
-static char *
-ch_resolve(const struct engine_op *op, const char *ctr, bool want_dir,
-    bool *is_dir, bool *in_image, struct paks_error **err)
+static int
+ch_cp_out(const struct engine_op *op, const struct engine_cp *cp,
+    struct paks_error **err)
 {
-	_cleanup_free_ char *norm = ch_normalize(op->cwd ? op->cwd :
-	    op->run->workdir, ctr), *parent = NULL, *dirpath = NULL;
-	struct ch_place pl = { 0 };
-	int fd;
+	_cleanup_safetree_ struct safetree st = SAFETREE_INIT;
+	_cleanup_close_ int root = -1, probe = -1, fd = -1;
+	_cleanup_free_ char *rest = NULL, *name = NULL;
+	bool in_root, in_image, contents;
+	struct stat a, b;
 
-	if (ch_place(op, ctr, norm, &pl, err) < 0)
-		return NULL;
-	*in_image = pl.image;
-	*is_dir = false;
-	if (want_dir && (fd = ch_open_in(pl.root, pl.rest, O_PATH |
-	    O_DIRECTORY, pl.resolve)) >= 0) {
-		dirpath = ch_fd_path(fd);
-		close(fd);
-		free(pl.root);
-		*is_dir = true;
-		return TAKE_PTR(dirpath);
+	if (ch_locate(op, cp->ctr, &root, &rest, &in_root, &in_image, err) < 0)
+		return -1;
+	probe = safetree_open_below(root, rest, O_PATH, in_root);
+	if (probe < 0 || fstat(probe, &a) < 0)
+		return paks_error_set(err, errno, "cannot copy '%s'", cp->what);
+	if (!S_ISREG(a.st_mode) && !S_ISDIR(a.st_mode))
+		return paks_error_set(err, 0, "cannot copy '%s': it is neither "
+		    "a file nor a directory", cp->what);
+	/* O_NONBLOCK: a fifo put there since must not stall the session */
+	fd = safetree_open_below(root, rest, O_RDONLY | O_NONBLOCK, in_root);
+	if (fd < 0 || fstat(fd, &b) < 0)
+		return paks_error_set(err, errno, "cannot copy '%s'", cp->what);
+	if (a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+		return paks_error_set(err, 0, "cannot copy '%s': it changed "
+		    "while being copied", cp->what);
+	name = ch_last_name(rest);
+	contents = safetree_wants_contents(cp->ctr) || *name == '\0';
+	if (safetree_begin_host(&st, cp->host, cp->shown, err) < 0 ||
+	    safetree_add_fd(&st, name, fd, contents, err) < 0)
+		return -1;
+	return safetree_commit(&st, err);
+}
+
+/*
+ * Host to image: into the directory the container path names, or as its
+ * last name in its parent, both resolved as the container sees them; a
+ * link there is refused. The host source is the user's: a link named as
+ * the source is copied as a link, as cp -a does.
+ */
+static int
+ch_cp_in(const struct engine_op *op, const struct engine_cp *cp,
+    struct paks_error **err)
+{
+	_cleanup_safetree_ struct safetree st = SAFETREE_INIT;
+	_cleanup_close_ int root = -1, dir = -1, src = -1;
+	_cleanup_free_ char *rest = NULL, *last = NULL, *name = NULL;
+	bool in_root, in_image, contents = safetree_wants_contents(cp->what);
+	char target[PATH_MAX];
+	struct stat sb;
+	ssize_t n;
+
+	if (ch_locate(op, cp->ctr, &root, &rest, &in_root, &in_image, err) < 0)
+		return -1;
+	dir = safetree_open_below(root, rest, O_RDONLY | O_DIRECTORY, in_root);
+	if (dir < 0) {
+		const char *slash = strrchr(rest, '/');
+		_cleanup_free_ char *up = xstrndup(rest, slash ?
+		    (size_t)(slash - rest) : 0);
+
+		last = xstrdup(slash ? slash + 1 : rest);
+		dir = safetree_open_below(root, up, O_RDONLY | O_DIRECTORY,
+		    in_root);
+		if (dir < 0)
+			return paks_error_set(err, errno, "cannot copy '%s'",
+			    cp->ctr);
+		/* never write through a link the image holds */
+		if (fstatat(dir, last, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(sb.st_mode))
+			return paks_error_set(err, 0, "cannot copy to '%s': it "
+			    "is a symbolic link in the image, which paks does "
+			    "not follow", cp->ctr);
 	}
-	const char *slash = strrchr(pl.rest, '/');
-	const char *last = slash ? slash + 1 : pl.rest;
-	_cleanup_free_ char *up = xstrndup(pl.rest, slash ? (size_t)(slash -
-	    pl.rest) : 0);
-	fd = ch_open_in(pl.root, up, O_PATH | O_DIRECTORY, pl.resolve);
-	free(pl.root);
-	if (fd < 0) {
-		paks_error_set(err, errno, "cannot copy '%s'", ctr);
-		return NULL;
+	if (in_image && access(op->run->image, W_OK) < 0)
+		return paks_error_set(err, errno, "cannot copy into the image "
+		    "'%s'", op->run->image);
+	name = ch_last_name(cp->host);
+	if (!contents && strcmp(name, "..") == 0) {
+		_cleanup_free_ char *real = realpath(cp->host, NULL);
+		free(name);
+		name = real ? ch_last_name(real) : xstrdup("");
 	}
-	parent = ch_fd_path(fd);
-	close(fd);
-	if (parent == NULL) {
-		paks_error_set(err, errno, "cannot copy '%s'", ctr);
-		return NULL;
+	if (!contents && (*name == '\0' || strcmp(name, ".") == 0))
+		return paks_error_set(err, 0, "cannot copy '%s' by that name",
+		    cp->what);
+	if (safetree_begin(&st, TAKE_FD(dir), last && *last ? last : NULL,
+	    cp->shown ? cp->shown : cp->ctr, false, err) < 0)
+		return -1;
+	if (lstat(cp->host, &sb) == 0 && S_ISLNK(sb.st_mode) && !contents) {
+		if ((n = readlink(cp->host, target, sizeof target - 1)) < 0)
+			return paks_error_set(err, errno, "cannot copy '%s'",
+			    cp->what);
+		target[n] = '\0';
+		if (safetree_add_link(&st, name, target, err) < 0)
+			return -1;
+		return safetree_commit(&st, err);
 	}
-	if (*last == '\0')
-		return TAKE_PTR(parent);
-	return xasprintf("%s%s%s", parent, strcmp(parent, "/") ? "/" : "",
-	    last);
+	src = open(cp->host, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (src < 0 || fstat(src, &sb) < 0)
+		return paks_error_set(err, errno, "cannot copy '%s'", cp->what);
+	if (!S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode))
+		return paks_error_set(err, 0, "cannot copy '%s': it is neither "
+		    "a file nor a directory", cp->what);
+	if (safetree_add_fd(&st, name, src, contents, err) < 0)
+		return -1;
+	return safetree_commit(&st, err);
 }
 
 static int
 ch_cp(const struct engine_op *op, const struct engine_cp *cp,
     struct paks_error **err)
 {
-	_cleanup_free_ char *path = NULL, *copy = NULL, *target = NULL;
-	_cleanup_strv_ struct strv argv = STRV_INIT;
-	bool is_dir = false, in_image = false;
-	struct stat st;
-
-	path = ch_resolve(op, cp->ctr, !cp->to_host, &is_dir, &in_image, err);
-	if (path == NULL)
-		return -1;
-	strv_push(&argv, "cp");
-	strv_push(&argv, "-a");
-	if (cp->to_host) {
-		if (lstat(path, &st) < 0)
-			return paks_error_set(err, errno, "cannot copy '%s'",
-			    cp->what);
-		strv_push(&argv, "--");
-		strv_push(&argv, path);
-		strv_push(&argv, cp->host);
-	} else {
-		copy = xstrdup(cp->host);
-		target = is_dir ? xasprintf("%s/%s", path, basename(copy)) :
-		    xstrdup(path);
-		/* never write through a link the image holds */
-		if (lstat(target, &st) == 0 && S_ISLNK(st.st_mode))
-			return paks_error_set(err, 0, "cannot copy to '%s': it "
-			    "is a symbolic link in the image, which paks does "
-			    "not follow", cp->ctr);
-		if (in_image && access(op->run->image, W_OK) < 0)
-			return paks_error_set(err, errno, "cannot copy into "
-			    "the image '%s'", op->run->image);
-		strv_push(&argv, "--remove-destination");
-		strv_push(&argv, "-T");
-		strv_push(&argv, "--");
-		strv_push(&argv, cp->host);
-		strv_push(&argv, target);
-	}
-	if (op->run_fn(op->run_ctx, argv.v, NULL, NULL, err) < 0) {
-		/* "cp failed: cp: cannot ...": say which copy, once */
-		const char *m = (*err)->msg, *why = strstr(m, ": cp: ");
-		if (strncmp(m, "cp failed", 9) == 0 && why != NULL) {
-			_cleanup_free_ char *text = xstrdup(why + 6);
-			paks_error_release(err);
-			return paks_error_set(err, 0, "cannot copy '%s': %s",
-			    cp->what, text);
-		}
-		return -1;
-	}
-	return 0;
+	return cp->to_host ? ch_cp_out(op, cp, err) : ch_cp_in(op, cp, err);
 }
 
 /* KEY=VALUE lines of ch/environment, as a JSON array like Config.Env. */

@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "engine.h"
+#include "image/move-archive.h"
 #include "image/save.h"
 #include "util/cleanup.h"
+#include "util/safetree.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 
@@ -31,24 +33,65 @@ cli_ctr_path(const struct engine_op *op, const char *a)
 	return xasprintf("%s:%s/%s", op->run->name, op->cwd, a);
 }
 
+/* "cannot copy 'SRC'" for a source the engine did not find. */
+static int
+cli_cp_error(const struct engine_cp *cp, struct paks_error **err)
+{
+	if (strstr((*err)->msg, "find the file") ||
+	    strstr((*err)->msg, "no such file")) {
+		paks_error_release(err);
+		return paks_error_set(err, ENOENT, "cannot copy '%s'",
+		    cp->what);
+	}
+	return -1;
+}
+
+/*
+ * Container to host: the engine sends a tar ("ENGINE cp CTR:SRC -") into
+ * a scratch file beside the destination, and paks makes its members
+ * itself, never through a link, refusing links that leave what is copied
+ * (util/safetree.c). A link named as the source is followed inside the
+ * container: podman does so, docker with -L; copied as a link, it would
+ * point at whatever its text names on the host.
+ */
 int
 engine_cli_cp(const struct engine_op *op, const struct engine_cp *cp,
     struct paks_error **err)
 {
 	_cleanup_free_ char *ctr = cli_ctr_path(op, cp->ctr);
-	char *args[] = { "cp", (char *)(cp->to_host ? ctr : cp->host),
-		(char *)(cp->to_host ? cp->host : ctr), NULL };
+	_cleanup_safetree_ struct safetree st = SAFETREE_INIT;
+	_cleanup_close_ int tar = -1;
+	struct move_archive a = MOVE_ARCHIVE_INIT;
+	bool docker = strcmp(op->engine->name, "docker") == 0;
+	char *to[] = { "cp", (char *)cp->host, ctr, NULL };
+	char *from[] = { "cp", docker ? "-L" : ctr, docker ? ctr : "-",
+		docker ? "-" : NULL, NULL };
+	_cleanup_strv_ struct strv argv = STRV_INIT;
+	int rc;
 
-	if (cli_run(op, args, NULL, NULL, err) < 0) {
-		if (strstr((*err)->msg, "find the file") ||
-		    strstr((*err)->msg, "no such file")) {
-			paks_error_release(err);
-			return paks_error_set(err, ENOENT, "cannot copy '%s'",
-			    cp->what);
-		}
+	if (!cp->to_host)
+		return cli_run(op, to, NULL, NULL, err) < 0 ?
+		    cli_cp_error(cp, err) : 0;
+	if (op->run_fd == NULL)
+		BUG("engine_cli_cp without run_fd");
+	if (safetree_begin_host(&st, cp->host, cp->shown, err) < 0 ||
+	    (tar = safetree_scratch(&st, err)) < 0)
+		return -1;
+	strv_push(&argv, op->engine->program);
+	strv_pushv(&argv, from);
+	if (op->run_fd(op->run_ctx, argv.v, NULL, tar, err) < 0)
+		return cli_cp_error(cp, err);
+	if (move_archive_index(tar, &a, err) < 0) {
+		paks_error_wrap(err, "cannot copy '%s'", cp->what);
+		move_archive_release(&a);
 		return -1;
 	}
-	return 0;
+	rc = move_archive_extract(&a, &st, safetree_wants_contents(cp->ctr),
+	    err);
+	move_archive_release(&a);
+	if (rc < 0)
+		return -1;
+	return safetree_commit(&st, err);
 }
 
 int

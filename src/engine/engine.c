@@ -7,16 +7,22 @@
 #include <string.h>
 
 #include "engine.h"
+#include "store/paths.h"
 #include "util/cleanup.h"
 #include "util/spawn.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
+/*
+ * No log: the session's terminal is the container's output, and a log
+ * would keep all of it (secrets shown, paks's messages to the shell) for
+ * "docker logs" of a --keep container; paks reads the terminal itself.
+ */
 static void
 docker_run_flags(const struct engine *e, struct strv *argv)
 {
 	(void)e;
-	(void)argv;
+	strv_push(argv, "--log-driver=none");
 }
 
 static void
@@ -49,6 +55,7 @@ static const struct engine docker_engine = {
 	.daemon = true,
 	/* docker keeps the old entrypoint for "[]" */
 	.empty_entrypoint = "[\"\"]",
+	.seccomp = SECCOMP_DOCKER,
 	.run_flags = docker_run_flags,
 	CLI_OPS,
 };
@@ -58,6 +65,7 @@ static const struct engine podman_engine = {
 	.program = "podman",
 	.daemon = false,
 	.empty_entrypoint = "[]",
+	.seccomp = SECCOMP_PODMAN,
 	.run_flags = podman_run_flags,
 	CLI_OPS,
 };
@@ -333,12 +341,53 @@ engine_pick(const char *name, const struct engine **out,
 	return 0;
 }
 
-/* The argument vector that starts an interactive session. */
+/*
+ * paks's seccomp profile for a session (see seccomp.c), or NULL. Said on
+ * stderr, before the terminal turns raw, when it cannot be used: a
+ * failure each time; a machine without a base profile once for a paks
+ * home, and only if the kernel lets programs type into their terminal.
+ */
+static char *
+engine_seccomp(const struct engine *e, char *const *extra)
+{
+	_cleanup_free_ char *home = paths_home(), *dir = NULL, *path = NULL;
+	_cleanup_free_ char *msg = NULL;
+	struct paks_error *err = NULL;
+	enum seccomp_result res;
+
+	dir = paths_join(home, "seccomp");
+	if (seccomp_prepare(e->seccomp, NULL, dir, extra, &res, &path,
+	    &err) < 0) {
+		msg = paks_error_format(err);
+		paks_error_free(err);
+		fprintf(stderr, "paks: warning: seccomp profile not added "
+		    "(%s): programs in the container can type into this "
+		    "terminal (TIOCSTI)\n", msg);
+		return NULL;
+	}
+	if (res == SECCOMP_NO_BASE && seccomp_tiocsti_open() &&
+	    seccomp_first_note(dir))
+		fprintf(stderr, "paks: note: no default seccomp profile to "
+		    "add to (containers-common's seccomp.json): programs in "
+		    "%s containers can type into your terminal (TIOCSTI); "
+		    "said once, see docs/security-engine.md\n", e->name);
+	return TAKE_PTR(path);
+}
+
+/*
+ * The argument vector that starts an interactive session: for docker and
+ * podman with paks's seccomp profile, unless the run options choose one.
+ */
 void
 engine_run_argv(const struct engine *e, const struct run_opts *o,
     char *const *cmd, struct strv *argv)
 {
-	e->run_argv(e, o, cmd, argv);
+	struct run_opts with = *o;
+	_cleanup_free_ char *profile = NULL;
+
+	if (e->seccomp != SECCOMP_NONE && o->seccomp == NULL)
+		with.seccomp = profile = engine_seccomp(e, o->extra);
+	e->run_argv(e, &with, cmd, argv);
 }
 
 /* "ENGINE run -it ... IMAGE CMD..." for an interactive session. */
@@ -355,6 +404,8 @@ cli_run_argv(const struct engine *e, const struct run_opts *o,
 		strv_push(argv, "--rm");
 	strv_pushf(argv, "--name=%s", o->name);
 	e->run_flags(e, argv);
+	if (o->seccomp != NULL && !seccomp_user_chose(o->extra))
+		strv_pushf(argv, "--security-opt=seccomp=%s", o->seccomp);
 	if (o->workdir != NULL)
 		strv_pushf(argv, "--workdir=%s", o->workdir);
 	if (o->user != NULL && *o->user != '\0')

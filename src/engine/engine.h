@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "seccomp.h"
 #include "util/error.h"
 #include "util/strv.h"
 
@@ -18,6 +19,8 @@ struct run_opts {
 	char *const	*envs;		/* K=V */
 	char *const	*extra;		/* passed through to the engine's run */
 	char *const	*prepared;	/* options the engine's open worked out */
+	const char	*seccomp;	/* profile file (docker, podman); NULL:
+					 * engine_run_argv makes paks's own */
 	bool		 keep;
 };
 
@@ -26,6 +29,9 @@ struct run_opts {
  * Ctrl-C aware with an optional progress line; *out gets its stdout.
  */
 typedef int engine_run_fn(void *, char *const *, const char *, char **,
+    struct paks_error **);
+/* The same, with the program's stdout written to an fd (a tar, say). */
+typedef int engine_run_fd_fn(void *, char *const *, const char *, int,
     struct paks_error **);
 
 /* A #command's operation on the session's container (or image). */
@@ -36,6 +42,7 @@ struct engine_op {
 	const char		*start_dir;	/* relative host paths start here */
 	bool			 keep_history;	/* the save_history setting */
 	engine_run_fn		*run_fn;
+	engine_run_fd_fn	*run_fd;
 	void			*run_ctx;
 };
 
@@ -45,6 +52,8 @@ struct engine_cp {
 	const char	*ctr;		/* container path as typed */
 	bool		 to_host;	/* container -> host */
 	const char	*what;		/* the source as typed, for messages */
+	const char	*shown;		/* the destination as typed, without
+					 * "host:", for messages */
 };
 
 /* What a commit wrote, for the user. */
@@ -66,6 +75,7 @@ struct engine {
 	bool		 images;	/* keeps images and containers by name
 					 * (paks save, move and load need it) */
 	const char	*empty_entrypoint; /* for commit --change */
+	enum seccomp_engine seccomp;	/* whose default profile to extend */
 	/* add the engine-specific options of "run" */
 	void		(*run_flags)(const struct engine *, struct strv *);
 

@@ -23,6 +23,7 @@
 #include "move-archive.h"
 #include "util/cleanup.h"
 #include "util/fdio.h"
+#include "util/safetree.h"
 #include "util/xalloc.h"
 
 #define BLOCK 512
@@ -106,9 +107,13 @@ tar_checksum_ok(const unsigned char *b)
 	return sum == want;
 }
 
-/* Apply "LEN path=VALUE\n" records of a pax header to name and link. */
+/*
+ * Apply "LEN path=VALUE\n" records of a pax header to name, link, size and
+ * mtime.
+ */
 static void
-tar_pax(const char *data, size_t len, char **name, char **link, off_t *size)
+tar_pax(const char *data, size_t len, char **name, char **link, off_t *size,
+    int64_t *mtime)
 {
 	const char *p = data, *end = data + len;
 
@@ -132,6 +137,9 @@ tar_pax(const char *data, size_t len, char **name, char **link, off_t *size)
 			} else {
 				if (klen == 4 && memcmp(kv, "size", 4) == 0)
 					*size = (off_t)strtoll(val, NULL, 10);
+				else if (klen == 5 &&
+				    memcmp(kv, "mtime", 5) == 0)
+					*mtime = strtoll(val, NULL, 10);
 				free(val);
 			}
 		}
@@ -141,7 +149,7 @@ tar_pax(const char *data, size_t len, char **name, char **link, off_t *size)
 
 static void
 archive_push(struct move_archive *a, char *name, char *link, char type,
-    off_t offset, off_t size)
+    off_t offset, off_t size, const unsigned char *header, int64_t mtime)
 {
 	if (a->n == a->alloc) {
 		a->alloc = a->alloc ? 2 * a->alloc : 32;
@@ -158,6 +166,9 @@ archive_push(struct move_archive *a, char *name, char *link, char type,
 	a->v[a->n++] = (struct move_archive_entry){
 		.name = name, .link = link, .type = type,
 		.offset = offset, .size = size,
+		.mode = (unsigned)tar_number(header + 100, 8) & 07777,
+		.mtime = mtime != INT64_MIN ? mtime :
+		    tar_number(header + 136, 12),
 	};
 }
 
@@ -171,6 +182,7 @@ move_archive_index(int fd, struct move_archive *a, struct paks_error **err)
 	unsigned char b[BLOCK];
 	_cleanup_free_ char *next_name = NULL, *next_link = NULL;
 	off_t off = 0, next_size = -1;
+	int64_t next_mtime = INT64_MIN;
 
 	a->fd = fd;
 	for (;;) {
@@ -211,7 +223,7 @@ move_archive_index(int fd, struct move_archive *a, struct paks_error **err)
 			buf[size] = '\0';
 			if (type == 'x') {
 				tar_pax(buf, (size_t)size, &next_name,
-				    &next_link, &next_size);
+				    &next_link, &next_size, &next_mtime);
 			} else if (type == 'L') {
 				free(next_name);
 				next_name = xstrdup(buf);
@@ -238,7 +250,44 @@ move_archive_index(int fd, struct move_archive *a, struct paks_error **err)
 		    NULL;
 		next_size = -1;
 		archive_push(a, name, link, type == '7' ? '0' : type, data,
-		    size);
+		    size, b, next_mtime);
+		next_mtime = INT64_MIN;
+	}
+	return 0;
+}
+
+/*
+ * Make the members, in their order, in the copy st (util/safetree.c): one
+ * tree, named as the archive names it, or the contents of a directory
+ * (contents, or an archive holding its root or several names: "docker cp
+ * CTR:/dir/. -" sends "./a", podman "a").
+ */
+int
+move_archive_extract(const struct move_archive *a, struct safetree *st,
+    bool contents, struct paks_error **err)
+{
+	_cleanup_free_ char *top = NULL;
+
+	if (a->n == 0)
+		return paks_error_set(err, 0, "the archive to copy is empty");
+	for (size_t i = 0; i < a->n && !contents; i++) {
+		_cleanup_free_ char *t = safetree_top_of(a->v[i].name);
+		if (t == NULL)
+			break;	/* "..": safetree_put refuses it */
+		if (*t == '\0' || (top != NULL && strcmp(t, top) != 0))
+			contents = true;
+		else if (top == NULL)
+			top = TAKE_PTR(t);
+	}
+	safetree_layout(st, contents ? NULL : top);
+	for (size_t i = 0; i < a->n; i++) {
+		const struct move_archive_entry *e = &a->v[i];
+		struct safetree_member m = { .path = e->name, .type = e->type,
+			.mode = e->mode, .mtime = e->mtime, .link = e->link,
+			.data_fd = a->fd, .offset = e->offset, .size = e->size };
+
+		if (safetree_put(st, &m, err) < 0)
+			return -1;
 	}
 	return 0;
 }

@@ -9,6 +9,8 @@
 
 #include "util/error.h"
 
+struct safetree;
+
 /* One member of a tar file, as found by move_archive_index. */
 struct move_archive_entry {
 	char	*name;		/* without a leading "./" */
@@ -16,6 +18,8 @@ struct move_archive_entry {
 	char	 type;		/* '0' regular, '2' symlink, '5' directory */
 	off_t	 offset;	/* of the data in the file */
 	off_t	 size;
+	unsigned mode;		/* permission bits, with setuid and the like */
+	int64_t	 mtime;		/* seconds since the epoch */
 };
 
 /*
@@ -63,6 +67,8 @@ int	move_archive_write(const struct move_archive *, const bool *,
 	    struct paks_error **);
 void	move_archive_release(struct move_archive *);
 int	move_archive_kind(int, enum move_archive_kind *, struct paks_error **);
+int	move_archive_extract(const struct move_archive *, struct safetree *,
+	    bool, struct paks_error **);
 
 /* tar writing, also for tests */
 int	move_tar_add(int, const char *, const void *, size_t, uint64_t *,

@@ -38,7 +38,7 @@ hash_cp_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	_cleanup_free_ char *host = NULL;
 	struct engine_op op = session_op(s);
 	struct engine_cp cp = { .ctr = argv[from_host ? 2 : 1],
-		.to_host = to_host, .what = argv[1] };
+		.to_host = to_host, .what = argv[1], .shown = argv[2] };
 	struct stat st;
 
 	(void)argc;
@@ -54,7 +54,10 @@ hash_cp_exec(struct cmd_ctx *ctx, int argc, char **argv,
 			return paks_error_set(err, errno, "cannot copy "
 			    "'%s'", argv[1]);
 	} else {
-		host = cp_host_path(s, argv[2]);
+		/* "~" alone: the home directory to copy into, even
+		 * when it is a symbolic link (see safetree_begin_host) */
+		host = cp_host_path(s, strcmp(argv[2], "host:~") == 0 ?
+		    "host:~/" : argv[2]);
 		if (host[strlen(host) - 1] == ':')
 			host[strlen(host) - 1] = '\0';
 		if (*host == '\0') {
@@ -63,6 +66,8 @@ hash_cp_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		}
 	}
 	cp.host = host;
+	if (to_host)	/* "host:out" as "out" */
+		cp.shown = argv[2][5] != '\0' ? argv[2] + 5 : ".";
 	if (s->engine->cp(&op, &cp, err) < 0)
 		return -1;
 	cmd_printf(ctx, "copied %s to %s\n", argv[1], argv[2]);

@@ -697,7 +697,7 @@ session_spawn(struct session *s, struct session_job *job,
 		}
 	}
 	sp.in = SPAWN_DEVNULL;
-	sp.out = pipes[0][1];
+	sp.out = job->out_fd > STDERR_FILENO ? job->out_fd : pipes[0][1];
 	sp.err = pipes[1][1];
 	sp.fd3 = pipes[2][1];
 	sp.flags = SPAWN_PGROUP;
@@ -832,15 +832,16 @@ session_engine_progress(struct session *s, char *const *args,
 }
 
 /*
- * A program for a #command (program first): its stdout, or an error with
- * its last line of stderr ("docker cp failed: ...").
+ * A program for a #command (program first): its stdout (in *out, or
+ * written to out_fd), or an error with its last line of stderr ("docker
+ * cp failed: ...").
  */
-int
-session_command(void *ctx, char *const *argv, const char *progress,
-    char **out, struct paks_error **err)
+static int
+session_command_to(struct session *s, char *const *argv,
+    const char *progress, char **out, int out_fd, struct paks_error **err)
 {
-	struct session *s = ctx;
-	struct session_job job = { .argv = argv, .progress = progress };
+	struct session_job job = { .argv = argv, .progress = progress,
+		.out_fd = out_fd };
 	int rc = 0;
 
 	if (session_spawn(s, &job, err) < 0)
@@ -858,6 +859,21 @@ session_command(void *ctx, char *const *argv, const char *progress,
 	return rc;
 }
 
+int
+session_command(void *ctx, char *const *argv, const char *progress,
+    char **out, struct paks_error **err)
+{
+	return session_command_to(ctx, argv, progress, out, -1, err);
+}
+
+/* The same, the program's stdout written to fd ("docker cp C:P -": a tar). */
+int
+session_command_fd(void *ctx, char *const *argv, const char *progress,
+    int fd, struct paks_error **err)
+{
+	return session_command_to(ctx, argv, progress, NULL, fd, err);
+}
+
 /* What an engine operation of a #command needs from the session. */
 struct engine_op
 session_op(struct session *s)
@@ -865,7 +881,7 @@ session_op(struct session *s)
 	return (struct engine_op){
 		.engine = s->engine, .run = &s->run, .cwd = s->cwd,
 		.start_dir = s->start_dir, .run_fn = session_command,
-		.run_ctx = s,
+		.run_fd = session_command_fd, .run_ctx = s,
 	};
 }
 

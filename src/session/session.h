@@ -75,6 +75,7 @@ struct session_job {
 	int		 timeout;	/* seconds; 0: none */
 	bool		 want_fd3;	/* collect what it writes to fd 3 */
 	const char	*progress;	/* shown with the seconds, if slow */
+	int		 out_fd;	/* above 2: stdout goes there, not out */
 	char		*out, *err_text, *fd3;	/* collected (unless stream) */
 	size_t		 fd3_len;	/* fd3 may hold NUL bytes */
 	int		 status;	/* shell-style exit code */
@@ -92,6 +93,8 @@ int	session_engine(struct session *, char *const *, char **,
 int	session_engine_progress(struct session *, char *const *, const char *,
 	    char **, struct paks_error **);
 int	session_command(void *, char *const *, const char *, char **,
+	    struct paks_error **);
+int	session_command_fd(void *, char *const *, const char *, int,
 	    struct paks_error **);
 struct engine_op session_op(struct session *);
 
