@@ -325,7 +325,7 @@ FORGE
 	pk_line '# just a comment'
 	pk_line 'echo S-DONE'
 	pk_wait_for '^S-DONE$'
-	[[ $(pk_screen | grep -c 'unknown paks command') -eq 2 ]]
+	[[ $(pk_screen | grep -c 'unknown paks command') -eq 1 ]]
 }
 
 @test "sh: #envload and #envhost export exact values, never shown" {
