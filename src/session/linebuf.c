@@ -81,6 +81,8 @@ char_after(const struct linebuf *lb, size_t at)
 static void
 linebuf_cut(struct linebuf *lb, size_t from, size_t to)
 {
+	if (from >= to)
+		return;
 	for (size_t i = from; i < to; i++)
 		if (lb->line.buf[i] == LINEBUF_HOLE)
 			lb->holes--;

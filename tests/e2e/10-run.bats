@@ -262,6 +262,8 @@ exit_is_own() {
 	pk_key Escape
 	pk_type ':wq'
 	pk_key Enter
+	# as a person would: the next line once vi has closed
+	pk_wait_for_alt 0
 	pk_line 'printf "file:%s\n" "$(cat /tmp/note)"'
 	pk_wait_for '^file:hello from vi$'
 	[[ $(pk_tmux display -p -t pk '#{alternate_on}') == 0 ]]

@@ -178,6 +178,20 @@ pk_wait_for() {
 	done
 }
 
+# pk_wait_for_alt 0|1: wait until the alternate screen is off (0) or on (1).
+pk_wait_for_alt() {
+	local deadline=$((SECONDS + PK_TIMEOUT))
+
+	until [[ $(pk_tmux display -p -t pk '#{alternate_on}') == "$1" ]]; do
+		if ((SECONDS >= deadline)); then
+			echo "timed out waiting for alternate_on=$1" >&2
+			pk_dump >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
 # Wait until paks has ended; print its exit status.
 pk_wait_exit() {
 	# not anchored: after a kill the line can start with the last prompt
