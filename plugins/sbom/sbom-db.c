@@ -90,6 +90,28 @@ para_get(const struct para *pa, const char *key)
 	return NULL;
 }
 
+/* A copy of key's value, or NULL. */
+static char *
+para_dup(const struct para *pa, const char *key)
+{
+	const char *v = para_get(pa, key);
+
+	return v != NULL ? xstrdup(v) : NULL;
+}
+
+/* The package of a paragraph, if it names one and its version. */
+static struct sbom_pkg *
+para_package(const struct para *pa, struct sbom *s, const char *type,
+    const char *name_key, const char *version_key)
+{
+	const char *name = para_get(pa, name_key);
+	const char *version = para_get(pa, version_key);
+
+	if (name == NULL || version == NULL || *name == '\0')
+		return NULL;
+	return sbom_add(s, type, name, version);
+}
+
 /* "Key: value" (sep ':') or "K:value" (apk); other lines are ignored. */
 static void
 para_line(struct para *pa, const char *line, size_t len, char sep,
@@ -178,20 +200,14 @@ dpkg_installed(const char *status)
 static int
 dpkg_para(struct para *pa, void *arg)
 {
-	struct sbom *s = arg;
-	const char *name = para_get(pa, "Package");
-	const char *version = para_get(pa, "Version");
 	const char *src = para_get(pa, "Source");
 	struct sbom_pkg *p;
 
-	if (name == NULL || version == NULL ||
-	    !dpkg_installed(para_get(pa, "Status")))
+	if (!dpkg_installed(para_get(pa, "Status")) ||
+	    (p = para_package(pa, arg, "deb", "Package", "Version")) == NULL)
 		return 0;
-	p = sbom_add(s, "deb", name, version);
-	if (para_get(pa, "Architecture") != NULL)
-		p->arch = xstrdup(para_get(pa, "Architecture"));
-	if (para_get(pa, "Maintainer") != NULL)
-		p->supplier = xstrdup(para_get(pa, "Maintainer"));
+	p->arch = para_dup(pa, "Architecture");
+	p->supplier = para_dup(pa, "Maintainer");
 	if (src != NULL)	/* "name" or "name (version)" */
 		p->source = xstrndup(src, strcspn(src, " "));
 	return 0;
@@ -212,21 +228,16 @@ sbom_parse_dpkg(const char *text, size_t len, struct sbom *s)
 static int
 apk_para(struct para *pa, void *arg)
 {
-	struct sbom *s = arg;
-	const char *name = para_get(pa, "P"), *version = para_get(pa, "V");
-	struct sbom_pkg *p;
+	const char *lic = para_get(pa, "L");
+	struct sbom_pkg *p = para_package(pa, arg, "apk", "P", "V");
 
-	if (name == NULL || version == NULL)
+	if (p == NULL)
 		return 0;
-	p = sbom_add(s, "apk", name, version);
-	if (para_get(pa, "A") != NULL)
-		p->arch = xstrdup(para_get(pa, "A"));
-	if (para_get(pa, "m") != NULL)
-		p->supplier = xstrdup(para_get(pa, "m"));
-	if (para_get(pa, "o") != NULL)
-		p->source = xstrdup(para_get(pa, "o"));
-	if (para_get(pa, "L") != NULL)
-		p->license = sbom_license_expression(para_get(pa, "L"), false);
+	p->arch = para_dup(pa, "A");
+	p->supplier = para_dup(pa, "m");
+	p->source = para_dup(pa, "o");
+	if (lic != NULL)
+		p->license = sbom_license_expression(lic, false);
 	return 0;
 }
 
@@ -248,17 +259,13 @@ sbom_parse_apk(const char *text, size_t len, struct sbom *s)
 static int
 metadata_para(struct para *pa, void *arg)
 {
-	struct sbom *s = arg;
-	const char *name = para_get(pa, "Name");
-	const char *version = para_get(pa, "Version");
 	const char *expr = para_get(pa, "License-Expression");
 	const char *lic = para_get(pa, "License");
 	const char *author = para_get(pa, "Author");
-	struct sbom_pkg *p;
+	struct sbom_pkg *p = para_package(pa, arg, "pypi", "Name", "Version");
 
-	if (name == NULL || version == NULL || *name == '\0')
+	if (p == NULL)
 		return 0;
-	p = sbom_add(s, "pypi", name, version);
 	if (expr != NULL)
 		p->license = sbom_license_expression(expr, false);
 	else if (lic != NULL)
@@ -288,7 +295,8 @@ os_release_value(const char *v, size_t n)
 	return xstrndup(v, n);
 }
 
-void
+/* ID and VERSION_ID; 0 always (an int like the other parsers). */
+int
 sbom_parse_os_release(const char *text, size_t len, struct sbom *s)
 {
 	const char *p = text, *end = text + len;
@@ -313,6 +321,7 @@ sbom_parse_os_release(const char *text, size_t len, struct sbom *s)
 		}
 		*c = (char)tolower((unsigned char)*c);
 	}
+	return 0;
 }
 
 /* ---- licenses ---- */

@@ -4,12 +4,13 @@
  * container to the host.
  *
  * It reads the package databases itself, through the engine's CLI, never
- * a shell on the host: "ENGINE cp CONTAINER:PATH -" (a tar stream, so an
- * image needs no tools of its own) for dpkg's status (or status.d), the
- * copyright files in /usr/share/doc, apk's installed database and
- * os-release; and one "ENGINE exec CONTAINER sh -c ..." that prints the
- * headers of Python *.dist-info/METADATA files, skipped where the image
- * has no sh. The plugin protocol is in README.md, "Plugins".
+ * a shell on the host: "ENGINE cp CONTAINER:PATH -" (a tar stream, read
+ * with paks' own tar reader, so an image needs no tools of its own) for
+ * dpkg's status (or status.d), the copyright files in /usr/share/doc,
+ * apk's installed database and os-release; and one "ENGINE exec
+ * CONTAINER sh -c ..." that prints the headers of Python
+ * *.dist-info/METADATA files, skipped where the image has no sh. The
+ * plugin protocol is in README.md, "Plugins".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "image/move-archive.h"
 #include "sbom.h"
 #include "util/cleanup.h"
 #include "util/spawn.h"
@@ -146,36 +148,59 @@ struct grab {
 	struct sbom	*sbom;		/* status.d: parse each file */
 };
 
+/* A tar "ENGINE cp" writes: what to do with its members, and for whom. */
+struct tar_job {
+	const struct move_archive_visit	*visit;
+	void				*arg;
+};
+
+static int
+tar_read(int fd, void *arg)
+{
+	struct tar_job *job = arg;
+	struct paks_error *err = NULL;
+
+	if (move_archive_stream(fd, job->visit, job->arg, &err) < 0) {
+		_cleanup_free_ char *msg = paks_error_format(err);
+		fprintf(stderr, "sbom: the engine's tar stream: %s\n", msg);
+		paks_error_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+/* cp CONTAINER:PATH - and read the tar; 1 if PATH is not there. */
+static int
+sbom_cp(const struct run *r, const char *path,
+    const struct move_archive_visit *visit, void *arg)
+{
+	_cleanup_free_ char *src = xasprintf("%s:%s", r->container, path);
+	char *args[] = { "cp", src, "-", NULL };
+	struct tar_job job = { visit, arg };
+
+	return sbom_engine(r, args, tar_read, &job);
+}
+
 static bool
-grab_want(const struct sbom_tar_entry *e, void *arg)
+grab_want(const struct move_archive_entry *e, void *arg)
 {
 	(void)e, (void)arg;
 	return true;
 }
 
 static int
-grab_entry(const struct sbom_tar_entry *e, const char *data, void *arg)
+grab_entry(const struct move_archive_entry *e, const char *data, void *arg,
+    struct paks_error **err)
 {
 	struct grab *g = arg;
 
+	(void)err;
 	if (e->type == '2' && g->link == NULL)
 		g->link = xstrdup(e->link);
 	else if (e->type == '0' && data != NULL && g->sbom != NULL)
-		sbom_parse_dpkg(data, e->size, g->sbom);
+		sbom_parse_dpkg(data, (size_t)e->size, g->sbom);
 	else if (e->type == '0' && data != NULL)
-		strbuf_add(&g->data, data, e->size);
-	return 0;
-}
-
-static int
-grab_read(int fd, void *arg)
-{
-	static const struct sbom_tar_ops ops = { grab_want, grab_entry };
-
-	if (sbom_tar_read(fd, &ops, arg, FILE_MAX) < 0) {
-		perror("sbom: reading the engine's tar stream");
-		return -1;
-	}
+		strbuf_add(&g->data, data, (size_t)e->size);
 	return 0;
 }
 
@@ -183,62 +208,66 @@ grab_read(int fd, void *arg)
 static int
 sbom_copy(const struct run *r, const char *path, struct grab *g)
 {
-	_cleanup_free_ char *src = xasprintf("%s:%s", r->container, path);
-	char *args[] = { "cp", src, "-", NULL };
+	static const struct move_archive_visit visit = { grab_want,
+		grab_entry, FILE_MAX };
 
-	return sbom_engine(r, args, grab_read, g);
+	return sbom_cp(r, path, &visit, g);
+}
+
+/*
+ * cp CONTAINER:PATH - and parse the file's bytes into s; 1 if PATH is not
+ * there. docker copies a symlink as it is (os-release is one): it is
+ * followed once.
+ */
+static int
+sbom_file(const struct run *r, const char *path,
+    int (*parse)(const char *, size_t, struct sbom *), struct sbom *s)
+{
+	struct grab g = { STRBUF_INIT, NULL, NULL };
+	int rc = sbom_copy(r, path, &g);
+
+	if (rc == 0 && g.link != NULL && g.data.len == 0) {
+		_cleanup_free_ char *dir = xstrdup(path);
+		_cleanup_free_ char *target = g.link[0] == '/' ?
+		    xstrdup(g.link) : xasprintf("%s/%s", dirname(dir), g.link);
+		free(TAKE_PTR(g.link));
+		rc = sbom_copy(r, target, &g);
+	}
+	if (rc == 0)
+		rc = parse(strbuf_str(&g.data), g.data.len, s);
+	strbuf_release(&g.data);
+	free(g.link);
+	return rc;
 }
 
 /* os-release names the distribution, for the package URLs. */
 static int
 sbom_os_release(const struct run *r, struct sbom *s)
 {
-	struct grab g = { STRBUF_INIT, NULL, NULL };
-	int rc = sbom_copy(r, "/etc/os-release", &g);
-
-	if (rc == 0 && g.link != NULL && g.data.len == 0) {
-		/* docker copies a symlink as it is: follow it once */
-		_cleanup_free_ char *target = g.link[0] == '/' ?
-		    xstrdup(g.link) : xasprintf("/etc/%s", g.link);
-		free(TAKE_PTR(g.link));
-		rc = sbom_copy(r, target, &g);
-	}
-	if (rc == 0)
-		sbom_parse_os_release(strbuf_str(&g.data), g.data.len, s);
-	strbuf_release(&g.data);
-	free(g.link);
-	return rc < 0 ? -1 : 0;
+	return sbom_file(r, "/etc/os-release", sbom_parse_os_release, s) < 0 ?
+	    -1 : 0;
 }
 
 static int
 sbom_dpkg(const struct run *r, struct sbom *s)
 {
-	struct grab g = { STRBUF_INIT, NULL, NULL };
-	int rc = sbom_copy(r, "/var/lib/dpkg/status", &g);
+	struct grab g = { STRBUF_INIT, NULL, s };
+	int rc = sbom_file(r, "/var/lib/dpkg/status", sbom_parse_dpkg, s);
 
-	if (rc == 0)
-		rc = sbom_parse_dpkg(strbuf_str(&g.data), g.data.len, s);
-	else if (rc == 1) {
+	if (rc == 1) {
 		/* distroless images: one file per package */
-		g.sbom = s;
 		rc = sbom_copy(r, "/var/lib/dpkg/status.d", &g);
+		strbuf_release(&g.data);
+		free(g.link);
 	}
-	strbuf_release(&g.data);
-	free(g.link);
 	return rc < 0 ? -1 : 0;
 }
 
 static int
 sbom_apk(const struct run *r, struct sbom *s)
 {
-	struct grab g = { STRBUF_INIT, NULL, NULL };
-	int rc = sbom_copy(r, "/lib/apk/db/installed", &g);
-
-	if (rc == 0)
-		rc = sbom_parse_apk(strbuf_str(&g.data), g.data.len, s);
-	strbuf_release(&g.data);
-	free(g.link);
-	return rc < 0 ? -1 : 0;
+	return sbom_file(r, "/lib/apk/db/installed", sbom_parse_apk, s) < 0 ?
+	    -1 : 0;
 }
 
 /* ---- licenses from /usr/share/doc/NAME/copyright ---- */
@@ -264,20 +293,22 @@ docs_name(const char *path, const char *suffix)
 }
 
 static bool
-docs_want(const struct sbom_tar_entry *e, void *arg)
+docs_want(const struct move_archive_entry *e, void *arg)
 {
 	_cleanup_free_ char *name = docs_name(e->name, "/copyright");
 
 	(void)arg;
-	return name != NULL && e->size <= DOC_FILE_MAX;
+	return name != NULL;
 }
 
 static int
-docs_entry(const struct sbom_tar_entry *e, const char *data, void *arg)
+docs_entry(const struct move_archive_entry *e, const char *data, void *arg,
+    struct paks_error **err)
 {
 	struct docs *d = arg;
 	_cleanup_free_ char *name = NULL, *lic = NULL;
 
+	(void)err;
 	if (e->type == '2' && (name = docs_name(e->name, "")) != NULL &&
 	    strchr(e->link, '/') == NULL) {
 		strv_pushf(&d->links, "%s\n%s", name, e->link);
@@ -285,21 +316,9 @@ docs_entry(const struct sbom_tar_entry *e, const char *data, void *arg)
 	}
 	if (data == NULL || (name = docs_name(e->name, "/copyright")) == NULL)
 		return 0;
-	lic = sbom_copyright_license(data, e->size);
+	lic = sbom_copyright_license(data, (size_t)e->size);
 	strv_push(&d->names, name);
 	strv_push(&d->licenses, lic ? lic : "");
-	return 0;
-}
-
-static int
-docs_read(int fd, void *arg)
-{
-	static const struct sbom_tar_ops ops = { docs_want, docs_entry };
-
-	if (sbom_tar_read(fd, &ops, arg, DOC_FILE_MAX) < 0) {
-		perror("sbom: reading the engine's tar stream");
-		return -1;
-	}
 	return 0;
 }
 
@@ -325,11 +344,10 @@ docs_license(const struct docs *d, const char *name, int depth)
 static int
 sbom_deb_licenses(const struct run *r, struct sbom *s)
 {
-	_cleanup_free_ char *src = xasprintf("%s:/usr/share/doc",
-	    r->container);
-	char *args[] = { "cp", src, "-", NULL };
+	static const struct move_archive_visit visit = { docs_want,
+		docs_entry, DOC_FILE_MAX };
 	struct docs d = { STRV_INIT, STRV_INIT, STRV_INIT };
-	int rc = sbom_engine(r, args, docs_read, &d);
+	int rc = sbom_cp(r, "/usr/share/doc", &visit, &d);
 
 	for (size_t i = 0; rc == 0 && i < s->n; i++) {
 		const char *lic;

@@ -45,26 +45,10 @@ void	sbom_clean(struct sbom *);
 int	sbom_parse_dpkg(const char *, size_t, struct sbom *);
 int	sbom_parse_apk(const char *, size_t, struct sbom *);
 int	sbom_parse_metadata(const char *, size_t, struct sbom *);
-void	sbom_parse_os_release(const char *, size_t, struct sbom *);
+int	sbom_parse_os_release(const char *, size_t, struct sbom *);
 char	*sbom_copyright_license(const char *, size_t);
 char	*sbom_license_expression(const char *, bool);
 char	*sbom_purl(const struct sbom *, const struct sbom_pkg *);
-
-/* tar, as "ENGINE cp CONTAINER:PATH -" writes it */
-struct sbom_tar_entry {
-	const char	*name;		/* path in the archive */
-	char		 type;		/* '0' file, '2' symlink, '5' dir ... */
-	const char	*link;		/* symlink target */
-	size_t		 size;
-};
-
-/* Called per entry; data is the file's bytes if want() said so. */
-struct sbom_tar_ops {
-	bool	(*want)(const struct sbom_tar_entry *, void *);
-	int	(*entry)(const struct sbom_tar_entry *, const char *, void *);
-};
-
-int	sbom_tar_read(int, const struct sbom_tar_ops *, void *, size_t);
 
 /* documents */
 json_t	*sbom_spdx(const struct sbom *, const char *, const char *,

@@ -1,5 +1,6 @@
 /*
- * Image archives as tar files: reading docker-archive and writing it back
+ * Tar files: one reader for image archives, #cp and plugins (a file it
+ * indexes, or a pipe it reads once), and docker-archives written back
  * with only some layers.
  *
  * "docker load" and "podman load" both skip a layer they already have
@@ -29,27 +30,6 @@
 #define BLOCK 512
 #define META_MAX (16u << 20)	/* manifest, config, index: small files */
 #define MEMBER_MAX ((off_t)1 << 50)	/* past any layer, far from overflow */
-
-static int
-tar_pread(int fd, void *buf, size_t len, off_t off, struct paks_error **err)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done,
-		    off + (off_t)done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return paks_error_set(err, errno, "cannot read the "
-			    "image archive");
-		if (n == 0)
-			return paks_error_set(err, 0, "the image archive ends "
-			    "early (truncated?)");
-		done += (size_t)n;
-	}
-	return 0;
-}
 
 /*
  * A numeric header field: octal, or base-256 when the top bit is set; -1
@@ -147,78 +127,127 @@ tar_pax(const char *data, size_t len, char **name, char **link, off_t *size,
 	}
 }
 
-static void
-archive_push(struct move_archive *a, char *name, char *link, char type,
-    off_t offset, off_t size, const unsigned char *header, int64_t mtime)
-{
-	if (a->n == a->alloc) {
-		a->alloc = a->alloc ? 2 * a->alloc : 32;
-		a->v = xreallocarray(a->v, a->alloc, sizeof *a->v);
-	}
-	size_t skip = 0;
-	while (strncmp(name + skip, "./", 2) == 0)
-		skip += 2;
-	if (skip > 0) {
-		char *clean = xstrdup(name + skip);
-		free(name);
-		name = clean;
-	}
-	a->v[a->n++] = (struct move_archive_entry){
-		.name = name, .link = link, .type = type,
-		.offset = offset, .size = size,
-		.mode = (unsigned)tar_number(header + 100, 8) & 07777,
-		.mtime = mtime != INT64_MIN ? mtime :
-		    tar_number(header + 136, 12),
-	};
-}
+/*
+ * A tar read from front to back: a file through pread at off, or a pipe
+ * through read, where going past a member means reading its data (so a
+ * member cut short is found there too, not only when its data is wanted).
+ */
+struct tar_reader {
+	int	fd;
+	bool	stream;
+	off_t	off;		/* the next byte to read */
+	off_t	next;		/* where the next header starts */
+};
 
 /*
- * List the members of the tar file in fd: names, types, where their data
- * is. Understands ustar, pax ('x') and GNU long names ('L', 'K').
+ * Read len bytes at r->off. The input's end before the first byte sets
+ * *eof (when eof is not NULL); anywhere else it is an error.
  */
-int
-move_archive_index(int fd, struct move_archive *a, struct paks_error **err)
+static int
+tar_fill(struct tar_reader *r, void *buf, size_t len, bool *eof,
+    struct paks_error **err)
 {
-	unsigned char b[BLOCK];
-	_cleanup_free_ char *next_name = NULL, *next_link = NULL;
-	off_t off = 0, next_size = -1;
-	int64_t next_mtime = INT64_MIN;
+	size_t done = 0;
 
-	a->fd = fd;
-	for (;;) {
-		ssize_t n = pread(fd, b, BLOCK, off);
+	while (done < len) {
+		ssize_t n = r->stream ? read(r->fd, (char *)buf + done,
+		    len - done) : pread(r->fd, (char *)buf + done, len - done,
+		    r->off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return paks_error_set(err, errno, "cannot read the "
-			    "image archive");
+			    "archive");
+		if (n == 0 && done == 0 && eof != NULL) {
+			*eof = true;
+			return 0;
+		}
 		if (n == 0)
-			break;	/* no end blocks: accept, as tar does */
-		if (n != BLOCK)
-			return paks_error_set(err, 0, "the image archive ends "
-			    "early (truncated?)");
-		if (tar_block_zero(b))
-			break;
+			return paks_error_set(err, 0, "the archive ends early "
+			    "(truncated?)");
+		done += (size_t)n;
+		r->off += n;
+	}
+	return 0;
+}
+
+/* Go on to the next header: a file seeks, a pipe reads what is between. */
+static int
+tar_skip(struct tar_reader *r, struct paks_error **err)
+{
+	char scratch[16 * BLOCK];
+
+	if (!r->stream)
+		r->off = r->next;
+	while (r->off < r->next) {
+		size_t chunk = r->next - r->off < (off_t)sizeof scratch ?
+		    (size_t)(r->next - r->off) : sizeof scratch;
+		if (tar_fill(r, scratch, chunk, NULL, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A member's name from its ustar header: prefix "/" name, or name. */
+static char *
+tar_name(const unsigned char *b)
+{
+	_cleanup_free_ char *base = tar_string(b, 100);
+
+	if (memcmp(b + 257, "ustar", 5) == 0 && b[345] != '\0') {
+		_cleanup_free_ char *pre = tar_string(b + 345, 155);
+		return xasprintf("%s/%s", pre, base);
+	}
+	return TAKE_PTR(base);
+}
+
+static void
+tar_entry_release(struct move_archive_entry *e)
+{
+	free(e->name);
+	free(e->link);
+}
+
+/*
+ * The next member of the tar in r, in *e (its name and link are the
+ * caller's): 1, or 0 at the end, -1 on an error. Understands ustar, pax
+ * ('x') and GNU long names ('L', 'K'); the data is left to the caller.
+ */
+static int
+tar_next(struct tar_reader *r, struct move_archive_entry *e,
+    struct paks_error **err)
+{
+	unsigned char b[BLOCK];
+	_cleanup_free_ char *next_name = NULL, *next_link = NULL;
+	off_t next_size = -1;
+	int64_t next_mtime = INT64_MIN;
+
+	for (;;) {
+		bool eof = false;
+
+		if (tar_skip(r, err) < 0 ||
+		    tar_fill(r, b, BLOCK, &eof, err) < 0)
+			return -1;
+		if (eof || tar_block_zero(b))
+			return 0;	/* no end blocks: accept, as tar does */
 		if (!tar_checksum_ok(b))
 			return paks_error_set(err, 0, "not a tar file, or a "
 			    "damaged one (bad header checksum)");
-		off_t size = (off_t)tar_number(b + 124, 12);
+		off_t size = next_size >= 0 ? next_size :
+		    (off_t)tar_number(b + 124, 12);
 		char type = b[156] ? (char)b[156] : '0';
-		off_t data = off + BLOCK;
-		if (next_size >= 0)
-			size = next_size;
 		if (size < 0 || size > MEMBER_MAX)
 			return paks_error_set(err, 0, "a tar header in the "
-			    "image archive has an impossible size");
-		off = data + (size + BLOCK - 1) / BLOCK * BLOCK;
+			    "archive has an impossible size");
+		r->next = r->off + (size + BLOCK - 1) / BLOCK * BLOCK;
 
 		if (type == 'x' || type == 'L' || type == 'K') {
 			_cleanup_free_ char *buf = NULL;
 			if (size > (off_t)META_MAX)
 				return paks_error_set(err, 0, "a tar header in "
-				    "the image archive is too large");
+				    "the archive is too large");
 			buf = xmalloc((size_t)size + 1);
-			if (tar_pread(fd, buf, (size_t)size, data, err) < 0)
+			if (tar_fill(r, buf, (size_t)size, NULL, err) < 0)
 				return -1;
 			buf[size] = '\0';
 			if (type == 'x') {
@@ -235,25 +264,76 @@ move_archive_index(int fd, struct move_archive *a, struct paks_error **err)
 		}
 		if (type == 'g')
 			continue;
-		char *name = next_name ? TAKE_PTR(next_name) : NULL;
-		if (name == NULL) {
-			_cleanup_free_ char *base = tar_string(b, 100);
-			bool ustar = memcmp(b + 257, "ustar", 5) == 0;
-			if (ustar && b[345] != '\0') {
-				_cleanup_free_ char *pre = tar_string(b + 345, 155);
-				name = xasprintf("%s/%s", pre, base);
-			} else
-				name = TAKE_PTR(base);
-		}
-		char *link = next_link ? TAKE_PTR(next_link) :
-		    (type == '2' || type == '1') ? tar_string(b + 157, 100) :
-		    NULL;
-		next_size = -1;
-		archive_push(a, name, link, type == '7' ? '0' : type, data,
-		    size, b, next_mtime);
-		next_mtime = INT64_MIN;
+		char *name = next_name ? TAKE_PTR(next_name) : tar_name(b);
+		const char *clean = name;
+		while (strncmp(clean, "./", 2) == 0)
+			clean += 2;
+		*e = (struct move_archive_entry){
+			.name = xstrdup(clean),
+			.link = next_link ? TAKE_PTR(next_link) :
+			    (type == '2' || type == '1') ?
+			    tar_string(b + 157, 100) : NULL,
+			.type = type == '7' ? '0' : type,
+			.offset = r->off, .size = size,
+			.mode = (unsigned)tar_number(b + 100, 8) & 07777,
+			.mtime = next_mtime != INT64_MIN ? next_mtime :
+			    tar_number(b + 136, 12),
+		};
+		free(name);
+		return 1;
 	}
-	return 0;
+}
+
+/* List the members of the tar file in fd: names, types, where data is. */
+int
+move_archive_index(int fd, struct move_archive *a, struct paks_error **err)
+{
+	struct tar_reader r = { .fd = fd };
+	struct move_archive_entry e;
+	int rc;
+
+	a->fd = fd;
+	while ((rc = tar_next(&r, &e, err)) > 0) {
+		if (a->n == a->alloc) {
+			a->alloc = a->alloc ? 2 * a->alloc : 32;
+			a->v = xreallocarray(a->v, a->alloc, sizeof *a->v);
+		}
+		a->v[a->n++] = e;
+	}
+	return rc;
+}
+
+/*
+ * Read the tar in fd (a pipe, e.g. from "ENGINE cp CTR:PATH -") once,
+ * front to back: v->entry sees each member, with its data if v->want
+ * asked for it (a regular file of at most v->max bytes, NUL-terminated).
+ * It stops at the tar's end blocks; the caller drains what follows.
+ */
+int
+move_archive_stream(int fd, const struct move_archive_visit *v, void *arg,
+    struct paks_error **err)
+{
+	struct tar_reader r = { .fd = fd, .stream = true };
+
+	for (;;) {
+		struct move_archive_entry e;
+		_cleanup_free_ char *data = NULL;
+		int rc = tar_next(&r, &e, err);
+
+		if (rc <= 0)
+			return rc;
+		if (e.type == '0' && (uint64_t)e.size <= v->max &&
+		    v->want != NULL && v->want(&e, arg)) {
+			data = xmalloc((size_t)e.size + 1);
+			rc = tar_fill(&r, data, (size_t)e.size, NULL, err);
+			data[rc < 0 ? 0 : e.size] = '\0';
+		}
+		if (rc >= 0 && v->entry != NULL)
+			rc = v->entry(&e, data, arg, err);
+		tar_entry_release(&e);
+		if (rc < 0)
+			return -1;
+	}
 }
 
 /*
@@ -343,8 +423,9 @@ move_archive_slurp(const struct move_archive *a, const char *name,
 	if ((uint64_t)e->size > max)
 		return paks_error_set(err, 0, "'%s' in the image archive is "
 		    "too large", name);
+	struct tar_reader r = { .fd = a->fd, .off = e->offset };
 	buf = xmalloc((size_t)e->size + 1);
-	if (tar_pread(a->fd, buf, (size_t)e->size, e->offset, err) < 0)
+	if (tar_fill(&r, buf, (size_t)e->size, NULL, err) < 0)
 		return -1;
 	buf[e->size] = '\0';
 	if (len != NULL)
@@ -452,10 +533,8 @@ out:
 void
 move_archive_release(struct move_archive *a)
 {
-	for (size_t i = 0; i < a->n; i++) {
-		free(a->v[i].name);
-		free(a->v[i].link);
-	}
+	for (size_t i = 0; i < a->n; i++)
+		tar_entry_release(&a->v[i]);
 	free(a->v);
 	free(a->config_name);
 	free(a->config);
@@ -599,12 +678,13 @@ tar_add_range(int out, const char *name, int in, off_t off, uint64_t size,
     uint64_t *count, struct paks_error **err)
 {
 	_cleanup_free_ char *buf = xmalloc(1 << 20);
+	struct tar_reader r = { .fd = in, .off = off };
 
 	if (tar_begin(out, name, size, count, err) < 0)
 		return -1;
 	for (uint64_t done = 0; done < size;) {
 		size_t chunk = size - done < (1 << 20) ? size - done : 1 << 20;
-		if (tar_pread(in, buf, chunk, off + (off_t)done, err) < 0 ||
+		if (tar_fill(&r, buf, chunk, NULL, err) < 0 ||
 		    tar_write(out, buf, chunk, count, err) < 0)
 			return -1;
 		done += chunk;

@@ -1,4 +1,4 @@
-/* Image archives as tar files: reading docker-archive and writing it back with only some layers. */
+/* Tar files read from a file or a pipe; docker-archives written back. */
 #ifndef PAKS_MOVE_ARCHIVE_H
 #define PAKS_MOVE_ARCHIVE_H
 
@@ -11,7 +11,7 @@
 
 struct safetree;
 
-/* One member of a tar file, as found by move_archive_index. */
+/* One member of a tar file, as move_archive_index or _stream finds it. */
 struct move_archive_entry {
 	char	*name;		/* without a leading "./" */
 	char	*link;		/* symlink target, or NULL */
@@ -48,6 +48,18 @@ enum move_archive_kind {
 	ARCHIVE_COMPRESSED,	/* gzip, zstd, xz, bzip2: the engine decides */
 };
 
+/*
+ * What move_archive_stream does with each member: want says whether to
+ * read a regular file's data (max bytes at most) for entry, which sees
+ * every member and returns 0, or -1 with *err set to stop the read.
+ */
+struct move_archive_visit {
+	bool	(*want)(const struct move_archive_entry *, void *);
+	int	(*entry)(const struct move_archive_entry *, const char *,
+		    void *, struct paks_error **);
+	size_t	  max;
+};
+
 /* What move_archive_write sent. */
 struct move_archive_stats {
 	uint64_t	written;	/* bytes of the whole archive */
@@ -57,6 +69,8 @@ struct move_archive_stats {
 };
 
 int	move_archive_index(int, struct move_archive *, struct paks_error **);
+int	move_archive_stream(int, const struct move_archive_visit *, void *,
+	    struct paks_error **);
 int	move_archive_read(int, struct move_archive *, struct paks_error **);
 const struct move_archive_entry *move_archive_find(
 	    const struct move_archive *, const char *);

@@ -2,8 +2,9 @@
  * Writing settings files: the text 'paks config init' writes, and 'set',
  * which changes one value in place so that the user's comments, blank
  * lines and key order survive. The value's byte range comes from libyaml's
- * event marks; the new text is checked with settings_load_file before it
- * replaces the old one, so a bad result never lands.
+ * event marks, and its new text from libyaml's emitter (so the quoting
+ * rules are libyaml's); the new file is checked with settings_load_file
+ * before it replaces the old one, so a bad result never lands.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -25,110 +26,121 @@
 #define SETTINGS_FILE_MAX	(1u << 20)
 #define SETTINGS_DEPTH_MAX	64
 
-/* Words a YAML reader may take for null, a boolean or a number. */
+/*
+ * Words a YAML reader may take for null, a boolean or a number: a string
+ * such as these is quoted. libyaml's emitter leaves this to its caller.
+ */
 static bool
 settings_yaml_special(const char *s)
 {
-	static const char *const words[] = { "null", "true", "false", "yes",
-		"no", "on", "off", "y", "n", ".inf", "-.inf", "+.inf", ".nan" };
+	static const char *const words[] = { "", "~", "null", "true", "false",
+		"yes", "no", "on", "off", "y", "n", ".inf", "-.inf", "+.inf",
+		".nan" };
 	const char *d = s;
 
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
 		if (strcasecmp(s, words[i]) == 0)
 			return true;
 	}
+	if (*d == '=')
+		return true;	/* YAML 1.1's "value" key */
 	if (*d == '-' || *d == '+' || *d == '.')
 		d++;
 	return isdigit((unsigned char)*d);
 }
 
-/* Whether s can be written as a plain scalar, in block or flow context. */
-static bool
-settings_yaml_plain(const char *s)
+/*
+ * The style to ask libyaml for. Plain for a word of path-like bytes;
+ * single quotes for the rest, so that "code --wait" reads as one value.
+ * A line break would stay a break in single quotes, and a value is one
+ * line: double quotes escape it. Where the asked style cannot hold the
+ * string, libyaml takes the next (plain, single, double) by its own rules.
+ */
+static yaml_scalar_style_t
+settings_yaml_style(const char *s)
 {
-	size_t len = strlen(s);
+	if (!settings_yaml_special(s) && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_./~+=-") == strlen(s))
+		return YAML_PLAIN_SCALAR_STYLE;
+	if (strpbrk(s, "\r\n") != NULL || strstr(s, "\xc2\x85") != NULL ||
+	    strstr(s, "\xe2\x80\xa8") != NULL ||
+	    strstr(s, "\xe2\x80\xa9") != NULL)
+		return YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+	return YAML_SINGLE_QUOTED_SCALAR_STYLE;
+}
 
-	if (len == 0 || strcmp(s, "~") == 0 || strcmp(s, "-") == 0 ||
-	    strncmp(s, "---", 3) == 0 || strncmp(s, "...", 3) == 0 ||
-	    *s == '=' || settings_yaml_special(s))
-		return false;
-	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789_./~+=-") == len;
+static int
+settings_yaml_write(void *data, unsigned char *buf, size_t len)
+{
+	strbuf_add(data, buf, len);
+	return 1;
 }
 
 /*
- * The code point at p if YAML cannot hold it as it is in a quoted scalar,
- * else 0, with its length in *n: C1 controls, U+FFFE and U+FFFF are not
- * allowed, and U+0085, U+2028 and U+2029 are read as line breaks.
+ * Strings as YAML on one line, written by libyaml's emitter: one scalar,
+ * or a flow sequence of them when seq. The emitter writes "k: VALUE", the
+ * place a value has in a settings file, and VALUE is taken from that.
+ * NULL if a string is not UTF-8 (libyaml refuses it).
  */
-static unsigned
-settings_yaml_unsafe(const char *p, size_t *n)
+static char *
+settings_yaml_emit(const char *const *v, bool seq)
 {
-	const unsigned char *u = (const unsigned char *)p;
+	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+	yaml_emitter_t em;
+	yaml_document_t doc;
+	int map, key, value;
 
-	*n = u[0] == 0xc2 ? 2 : 3;
-	if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)
-		return u[1];
-	if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9))
-		return 0x2000u | (u[2] & 0x3fu);
-	if (u[0] == 0xef && u[1] == 0xbf && (u[2] == 0xbe || u[2] == 0xbf))
-		return 0xffc0u | (u[2] & 0x3fu);
-	return 0;
+	if (!yaml_document_initialize(&doc, NULL, NULL, NULL, 1, 1))
+		xoom();
+	map = yaml_document_add_mapping(&doc, NULL, YAML_BLOCK_MAPPING_STYLE);
+	key = yaml_document_add_scalar(&doc, NULL, (yaml_char_t *)"k", -1,
+	    YAML_PLAIN_SCALAR_STYLE);
+	if (!seq)
+		value = yaml_document_add_scalar(&doc, NULL, (yaml_char_t *)*v,
+		    (int)strlen(*v), settings_yaml_style(*v));
+	else
+		value = yaml_document_add_sequence(&doc, NULL,
+		    YAML_FLOW_SEQUENCE_STYLE);
+	for (; seq && value > 0 && *v != NULL; v++) {
+		int item = yaml_document_add_scalar(&doc, NULL,
+		    (yaml_char_t *)*v, (int)strlen(*v),
+		    settings_yaml_style(*v));
+
+		if (item == 0 ||
+		    !yaml_document_append_sequence_item(&doc, value, item))
+			value = 0;
+	}
+	if (map == 0 || key == 0 || value == 0 ||
+	    !yaml_document_append_mapping_pair(&doc, map, key, value)) {
+		yaml_document_delete(&doc);
+		return NULL;
+	}
+	if (!yaml_emitter_initialize(&em))
+		xoom();
+	yaml_emitter_set_output(&em, settings_yaml_write, &sb);
+	yaml_emitter_set_unicode(&em, 1);	/* UTF-8 as it is, not \u */
+	yaml_emitter_set_width(&em, -1);	/* never fold a line */
+	if (!yaml_emitter_dump(&em, &doc) || !yaml_emitter_close(&em) ||
+	    !yaml_emitter_flush(&em))
+		BUG("libyaml cannot write a value: %s",
+		    em.problem ? em.problem : "no reason");
+	yaml_emitter_delete(&em);
+	if (sb.len < 4 || strncmp(sb.buf, "k: ", 3) != 0 ||
+	    sb.buf[sb.len - 1] != '\n' || memchr(sb.buf, '\n', sb.len - 1))
+		BUG("libyaml wrote a value on more than one line");
+	return xstrndup(sb.buf + 3, sb.len - 4);
 }
 
-/* A string as a YAML scalar that reads back as the same string. */
+/*
+ * A string as a YAML scalar that reads back as the same string, on one
+ * line; NULL if it is not UTF-8.
+ */
 char *
 settings_yaml_quote(const char *s)
 {
-	struct strbuf sb = STRBUF_INIT;
-	bool control = false;
+	const char *one[] = { s, NULL };
 
-	if (settings_yaml_plain(s))
-		return xstrdup(s);
-	for (const char *p = s; *p; p++) {
-		size_t n;
-
-		if ((unsigned char)*p < 0x20 || *p == 0x7f ||
-		    settings_yaml_unsafe(p, &n) != 0)
-			control = true;
-	}
-	if (!control) {
-		/* single quotes: only the quote itself needs doubling */
-		strbuf_addch(&sb, '\'');
-		for (const char *p = s; *p; p++) {
-			if (*p == '\'')
-				strbuf_addch(&sb, '\'');
-			strbuf_addch(&sb, *p);
-		}
-		strbuf_addch(&sb, '\'');
-		return strbuf_detach(&sb);
-	}
-	strbuf_addch(&sb, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		size_t n;
-		unsigned cp = settings_yaml_unsafe((const char *)p, &n);
-
-		if (cp != 0) {
-			strbuf_addf(&sb, cp < 0x100 ? "\\x%02x" : "\\u%04x",
-			    cp);
-			p += n - 1;
-			continue;
-		}
-		switch (*p) {
-		case '\n': strbuf_adds(&sb, "\\n"); break;
-		case '\t': strbuf_adds(&sb, "\\t"); break;
-		case '\r': strbuf_adds(&sb, "\\r"); break;
-		case '\\': strbuf_adds(&sb, "\\\\"); break;
-		case '"': strbuf_adds(&sb, "\\\""); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				strbuf_addf(&sb, "\\x%02x", *p);
-			else
-				strbuf_addch(&sb, (char)*p);
-		}
-	}
-	strbuf_addch(&sb, '"');
-	return strbuf_detach(&sb);
+	return settings_yaml_emit(one, false);
 }
 
 /* The value of key in s as YAML text (lists in flow form). */
@@ -136,29 +148,25 @@ char *
 settings_yaml_value(const struct settings *s, const char *key)
 {
 	const struct setting_def *d = settings_find(key);
-	struct strbuf sb = STRBUF_INIT;
+	char *v = NULL;
 
 	if (d == NULL)
 		BUG("unknown setting '%s'", key);
 	switch (d->type) {
 	case SETTING_STRING:
-		return settings_yaml_quote(settings_get(s, key));
+		v = settings_yaml_quote(settings_get(s, key));
+		break;
 	case SETTING_BOOL:
 	case SETTING_INT:
 		return xstrdup(settings_get(s, key));
 	case SETTING_LIST:
+		v = settings_yaml_emit((const char *const *)
+		    settings_get_list(s, key), true);
 		break;
 	}
-	strbuf_addch(&sb, '[');
-	for (char *const *p = settings_get_list(s, key); *p; p++) {
-		_cleanup_free_ char *q = settings_yaml_quote(*p);
-
-		if (p != settings_get_list(s, key))
-			strbuf_adds(&sb, ", ");
-		strbuf_adds(&sb, q);
-	}
-	strbuf_addch(&sb, ']');
-	return strbuf_detach(&sb);
+	if (v == NULL)
+		BUG("setting '%s' holds text that is not UTF-8", key);
+	return v;
 }
 
 /* The text of a new settings file: every key at its default, with help. */
@@ -198,9 +206,11 @@ settings_value_yaml(const char *key, const char *value, char **out,
 	struct settings tmp;
 	int rc;
 
-	if (d != NULL && d->type == SETTING_STRING)
-		yaml = settings_yaml_quote(value);
-	else if (d != NULL && d->type == SETTING_LIST && *value == '\0')
+	if (d != NULL && d->type == SETTING_STRING) {
+		if ((yaml = settings_yaml_quote(value)) == NULL)
+			return paks_error_set(err, 0, "the value of '%s' is "
+			    "not UTF-8 text", key);
+	} else if (d != NULL && d->type == SETTING_LIST && *value == '\0')
 		yaml = xstrdup("[]");
 	else
 		yaml = xstrdup(value);

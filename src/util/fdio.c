@@ -61,3 +61,19 @@ fd_set_nonblock(int fd, int on)
 	fl = on ? (fl | O_NONBLOCK) : (fl & ~O_NONBLOCK);
 	return fcntl(fd, F_SETFL, fl);
 }
+
+/* Two pipes, close-on-exec: both, or neither and an error. */
+int
+fd_pipes(int a[2], int b[2], struct paks_error **err)
+{
+	if (pipe2(a, O_CLOEXEC) < 0)
+		return paks_error_set(err, errno, "cannot create a pipe");
+	if (pipe2(b, O_CLOEXEC) < 0) {
+		int saved = errno;
+
+		close(a[0]);
+		close(a[1]);
+		return paks_error_set(err, saved, "cannot create a pipe");
+	}
+	return 0;
+}

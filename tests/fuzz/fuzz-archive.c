@@ -1,14 +1,19 @@
 /*
- * Fuzz image archives (src/image/move-archive.c): 'paks load FILE' reads a
- * tar made anywhere (ustar, pax and GNU long names, symlinks), and #move
- * and paks move read the engine's docker-archive. The input is the file,
- * held in a memfd; it is read once as it is and once with the checksum of
- * every 512-byte block made right, so that mutations get past the header
- * check. Properties:
+ * Fuzz the tar reader and image archives (src/image/move-archive.c): 'paks
+ * load FILE' reads a tar made anywhere (ustar, pax and GNU long names,
+ * symlinks), #move and paks move read the engine's docker-archive, and
+ * #cp and the #sbom plugin read what "ENGINE cp" writes to a pipe. The
+ * input is the file, held in a memfd; it is read once as it is and once
+ * with the checksum of every 512-byte block made right, so that mutations
+ * get past the header check. Properties:
  *
  *  - move_archive_kind and move_archive_index end (no hang) with an answer
  *    or a message; every member found has a name and its data at a block
  *    boundary after its header, not before the start of the file;
+ *  - move_archive_stream, reading the same bytes once from the front as
+ *    from a pipe, ends too and hands the members the index lists, in their
+ *    order and alike in every field, each wanted file with its bytes
+ *    (NUL-terminated); if it reads to the end, so did the index;
  *  - a docker-archive that move_archive_read accepts has as many diff ids
  *    as layers, each layer a regular member of the size recorded; written
  *    again with move_archive_write (if its data is all there), it reads
@@ -22,6 +27,12 @@
 #include "image/move-archive.h"
 
 static int in = -1, out = -1;
+
+/* What move_archive_stream handed so far, to hold against the index. */
+struct streamed {
+	const struct move_archive	*index;
+	size_t				 n;
+};
 
 int	LLVMFuzzerInitialize(int *, char ***);
 
@@ -57,6 +68,67 @@ check_index(const struct move_archive *a, size_t size)
 		FUZZ_CHECK(e->size >= 0, "member '%s' of size %lld", e->name,
 		    (long long)e->size);
 	}
+}
+
+static bool
+want_all(const struct move_archive_entry *e, void *arg)
+{
+	(void)e;
+	(void)arg;
+	return true;
+}
+
+static bool
+same_text(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static int
+streamed_entry(const struct move_archive_entry *e, const char *data,
+    void *arg, struct paks_error **err)
+{
+	struct streamed *st = arg;
+	const struct move_archive_entry *x;
+
+	(void)err;
+	FUZZ_CHECK(st->n < st->index->n, "the stream has more members than "
+	    "the index (%zu)", st->index->n);
+	x = &st->index->v[st->n++];
+	FUZZ_CHECK(same_text(e->name, x->name) && same_text(e->link, x->link)
+	    && e->type == x->type && e->offset == x->offset &&
+	    e->size == x->size && e->mode == x->mode && e->mtime == x->mtime,
+	    "member %zu '%s' differs from the index's", st->n - 1, e->name);
+	if (data != NULL) {
+		char *want = malloc((size_t)e->size + 1);
+
+		if (want == NULL || pread(in, want, (size_t)e->size, e->offset) !=
+		    (ssize_t)e->size)
+			abort();
+		FUZZ_CHECK(memcmp(data, want, (size_t)e->size) == 0 &&
+		    data[e->size] == '\0', "data of '%s'", e->name);
+		free(want);
+	}
+	return 0;
+}
+
+/* The input read once from the front; index is what the index found. */
+static void
+check_stream(const struct move_archive *index, bool index_ok)
+{
+	static const struct move_archive_visit visit = { want_all,
+		streamed_entry, 1 << 16 };
+	struct streamed st = { index, 0 };
+	struct paks_error *err = NULL;
+
+	if (lseek(in, 0, SEEK_SET) < 0)
+		abort();
+	if (move_archive_stream(in, &visit, &st, &err) == 0)
+		FUZZ_CHECK(index_ok && st.n == index->n, "the stream read %zu "
+		    "members to the end, the index %zu%s", st.n, index->n,
+		    index_ok ? "" : " and failed");
+	else
+		message(err);
 }
 
 static void
@@ -145,10 +217,13 @@ fuzz_file(const uint8_t *data, size_t size)
 	if (move_archive_kind(in, &kind, &err) < 0)
 		message(err);
 	err = NULL;
-	if (move_archive_index(in, &a, &err) == 0)
+	if (move_archive_index(in, &a, &err) == 0) {
 		check_index(&a, size);
-	else
+		check_stream(&a, true);
+	} else {
 		message(err);
+		check_stream(&a, false);
+	}
 	move_archive_release(&a);
 	err = NULL;
 	if (move_archive_read(in, &a, &err) == 0) {

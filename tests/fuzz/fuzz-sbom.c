@@ -2,36 +2,19 @@
  * Fuzz the #sbom plugin's readers (plugins/sbom/): everything they read
  * comes out of the container, which may write any bytes in its package
  * databases, os-release, METADATA and copyright files. The input is such a
- * file, given to every parser, then the packages found become documents;
- * it is also read as the tar stream an engine's 'cp' writes. Properties:
+ * file, given to every parser, then the packages found become documents.
+ * (The tar stream an engine's 'cp' writes is read by libpaks' tar reader,
+ * move_archive_stream, fuzzed as a stream in fuzz-archive.) Properties:
  *
  *  - after sbom_clean every field is valid UTF-8, so both documents dump
  *    as JSON and load again with one entry per package;
  *  - a package URL is "pkg:TYPE/..." with every byte outside [A-Za-z0-9
- *    .-_~:@/?=%] percent-encoded;
- *  - the tar reader ends (no hang) and hands each wanted file with its
- *    size's worth of bytes.
+ *    .-_~:@/?=%] percent-encoded.
  */
 #include <stdbool.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "fuzz.h"
 #include "plugins/sbom/sbom.h"
-
-static int tarfd = -1;
-
-int	LLVMFuzzerInitialize(int *, char ***);
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	if ((tarfd = memfd_create("paks-fuzz-sbom", MFD_CLOEXEC)) < 0)
-		abort();
-	return 0;
-}
 
 /* Whether s is valid UTF-8 (no overlong forms, surrogates or > U+10FFFF). */
 static bool
@@ -135,36 +118,6 @@ fuzz_databases(const char *text, size_t len)
 	sbom_release(&s);
 }
 
-static bool
-want_all(const struct sbom_tar_entry *e, void *arg)
-{
-	(void)e;
-	(void)arg;
-	return true;
-}
-
-static int
-entry(const struct sbom_tar_entry *e, const char *data, void *arg)
-{
-	(void)arg;
-	FUZZ_CHECK(e->name != NULL && e->link != NULL, "entry without name");
-	if (e->type == '0' && data != NULL)
-		FUZZ_CHECK(strnlen(data, e->size + 1) <= e->size,
-		    "data of '%s' is not NUL-ended at its size", e->name);
-	return 0;
-}
-
-static void
-fuzz_tar(const uint8_t *data, size_t size)
-{
-	static const struct sbom_tar_ops ops = { want_all, entry };
-
-	if (ftruncate(tarfd, 0) < 0 || pwrite(tarfd, data, size, 0) !=
-	    (ssize_t)size || lseek(tarfd, 0, SEEK_SET) < 0)
-		abort();
-	(void)sbom_tar_read(tarfd, &ops, NULL, 1 << 16);
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -179,6 +132,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	fuzz_databases(text, size);
 	free(text);
-	fuzz_tar(data, size);
 	return 0;
 }

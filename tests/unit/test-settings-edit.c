@@ -172,7 +172,8 @@ test_quote(void **state)
  * as line breaks, so in single quotes they came back as spaces; it refuses
  * C1 controls and U+FFFE/U+FFFF written as they are; and a plain "..." at
  * the start of a value ends the document, so 'paks config set user ...'
- * was refused as malformed YAML. All are quoted now.
+ * was refused as malformed YAML. libyaml's emitter, which writes the
+ * values now, quotes all of them, with YAML's own escapes (\N, \L, \P).
  */
 static void
 test_quote_breaks(void **state)
@@ -180,11 +181,10 @@ test_quote_breaks(void **state)
 	(void)state;
 	expect_quote("...", "'...'");
 	expect_quote("... and more", NULL);
-	expect_quote("\xc2\x85" "0", "\"\\x850\"");
-	expect_quote("a\xe2\x80\xa8" "b\xe2\x80\xa9",
-	    "\"a\\u2028b\\u2029\"");
+	expect_quote("\xc2\x85" "0", "\"\\N0\"");
+	expect_quote("a\xe2\x80\xa8" "b\xe2\x80\xa9", "\"a\\Lb\\P\"");
 	expect_quote("\xc2\x82\xc3\xa9", "\"\\x82\xc3\xa9\"");
-	expect_quote("\xef\xbf\xbe\xef\xbf\xbf", "\"\\ufffe\\uffff\"");
+	expect_quote("\xef\xbf\xbe\xef\xbf\xbf", "\"\\uFFFE\\uFFFF\"");
 	expect_quote("\xc2\xa9 \xe2\x80\xa6 \xe2\x82\xac \xef\xbf\xbd",
 	    NULL);
 }
@@ -226,6 +226,7 @@ test_value_yaml(void **state)
 	expect_bad_value("plugin_timeout", "1\nuser: x", "on one line");
 	expect_bad_value("run_options", "--network", "must be a list");
 	expect_bad_value("run_options", "[a, b", "malformed YAML");
+	expect_bad_value("user", "caf\xe9", "not UTF-8");
 }
 
 static char *
