@@ -1,5 +1,4 @@
 /* paks: global options, host command dispatch, exit status. */
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,16 +8,7 @@
 #include "cmd.h"
 #include "session/tty.h"
 #include "util/strv.h"
-#include "util/xalloc.h"
 #include "version.h"
-
-static const struct option main_options[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "settings-file", required_argument, NULL, 'f' },
-	{ "set", required_argument, NULL, 's' },
-	{ NULL, 0, NULL, 0 },
-};
 
 static void
 main_print_error(struct paks_error *e)
@@ -29,57 +19,53 @@ main_print_error(struct paks_error *e)
 	free(s);
 }
 
+/* The options before COMMAND (host_main_entry's), then the command. */
+static int
+main_run(struct cmd_ctx *ctx, int argc, char **argv, struct strv *overrides,
+    struct paks_error **err)
+{
+	struct cmd_args args = CMD_ARGS_INIT;
+	char *help[] = { "help", NULL };
+	int rc;
+
+	rc = cmd_parse(host_main_entry.options, host_main_entry.flags, "",
+	    argc, argv, &args, err);
+	if (rc < 0) {
+		paks_error_hint(err, "see 'paks --help'");
+	} else if (args.help) {
+		rc = cmd_dispatch(ctx, host_commands, 1, help, err);
+	} else if (cmd_opt_has(&args, "version")) {
+		printf("paks %s\n", PAKS_VERSION);
+	} else if (args.argc < 2) {
+		paks_error_set(err, 0, "no command given");
+		paks_error_hint(err, "see 'paks --help'");
+		rc = CMD_USAGE_ERROR;
+	} else {
+		ctx->settings_file = cmd_opt_get(&args, "settings-file");
+		cmd_opt_values(&args, "set", overrides);
+		ctx->overrides = overrides->v;
+		rc = cmd_dispatch(ctx, host_commands, args.argc - 1,
+		    args.argv + 1, err);
+	}
+	cmd_args_release(&args);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct strv overrides = STRV_INIT;
 	struct paks_error *err = NULL;
 	struct cmd_ctx ctx = { .out = STDOUT_FILENO, .prefix = "paks " };
-	char *help[] = { "help", NULL };
-	bool want_help = false;
-	int c, rc;
+	int rc;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+hVs:f:", main_options, NULL)) !=
-	    -1) {
-		switch (c) {
-		case 'h':
-			want_help = true;
-			break;
-		case 'V':
-			printf("paks %s\n", PAKS_VERSION);
-			return EXIT_OK;
-		case 'f':
-			ctx.settings_file = optarg;
-			break;
-		case 's':
-			strv_push(&overrides, optarg);
-			break;
-		default:
-			fprintf(stderr, "paks: unknown or incomplete option "
-			    "'%s'\nhint: see 'paks --help'\n", argv[optind - 1]);
-			strv_release(&overrides);
-			return EXIT_USAGE;
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (want_help) {
-		argv = help;
-		argc = 1;
-	} else if (argc == 0) {
-		fprintf(stderr, "paks: no command given\nhint: see "
-		    "'paks --help'\n");
-		strv_release(&overrides);
-		return EXIT_USAGE;
-	}
-	ctx.overrides = overrides.v;
-	rc = cmd_dispatch(&ctx, host_commands, argc, argv, &err);
+	rc = main_run(&ctx, argc, argv, &overrides, &err);
 	if (err != NULL) {
 		tty_restore();
 		main_print_error(err);
 		paks_error_free(err);
 	}
+	cmd_ctx_release(&ctx);
 	strv_release(&overrides);
 	if (rc == CMD_USAGE_ERROR)
 		return EXIT_USAGE;

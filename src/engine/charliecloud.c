@@ -36,6 +36,7 @@
 #include "util/safetree.h"
 #include "util/spawn.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 #include "util/xalloc.h"
 
 #define CH_NAME "charliecloud"
@@ -303,20 +304,15 @@ static void
 ch_run_argv(const struct engine *e, const struct run_opts *o,
     char *const *cmd, struct strv *argv)
 {
+	static const struct run_opt_names names = { "--cd", "--uid", "--bind",
+		"--set-env" };
+
 	(void)e;
 	strv_push(argv, "ch-run");
 	/* values are literal, as docker's -e and the image's ENV are */
 	strv_push(argv, "--env-no-expand");
 	strv_pushv(argv, o->prepared);
-	if (o->workdir != NULL)
-		strv_pushf(argv, "--cd=%s", o->workdir);
-	if (o->user != NULL && *o->user != '\0')
-		strv_pushf(argv, "--uid=%s", o->user);
-	for (char *const *v = o->volumes; v && *v; v++)
-		strv_pushf(argv, "--bind=%s", *v);
-	for (char *const *v = o->envs; v && *v; v++)
-		strv_pushf(argv, "--set-env=%s", *v);
-	strv_pushv(argv, o->extra);
+	engine_run_opts(o, &names, argv);
 	strv_push(argv, o->image);
 	strv_push(argv, "--");
 	strv_push(argv, "/bin/sh");
@@ -658,19 +654,19 @@ ch_size(const struct engine_op *op, char **out, struct paks_error **err)
 	const char *image = op->run->image;
 	double bytes;
 	struct stat st;
-	char h[32];
+	_cleanup_free_ char *h = NULL;
 
 	if (ch_is_squash(image)) {
 		if (stat(image, &st) < 0)
 			return paks_error_set(err, errno, "cannot read '%s'",
 			    image);
-		engine_human_size(h, sizeof h, (double)st.st_size);
+		h = text_size((uint64_t)st.st_size);
 		*out = xasprintf("SquashFS file:  %s (%s)\n", h, image);
 		return 0;
 	}
 	if (ch_du(op, image, &bytes, err) < 0)
 		return -1;
-	engine_human_size(h, sizeof h, bytes);
+	h = text_size((uint64_t)bytes);
 	*out = xasprintf("image directory: %s on disk (%s)\n", h, image);
 	return 0;
 }
@@ -782,7 +778,7 @@ ch_commit(const struct engine_op *op, const char *target,
 	bool replace = false;
 	double bytes = 0;
 	struct stat st;
-	char h[32];
+	_cleanup_free_ char *h = NULL;
 
 	if (strcmp(target, image) == 0) {
 		if (!ch_has_arg(op->run->prepared, "--write", NULL))
@@ -825,7 +821,7 @@ ch_commit(const struct engine_op *op, const char *target,
 		saved->detail = xstrdup("a copy");
 		return 0;
 	}
-	engine_human_size(h, sizeof h, bytes);
+	h = text_size((uint64_t)bytes);
 	saved->detail = xasprintf("%s, run it with ch-run", h);
 	return 0;
 }

@@ -5,11 +5,10 @@
 #include <string.h>
 
 #include "engine.h"
-#include "image/move-archive.h"
-#include "image/save.h"
 #include "util/cleanup.h"
 #include "util/safetree.h"
 #include "util/strv.h"
+#include "util/text.h"
 #include "util/xalloc.h"
 
 /* "ENGINE ARGS..." through the operation's runner. */
@@ -61,19 +60,17 @@ engine_cli_cp(const struct engine_op *op, const struct engine_cp *cp,
 	_cleanup_free_ char *ctr = cli_ctr_path(op, cp->ctr);
 	_cleanup_safetree_ struct safetree st = SAFETREE_INIT;
 	_cleanup_close_ int tar = -1;
-	struct move_archive a = MOVE_ARCHIVE_INIT;
 	bool docker = strcmp(op->engine->name, "docker") == 0;
 	char *to[] = { "cp", (char *)cp->host, ctr, NULL };
 	char *from[] = { "cp", docker ? "-L" : ctr, docker ? ctr : "-",
 		docker ? "-" : NULL, NULL };
 	_cleanup_strv_ struct strv argv = STRV_INIT;
-	int rc;
 
 	if (!cp->to_host)
 		return cli_run(op, to, NULL, NULL, err) < 0 ?
 		    cli_cp_error(cp, err) : 0;
-	if (op->run_fd == NULL)
-		BUG("engine_cli_cp without run_fd");
+	if (op->run_fd == NULL || cp->unpack == NULL)
+		BUG("engine_cli_cp without run_fd or unpack");
 	if (safetree_begin_host(&st, cp->host, cp->shown, err) < 0 ||
 	    (tar = safetree_scratch(&st, err)) < 0)
 		return -1;
@@ -81,16 +78,8 @@ engine_cli_cp(const struct engine_op *op, const struct engine_cp *cp,
 	strv_pushv(&argv, from);
 	if (op->run_fd(op->run_ctx, argv.v, NULL, tar, err) < 0)
 		return cli_cp_error(cp, err);
-	if (move_archive_index(tar, &a, err) < 0) {
-		paks_error_wrap(err, "cannot copy '%s'", cp->what);
-		move_archive_release(&a);
-		return -1;
-	}
-	rc = move_archive_extract(&a, &st, safetree_wants_contents(cp->ctr),
-	    err);
-	move_archive_release(&a);
-	if (rc < 0)
-		return -1;
+	if (cp->unpack(tar, &st, safetree_wants_contents(cp->ctr), err) < 0)
+		return paks_error_wrap(err, "cannot copy '%s'", cp->what);
 	return safetree_commit(&st, err);
 }
 
@@ -103,80 +92,22 @@ engine_cli_inspect(const struct engine_op *op, char **out,
 	return cli_run(op, args, NULL, out, err);
 }
 
-/* "812 B", "1.0 MB", "127.6 MB": powers of 1000, as the engines print. */
-void
-engine_human_size(char *buf, size_t n, double bytes)
-{
-	static const char *units[] = { "B", "kB", "MB", "GB", "TB" };
-	int u = 0;
-
-	while (bytes >= 1000 && u < 4) {
-		bytes /= 1000;
-		u++;
-	}
-	snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
-}
-
 int
 engine_cli_size(const struct engine_op *op, char **out,
     struct paks_error **err)
 {
 	char *args[] = { "container", "inspect", "--size", "--format",
 		"{{.SizeRw}} {{.SizeRootFs}}", (char *)op->run->name, NULL };
-	_cleanup_free_ char *text = NULL;
+	_cleanup_free_ char *text = NULL, *a = NULL, *b = NULL;
 	double rw, root;
-	char a[32], b[32];
 
 	if (cli_run(op, args, NULL, &text, err) < 0)
 		return -1;
-	if (sscanf(text, "%lf %lf", &rw, &root) != 2)
+	if (sscanf(text, "%lf %lf", &rw, &root) != 2 || rw < 0 || root < 0)
 		return paks_error_set(err, 0, "cannot read the size from %s",
 		    op->engine->name);
-	engine_human_size(a, sizeof a, rw);
-	engine_human_size(b, sizeof b, root);
+	a = text_size((uint64_t)rw);
+	b = text_size((uint64_t)root);
 	*out = xasprintf("writable layer: %s\nvirtual size:   %s\n", a, b);
-	return 0;
-}
-
-char *
-engine_cli_save_name(const struct engine_op *op, const char *suffix,
-    struct paks_error **err)
-{
-	char *target = save_target(op->run->image, suffix);
-
-	if (save_check_target(target, err) < 0) {
-		free(target);
-		return NULL;
-	}
-	return target;
-}
-
-/* Engine calls of a save (no program first): long ones show progress. */
-static int
-cli_save_run(void *op, char *const *args, char **out, struct paks_error **err)
-{
-	bool slow = strcmp(args[0], "commit") == 0 ||
-	    strcmp(args[0], "export") == 0 || strcmp(args[0], "import") == 0;
-
-	return cli_run(op, args, slow ? "saving..." : NULL, out, err);
-}
-
-int
-engine_cli_commit(const struct engine_op *op, const char *target,
-    struct engine_saved *saved, struct paks_error **err)
-{
-	struct save_job job = {
-		.engine = op->engine, .container = op->run->name,
-		.source = op->run->image, .target = target,
-		.keep_history = op->keep_history,
-		.run = cli_save_run, .run_ctx = (void *)op,
-	};
-
-	if (save_image(&job, err) < 0)
-		return -1;
-	saved->detail = xasprintf("%.19s, %d layer%s%s", job.id, job.layers,
-	    job.layers == 1 ? "" : "s", job.flattened ? ", flattened" : "");
-	saved->stale = TAKE_PTR(job.stale);
-	save_job_release(&job);
 	return 0;
 }

@@ -45,8 +45,6 @@ static int cli_remove(const struct engine *, const char *);
 	.cp = engine_cli_cp, \
 	.inspect = engine_cli_inspect, \
 	.size = engine_cli_size, \
-	.save_name = engine_cli_save_name, \
-	.commit = engine_cli_commit, \
 	.remove = cli_remove
 
 static const struct engine docker_engine = {
@@ -390,11 +388,33 @@ engine_run_argv(const struct engine *e, const struct run_opts *o,
 	e->run_argv(e, &with, cmd, argv);
 }
 
+/*
+ * The run options every engine takes, as FLAG=VALUE under the engine's
+ * own flag names, then the user's extra options.
+ */
+void
+engine_run_opts(const struct run_opts *o, const struct run_opt_names *f,
+    struct strv *argv)
+{
+	if (o->workdir != NULL)
+		strv_pushf(argv, "%s=%s", f->workdir, o->workdir);
+	if (o->user != NULL && *o->user != '\0')
+		strv_pushf(argv, "%s=%s", f->user, o->user);
+	for (char *const *v = o->volumes; v && *v; v++)
+		strv_pushf(argv, "%s=%s", f->volume, *v);
+	for (char *const *v = o->envs; v && *v; v++)
+		strv_pushf(argv, "%s=%s", f->env, *v);
+	strv_pushv(argv, o->extra);
+}
+
 /* "ENGINE run -it ... IMAGE CMD..." for an interactive session. */
 static void
 cli_run_argv(const struct engine *e, const struct run_opts *o,
     char *const *cmd, struct strv *argv)
 {
+	static const struct run_opt_names names = { "--workdir", "--user",
+		"--volume", "--env" };
+
 	strv_push(argv, e->program);
 	strv_push(argv, "run");
 	strv_push(argv, "-it");
@@ -406,15 +426,7 @@ cli_run_argv(const struct engine *e, const struct run_opts *o,
 	e->run_flags(e, argv);
 	if (o->seccomp != NULL && !seccomp_user_chose(o->extra))
 		strv_pushf(argv, "--security-opt=seccomp=%s", o->seccomp);
-	if (o->workdir != NULL)
-		strv_pushf(argv, "--workdir=%s", o->workdir);
-	if (o->user != NULL && *o->user != '\0')
-		strv_pushf(argv, "--user=%s", o->user);
-	for (char *const *v = o->volumes; v && *v; v++)
-		strv_pushf(argv, "--volume=%s", *v);
-	for (char *const *v = o->envs; v && *v; v++)
-		strv_pushf(argv, "--env=%s", *v);
-	strv_pushv(argv, o->extra);
+	engine_run_opts(o, &names, argv);
 	strv_push(argv, "--entrypoint=/bin/sh");
 	strv_push(argv, o->image);
 	strv_pushv(argv, cmd);

@@ -24,6 +24,14 @@ struct run_opts {
 	bool		 keep;
 };
 
+/* An engine's names for the run options all engines take ("--workdir"). */
+struct run_opt_names {
+	const char	*workdir;
+	const char	*user;
+	const char	*volume;
+	const char	*env;
+};
+
 /*
  * How an engine operation runs a program (program first): in a session,
  * Ctrl-C aware with an optional progress line; *out gets its stdout.
@@ -47,6 +55,8 @@ struct engine_op {
 };
 
 /* One side of a #cp is on the host (a path), the other in the container. */
+struct safetree;
+
 struct engine_cp {
 	const char	*host;		/* host path, relative ones resolved */
 	const char	*ctr;		/* container path as typed */
@@ -54,6 +64,10 @@ struct engine_cp {
 	const char	*what;		/* the source as typed, for messages */
 	const char	*shown;		/* the destination as typed, without
 					 * "host:", for messages */
+	/* container -> host for docker and podman: make the members of the
+	 * tar in fd below st (the tar reader is image/'s, above this layer) */
+	int		(*unpack)(int, struct safetree *, bool,
+			    struct paks_error **);
 };
 
 /* What a commit wrote, for the user. */
@@ -95,7 +109,12 @@ struct engine {
 		    struct paks_error **);
 	/* lines for the user: "writable layer: ..." */
 	int	(*size)(const struct engine_op *, char **, struct paks_error **);
-	/* the name (or path) #save SUFFIX writes, checked */
+	/*
+	 * #save, for an engine that saves its own way (charliecloud: an
+	 * image directory): the name (or path) SUFFIX gives, checked, and
+	 * the commit. NULL for docker and podman, whose containers
+	 * image/save.c commits (save_op_target, save_op_commit).
+	 */
 	char   *(*save_name)(const struct engine_op *, const char *,
 		    struct paks_error **);
 	int	(*commit)(const struct engine_op *, const char *,
@@ -126,6 +145,8 @@ int	engine_pick(const char *, const struct engine **, struct paks_error **);
 int	engine_pull(const struct engine *, const char *, struct paks_error **);
 void	engine_run_argv(const struct engine *, const struct run_opts *,
 	    char *const *, struct strv *);
+void	engine_run_opts(const struct run_opts *, const struct run_opt_names *,
+	    struct strv *);
 int	engine_remove(const struct engine *, const char *);
 bool	engine_container_exists(const struct engine *, const char *);
 int	engine_simple(const struct engine *, char *const *, char **,
@@ -133,7 +154,6 @@ int	engine_simple(const struct engine *, char *const *, char **,
 const struct engine *engine_for_image(const char *, const char *);
 int	engine_supports(const struct engine *, const char *,
 	    struct paks_error **);
-void	engine_human_size(char *, size_t, double);
 void	engine_saved_release(struct engine_saved *);
 
 /* docker and podman: the #command operations of their clients */
@@ -143,9 +163,5 @@ int	engine_cli_inspect(const struct engine_op *, char **,
 	    struct paks_error **);
 int	engine_cli_size(const struct engine_op *, char **,
 	    struct paks_error **);
-char   *engine_cli_save_name(const struct engine_op *, const char *,
-	    struct paks_error **);
-int	engine_cli_commit(const struct engine_op *, const char *,
-	    struct engine_saved *, struct paks_error **);
 
 #endif

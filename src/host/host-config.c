@@ -13,16 +13,6 @@
 
 #define CONFIG_FILE_MAX	(1u << 20)
 
-/* Load the settings in effect; on failure s is released. */
-static int
-config_load(struct cmd_ctx *ctx, struct settings *s, struct paks_error **err)
-{
-	if (settings_load(s, ctx->settings_file, ctx->overrides, err) == 0)
-		return 0;
-	settings_release(s);
-	return -1;
-}
-
 static int
 config_init_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
@@ -30,19 +20,9 @@ config_init_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	_cleanup_free_ char *path = settings_user_path(), *home = paths_home();
 	_cleanup_free_ char *text = settings_init_text();
 	_cleanup_storefile_ struct storefile sf = STOREFILE_INIT;
-	bool force = false;
 
-	if (argc == 2) {
-		if (strcmp(argv[1], "--force") != 0 && strcmp(argv[1], "-f")) {
-			paks_error_set(err, 0, "config init: unknown option "
-			    "'%s'", argv[1]);
-			paks_error_hint(err, "usage: paks config init "
-			    "[--force]");
-			return CMD_USAGE_ERROR;
-		}
-		force = true;
-	}
-	if (!force && access(path, F_OK) == 0) {
+	(void)argc, (void)argv;
+	if (!cmd_opt_has(ctx->args, "force") && access(path, F_OK) == 0) {
 		paks_error_set(err, 0, "'%s' already exists", path);
 		return paks_error_hint(err, "'paks config init --force' "
 		    "replaces it; 'paks config set' changes one key");
@@ -62,21 +42,21 @@ config_get_exec(struct cmd_ctx *ctx, int argc, char **argv,
 {
 	const struct setting_def *d = settings_find(argv[1]);
 	_cleanup_free_ char *v = NULL;
-	struct settings s;
+	const struct settings *s;
 
 	(void)argc;
 	if (d == NULL) {
 		/* settings_set words the error with the known keys */
-		memset(&s, 0, sizeof s);
-		settings_set(&s, argv[1], "", SOURCE_USER, err);
+		struct settings none = { 0 };
+
+		settings_set(&none, argv[1], "", SOURCE_USER, err);
 		return CMD_USAGE_ERROR;
 	}
-	if (config_load(ctx, &s, err) < 0)
+	if ((s = cmd_settings(ctx, err)) == NULL)
 		return -1;
-	v = d->type == SETTING_LIST ? settings_yaml_value(&s, d->name) :
-	    xstrdup(settings_get(&s, d->name));
+	v = d->type == SETTING_LIST ? settings_yaml_value(s, d->name) :
+	    xstrdup(settings_get(s, d->name));
 	cmd_printf(ctx, "%s\n", v);
-	settings_release(&s);
 	return 0;
 }
 
@@ -114,14 +94,14 @@ static int
 config_list_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
-	struct settings s;
+	const struct settings *s;
 	int width = 0;
 
 	(void)argc, (void)argv;
-	if (config_load(ctx, &s, err) < 0)
+	if ((s = cmd_settings(ctx, err)) == NULL)
 		return -1;
 	for (int i = 0; i < settings_count; i++) {
-		_cleanup_free_ char *v = settings_yaml_value(&s,
+		_cleanup_free_ char *v = settings_yaml_value(s,
 		    settings_table[i].name);
 		int w = (int)(strlen(settings_table[i].name) + strlen(v)) + 2;
 
@@ -130,16 +110,14 @@ config_list_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	}
 	for (int i = 0; i < settings_count; i++) {
 		const char *name = settings_table[i].name;
-		_cleanup_free_ char *v = settings_yaml_value(&s, name);
+		_cleanup_free_ char *v = settings_yaml_value(s, name);
 		_cleanup_free_ char *line = xasprintf("%s: %s", name, v);
-
-		const char *origin = s.v[i].origin;
+		const char *origin = s->v[i].origin;
 
 		cmd_printf(ctx, "%-*s  # %s%s%s\n", width, line,
-		    settings_source_name(s.v[i].source), origin ? " " : "",
+		    settings_source_name(s->v[i].source), origin ? " " : "",
 		    origin ? origin : "");
 	}
-	settings_release(&s);
 	return 0;
 }
 
@@ -154,10 +132,9 @@ config_edit_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	_cleanup_free_ char *path = settings_user_path(), *home = paths_home();
 	_cleanup_free_ char *old = NULL, *text = NULL;
 	_cleanup_storefile_ struct storefile sf = STOREFILE_INIT;
+	const struct settings none = { 0 }, *s;
 	struct paks_error *e = NULL;
-	struct settings s;
 	size_t oldlen = 0, len;
-	int rc;
 
 	(void)argc, (void)argv;
 	if (storefile_read(path, CONFIG_FILE_MAX, &old, &oldlen, &e) < 0) {
@@ -176,13 +153,11 @@ config_edit_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	if (storefile_write(&sf, old, oldlen, err) < 0)
 		return -1;
 	/* a broken file must not stop the editor that would fix it */
-	if (settings_load(&s, ctx->settings_file, ctx->overrides, &e) < 0) {
+	if ((s = cmd_settings(ctx, &e)) == NULL) {
 		paks_error_release(&e);
-		settings_release(&s);
+		s = &none;
 	}
-	rc = settings_run_editor(&s, sf.tmp, err);
-	settings_release(&s);
-	if (rc != 0)
+	if (settings_run_editor(s, sf.tmp, err) != 0)
 		return -1;
 	if (storefile_read(sf.tmp, CONFIG_FILE_MAX, &text, &len, err) < 0)
 		return -1;
@@ -199,12 +174,19 @@ config_edit_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	return storefile_commit(&sf, err);
 }
 
+static const struct cmd_option config_init_options[] = {
+	{ .name = "force", .letter = 'f',
+	  .help = "replace the file if it exists" },
+	{ .name = NULL },
+};
+
 static const struct cmd_entry config_init_entry = {
 	.name = "init",
-	.usage = "[--force]",
+	.usage = "",
 	.summary = "write the settings file with every key at its default",
+	.options = config_init_options,
 	.min_args = 0,
-	.max_args = 1,
+	.max_args = 0,
 	.exec = config_init_exec,
 };
 
@@ -223,6 +205,7 @@ static const struct cmd_entry config_set_entry = {
 	.summary = "set a key in the settings file, keeping its comments",
 	.min_args = 1,
 	.max_args = 2,
+	.flags = CMD_OPTIONS_FIRST,	/* a VALUE may start with '-' */
 	.exec = config_set_exec,
 };
 
@@ -272,6 +255,5 @@ const struct cmd_entry host_config_entry = {
 	    "  paks config list\n",
 	.min_args = 1,
 	.max_args = -1,
-	.flags = CMD_NO_ENGINE_CALL,
 	.sub = config_sub,
 };

@@ -1,5 +1,4 @@
 /* paks env: named sets of variables kept in ~/.paks/envs, one file each. */
-#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,89 +19,6 @@
 
 #define ENV_FILE_MAX	(16u << 20)
 #define ENV_VALUE_MAX	(1u << 20)	/* one value read for a KEY */
-
-enum env_opts {
-	ENV_FORCE = 1 << 0,
-	ENV_REVEAL = 1 << 1,
-	ENV_STDIN = 1 << 2,
-};
-
-/* Whether an unknown option may be quoted: it has the shape of one
- * ("-x", "--long-name"), not of a value that starts with '-'. */
-static bool
-env_option_showable(const char *a, size_t len)
-{
-	if (len == 2)
-		return isalpha((unsigned char)a[1]);
-	if (len > 24 || a[1] != '-')
-		return false;
-	for (size_t i = 2; i < len; i++) {
-		if (!islower((unsigned char)a[i]) && a[i] != '-')
-			return false;
-	}
-	return true;
-}
-
-/*
- * Options may come anywhere; "--" ends them (for a name such as "-x").
- * what is left goes to rest, which must hold min to max words (max -1:
- * any number); pos, when given, gets the argv index of each.
- */
-static int
-env_args(struct cmd_ctx *ctx, int argc, char **argv, enum env_opts allowed,
-    int min, int max, enum env_opts *opts, struct strv *rest, int *pos,
-    struct paks_error **err)
-{
-	const struct cmd_entry *e = ctx->entry;
-	const char *cmd = ctx->prefix;
-	bool options = true;
-
-	if (strncmp(cmd, "paks ", 5) == 0)
-		cmd += 5;	/* main says "paks: " already */
-
-	*opts = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (options && strcmp(a, "--") == 0) {
-			options = false;
-		} else if (options && a[0] == '-' && a[1] != '\0') {
-			if ((allowed & ENV_FORCE) &&
-			    (strcmp(a, "--force") == 0 || strcmp(a, "-f") == 0))
-				*opts |= ENV_FORCE;
-			else if ((allowed & ENV_REVEAL) &&
-			    strcmp(a, "--reveal") == 0)
-				*opts |= ENV_REVEAL;
-			else if ((allowed & ENV_STDIN) &&
-			    strcmp(a, "--stdin") == 0)
-				*opts |= ENV_STDIN;
-			else if (env_option_showable(a, strcspn(a, "="))) {
-				/* up to any '=': what follows may be a value */
-				paks_error_set(err, 0, "%s%s: unknown option "
-				    "'%.*s'", cmd, e->name,
-				    (int)strcspn(a, "="), a);
-				goto usage;
-			} else {
-				/* "-s3cr3t" may be a value: say where */
-				paks_error_set(err, 0, "%s%s: argument %d is "
-				    "an unknown option (values are never "
-				    "shown)", cmd, e->name, i);
-				goto usage;
-			}
-		} else {
-			if (pos != NULL)
-				pos[rest->n] = i;
-			strv_push(rest, a);
-		}
-	}
-	if ((int)rest->n >= min && (max < 0 || (int)rest->n <= max))
-		return 0;
-	paks_error_set(err, 0, "%s%s: too %s arguments", cmd, e->name,
-	    (int)rest->n < min ? "few" : "many");
-usage:
-	paks_error_hint(err, "usage: %s%s %s", ctx->prefix, e->name, e->usage);
-	return CMD_USAGE_ERROR;
-}
 
 /* A file that others can read gets one warning line; paks carries on. */
 static void
@@ -380,47 +296,22 @@ env_add_word(struct env *vars, struct strv *keys, const char *a, int pos,
 	return 0;
 }
 
+/* The words after NAME into vars, and the KEYs to read into keys. */
 static int
-env_add_exec(struct cmd_ctx *ctx, int argc, char **argv,
-    struct paks_error **err)
+env_add_words(struct cmd_ctx *ctx, int argc, char **argv, struct env *vars,
+    struct strv *keys, struct paks_error **err)
 {
-	_cleanup_strv_ struct strv rest = STRV_INIT, keys = STRV_INIT;
-	__attribute__((cleanup(env_wipe))) struct env vars = ENV_INIT;
-	_cleanup_free_ int *pos = xcalloc((size_t)argc, sizeof *pos);
-	const struct env none = ENV_INIT;
-	enum env_opts opts;
-	int rc;
+	const int *pos = ctx->args->pos;
 
-	if ((rc = env_args(ctx, argc, argv, ENV_FORCE | ENV_STDIN, 1, -1,
-	    &opts, &rest, pos, err)) != 0)
-		return rc;
-	if (envstore_check_name(rest.v[0], err) < 0)
-		return CMD_USAGE_ERROR;
-	if ((opts & ENV_STDIN) && rest.n > 1) {
-		paks_error_set(err, 0, "env add: --stdin takes no KEY or "
-		    "KEY=VALUE arguments");
-		goto usage;
-	}
-	if (!(opts & ENV_STDIN) && rest.n < 2) {
-		paks_error_set(err, 0, "env add: too few arguments");
-		goto usage;
-	}
-	if ((opts & ENV_STDIN) && isatty(STDIN_FILENO)) {
-		paks_error_set(err, 0, "env add: --stdin reads a pipe or a "
-		    "file, not a terminal");
-		paks_error_hint(err, "to type a value unseen: paks env add "
-		    "%s KEY", rest.v[0]);
-		return CMD_USAGE_ERROR;
-	}
-	for (size_t i = 1; i < rest.n; i++) {
-		if (env_add_word(&vars, &keys, rest.v[i], pos[i], err) < 0)
+	for (int i = 2; i < argc; i++) {
+		if (env_add_word(vars, keys, argv[i], pos[i], err) < 0)
 			return CMD_USAGE_ERROR;
 	}
-	if (keys.n > 0 && keys.n < vars.n) {
+	if (keys->n > 0 && keys->n < vars->n) {
 		/* "TOKEN= abc123": abc123 is a value, not a KEY to ask for */
-		size_t i = 1;
+		int i = 2;
 
-		while (strchr(rest.v[i], '=') != NULL)
+		while (strchr(argv[i], '=') != NULL)
 			i++;
 		paks_error_set(err, 0, "env add: argument %d has no '=' but "
 		    "others do (values are never shown)", pos[i]);
@@ -428,18 +319,53 @@ env_add_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		    "to type their values unseen");
 		return CMD_USAGE_ERROR;
 	}
-	if ((opts & ENV_STDIN) && env_read_stdin(&vars, err) < 0)
+	return 0;
+}
+
+static int
+env_add_exec(struct cmd_ctx *ctx, int argc, char **argv,
+    struct paks_error **err)
+{
+	_cleanup_strv_ struct strv keys = STRV_INIT;
+	_cleanup_strbuf_ struct strbuf usage = STRBUF_INIT;
+	__attribute__((cleanup(env_wipe))) struct env vars = ENV_INIT;
+	const struct env none = ENV_INIT;
+	bool force = cmd_opt_has(ctx->args, "force");
+	bool from_stdin = cmd_opt_has(ctx->args, "stdin");
+	const char *name = argv[1];
+
+	if (envstore_check_name(name, err) < 0)
+		return CMD_USAGE_ERROR;
+	if (from_stdin && argc > 2) {
+		paks_error_set(err, 0, "env add: --stdin takes no KEY or "
+		    "KEY=VALUE arguments");
+		goto usage;
+	}
+	if (!from_stdin && argc < 3) {
+		paks_error_set(err, 0, "env add: too few arguments");
+		goto usage;
+	}
+	if (from_stdin && isatty(STDIN_FILENO)) {
+		paks_error_set(err, 0, "env add: --stdin reads a pipe or a "
+		    "file, not a terminal");
+		paks_error_hint(err, "to type a value unseen: paks env add "
+		    "%s KEY", name);
+		return CMD_USAGE_ERROR;
+	}
+	if (env_add_words(ctx, argc, argv, &vars, &keys, err) < 0)
+		return CMD_USAGE_ERROR;
+	if (from_stdin && env_read_stdin(&vars, err) < 0)
 		return paks_error_wrap(err, "env add");
 	/* refuse before anyone types a value that could not be stored */
-	if (keys.n > 0 && envstore_check_new(rest.v[0], (opts & ENV_FORCE) ?
-	    &none : &vars, err) < 0)
+	if (keys.n > 0 && envstore_check_new(name, force ? &none : &vars,
+	    err) < 0)
 		return -1;
 	if (keys.n > 0 && env_read_values(&vars, &keys, err) < 0)
 		return -1;
-	return envstore_add(rest.v[0], &vars, opts & ENV_FORCE, err);
+	return envstore_add(name, &vars, force, err);
 usage:
-	paks_error_hint(err, "usage: %s%s %s", ctx->prefix, ctx->entry->name,
-	    ctx->entry->usage);
+	cmd_usage_line(ctx->prefix, ctx->entry, &usage);
+	paks_error_hint(err, "%s", strbuf_str(&usage));
 	return CMD_USAGE_ERROR;
 }
 
@@ -447,45 +373,34 @@ static int
 env_rm_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
-	_cleanup_strv_ struct strv rest = STRV_INIT;
-	_cleanup_free_ int *pos = xcalloc((size_t)argc, sizeof *pos);
-	enum env_opts opts;
-	int rc;
-
-	if ((rc = env_args(ctx, argc, argv, 0, 2, -1, &opts, &rest, pos,
-	    err)) != 0)
-		return rc;
-	if (envstore_check_name(rest.v[0], err) < 0)
+	if (envstore_check_name(argv[1], err) < 0)
 		return CMD_USAGE_ERROR;
-	for (size_t i = 1; i < rest.n; i++) {
-		if (envstore_check_key(rest.v[i], err) < 0) {
-			paks_error_wrap(err, "env rm: argument %d", pos[i]);
+	for (int i = 2; i < argc; i++) {
+		if (envstore_check_key(argv[i], err) < 0) {
+			paks_error_wrap(err, "env rm: argument %d",
+			    ctx->args->pos[i]);
 			return CMD_USAGE_ERROR;
 		}
 	}
-	return envstore_remove(rest.v[0], rest.v + 1, err);
+	return envstore_remove(argv[1], argv + 2, err);
 }
 
 static int
 env_show_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
-	_cleanup_strv_ struct strv rest = STRV_INIT;
 	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
 	_cleanup_env_ struct env env = ENV_INIT;
-	enum env_opts opts;
-	int rc;
+	bool reveal = cmd_opt_has(ctx->args, "reveal");
 
-	if ((rc = env_args(ctx, argc, argv, ENV_REVEAL, 1, 1, &opts, &rest,
-	    NULL, err)) != 0)
-		return rc;
-	if (envstore_check_name(rest.v[0], err) < 0)
+	(void)argc;
+	if (envstore_check_name(argv[1], err) < 0)
 		return CMD_USAGE_ERROR;
-	if (envstore_load(rest.v[0], &env, err) < 0)
+	if (envstore_load(argv[1], &env, err) < 0)
 		return -1;
-	env_warn_open(rest.v[0]);
+	env_warn_open(argv[1]);
 	for (size_t i = 0; i < env.n; i++) {
-		if (opts & ENV_REVEAL)
+		if (reveal)
 			envstore_format_var(env.v[i].key, env.v[i].value, &sb);
 		else
 			strbuf_addf(&sb, "%s=********\n", env.v[i].key);
@@ -537,21 +452,15 @@ static int
 env_edit_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
-	_cleanup_strv_ struct strv rest = STRV_INIT;
 	_cleanup_free_ char *old = NULL, *start = NULL, *text = NULL;
 	_cleanup_free_ char *dir = NULL, *path = NULL;
 	_cleanup_storefile_ struct storefile sf = STOREFILE_INIT;
+	const struct settings none = { 0 }, *s;
 	struct paks_error *e = NULL;
-	struct settings s;
-	enum env_opts opts;
+	const char *name = argv[1];
 	size_t oldlen, len;
-	const char *name;
-	int rc;
 
-	if ((rc = env_args(ctx, argc, argv, 0, 1, 1, &opts, &rest, NULL,
-	    err)) != 0)
-		return rc;
-	name = rest.v[0];
+	(void)argc;
 	if (envstore_check_name(name, err) < 0)
 		return CMD_USAGE_ERROR;
 	if (envstore_read(name, &old, &oldlen, err) < 0)
@@ -566,13 +475,12 @@ env_edit_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	    storefile_open(&sf, path, NULL, err) < 0 ||
 	    storefile_write(&sf, start, strlen(start), err) < 0)
 		return -1;
-	if (settings_load(&s, ctx->settings_file, ctx->overrides, &e) < 0) {
+	/* settings that do not load leave the editor to the environment */
+	if ((s = cmd_settings(ctx, &e)) == NULL) {
 		paks_error_release(&e);
-		settings_release(&s);
+		s = &none;
 	}
-	rc = settings_run_editor(&s, sf.tmp, err);
-	settings_release(&s);
-	if (rc != 0 ||
+	if (settings_run_editor(s, sf.tmp, err) != 0 ||
 	    storefile_read(sf.tmp, ENV_FILE_MAX, &text, &len, err) < 0)
 		return -1;
 	if (len == strlen(start) && memcmp(text, start, len) == 0)
@@ -586,21 +494,28 @@ static int
 env_delete_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
-	_cleanup_strv_ struct strv rest = STRV_INIT;
-	enum env_opts opts;
-	int rc;
-
-	if ((rc = env_args(ctx, argc, argv, 0, 1, 1, &opts, &rest, NULL,
-	    err)) != 0)
-		return rc;
-	if (envstore_check_name(rest.v[0], err) < 0)
+	(void)ctx, (void)argc;
+	if (envstore_check_name(argv[1], err) < 0)
 		return CMD_USAGE_ERROR;
-	return envstore_delete(rest.v[0], err);
+	return envstore_delete(argv[1], err);
 }
+
+static const struct cmd_option env_add_options[] = {
+	{ .name = "force", .letter = 'f',
+	  .help = "replace variables that exist" },
+	{ .name = "stdin",
+	  .help = "read KEY=VALUE lines from standard input (no KEY then)" },
+	{ .name = NULL },
+};
+
+static const struct cmd_option env_show_options[] = {
+	{ .name = "reveal", .help = "show the values (masked otherwise)" },
+	{ .name = NULL },
+};
 
 static const struct cmd_entry env_add_entry = {
 	.name = "add",
-	.usage = "NAME KEY[=VALUE]... | NAME --stdin [--force]",
+	.usage = "NAME KEY[=VALUE]...",
 	.summary = "add variables (--force replaces existing ones)",
 	.help =
 	    "KEY=VALUE puts the value where ps and your shell's history\n"
@@ -613,7 +528,9 @@ static const struct cmd_entry env_add_entry = {
 	    "  paks env add proj TOKEN           # TOKEN: (typed, not shown)\n"
 	    "  printf '%s\\n' \"$TOKEN\" | paks env add proj TOKEN\n"
 	    "  paks env add proj --stdin < proj.env\n",
-	.min_args = 2,
+	.options = env_add_options,
+	/* 1: NAME --stdin; without --stdin, exec wants a KEY too */
+	.min_args = 1,
 	.max_args = -1,
 	.exec = env_add_exec,
 };
@@ -629,10 +546,11 @@ static const struct cmd_entry env_rm_entry = {
 
 static const struct cmd_entry env_show_entry = {
 	.name = "show",
-	.usage = "NAME [--reveal]",
+	.usage = "NAME",
 	.summary = "list the variables, values masked unless --reveal",
+	.options = env_show_options,
 	.min_args = 1,
-	.max_args = 2,
+	.max_args = 1,
 	.exec = env_show_exec,
 };
 
@@ -650,7 +568,7 @@ static const struct cmd_entry env_edit_entry = {
 	.usage = "NAME",
 	.summary = "edit an environment's file, then check it",
 	.min_args = 1,
-	.max_args = 2,
+	.max_args = 1,
 	.exec = env_edit_exec,
 };
 
@@ -659,7 +577,7 @@ static const struct cmd_entry env_delete_entry = {
 	.usage = "NAME",
 	.summary = "delete an environment",
 	.min_args = 1,
-	.max_args = 2,
+	.max_args = 1,
 	.exec = env_delete_exec,
 };
 
@@ -690,6 +608,5 @@ const struct cmd_entry host_env_entry = {
 	    "  paks env show proj --reveal\n",
 	.min_args = 1,
 	.max_args = -1,
-	.flags = CMD_NO_ENGINE_CALL,
 	.sub = env_sub,
 };

@@ -1,6 +1,31 @@
-/* paks help and paks version. */
+/* paks help and paks version, and the options of paks itself. */
+#include <string.h>
+
 #include "cmd.h"
+#include "util/cleanup.h"
+#include "util/strbuf.h"
 #include "version.h"
+
+static const struct cmd_option main_options[] = {
+	{ .name = "settings-file", .letter = 'f', .arg = "FILE",
+	  .help = "read FILE after the system and user settings files" },
+	{ .name = "set", .letter = 's', .arg = "KEY=VALUE",
+	  .flags = CMD_OPT_REPEAT,
+	  .help = "override a setting, after every file" },
+	{ .name = "version", .letter = 'V',
+	  .help = "print the version of paks" },
+	{ .name = NULL },
+};
+
+/* paks itself: main.c parses these options, then runs a host command. */
+const struct cmd_entry host_main_entry = {
+	.name = "paks",
+	.usage = "COMMAND [ARGS]",
+	.summary = "a developer's shell in a container, with #commands that "
+	    "act on the host",
+	.options = main_options,
+	.flags = CMD_OPTIONS_FIRST,
+};
 
 static int
 help_exec(struct cmd_ctx *ctx, int argc, char **argv, struct paks_error **err)
@@ -8,10 +33,13 @@ help_exec(struct cmd_ctx *ctx, int argc, char **argv, struct paks_error **err)
 	const struct cmd_entry *e;
 
 	if (argc < 2) {
-		cmd_printf(ctx, "usage: paks [--settings-file FILE] [-s KEY=VALUE] "
-		    "COMMAND [ARGS]\n\n"
-		    "paks: a developer's shell in a container, with #commands "
-		    "that act on the host.\n\ncommands:\n");
+		_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+
+		cmd_usage_line("", &host_main_entry, &sb);
+		strbuf_addf(&sb, "\n\npaks: %s.\n\n", host_main_entry.summary);
+		cmd_opt_format(host_main_entry.options, &sb);
+		strbuf_adds(&sb, "\ncommands:\n");
+		cmd_write(ctx, strbuf_str(&sb), sb.len);
 		cmd_list(ctx, host_commands);
 		cmd_printf(ctx, "\nInside a session, type #help for the "
 		    "#commands.\nRun 'paks COMMAND --help' for a command's "
@@ -19,7 +47,11 @@ help_exec(struct cmd_ctx *ctx, int argc, char **argv, struct paks_error **err)
 		return 0;
 	}
 	if ((e = cmd_find(host_commands, argv[1])) == NULL) {
-		paks_error_set(err, 0, "unknown command '%s'", argv[1]);
+		/* a word with '=' may be KEY=VALUE: never show the value */
+		int n = (int)strcspn(argv[1], "=");
+
+		paks_error_set(err, 0, "unknown command '%.*s%s'", n, argv[1],
+		    argv[1][n] == '=' ? "=..." : "");
 		paks_error_hint(err, "see 'paks --help'");
 		return CMD_USAGE_ERROR;
 	}

@@ -1,6 +1,6 @@
 /* paks move: send an image to an archive, a registry, another machine or Charliecloud. */
 #include <stdlib.h>
-#include <unistd.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "engine/engine.h"
@@ -8,23 +8,34 @@
 #include "store/settings.h"
 #include "util/cleanup.h"
 
+static const struct cmd_option move_options[] = {
+	{ .name = "engine", .letter = 'c', .arg = "E",
+	  .help = "engine that has IMAGE: docker or podman",
+	  .aliases = CMD_NAMES("container-tech") },
+	{ .name = "creds-env", .arg = "NAME",
+	  .help = "registry credentials from the paks environment NAME "
+	      "(REGISTRY_USER, REGISTRY_PASSWORD)" },
+	{ .name = "tls-verify", .arg = "true|false",
+	  .flags = CMD_OPT_VALUE_OPTIONAL,
+	  .help = "false: accept an untrusted certificate or plain http "
+	      "(test registries)",
+	  .choices = CMD_NAMES("true", "false") },
+	{ .name = "cert-dir", .arg = "DIR",
+	  .help = "trust the registry certificates in DIR" },
+	{ .name = NULL },
+};
+
 /* The engine of -c, else the container_tech setting, else the default. */
 static int
-move_pick_engine(struct cmd_ctx *ctx, const char *name,
+host_move_engine(struct cmd_ctx *ctx, const char *name,
     const struct engine **e, struct paks_error **err)
 {
-	struct settings s;
-	int rc;
+	const struct settings *s;
 
 	if (name == NULL) {
-		if (settings_load(&s, ctx->settings_file, ctx->overrides,
-		    err) < 0) {
-			settings_release(&s);
+		if ((s = cmd_settings(ctx, err)) == NULL)
 			return -1;
-		}
-		rc = engine_select(settings_get(&s, "container_tech"), e, err);
-		settings_release(&s);
-		return rc;
+		name = settings_get(s, "container_tech");
 	}
 	return engine_select(name, e, err);
 }
@@ -33,28 +44,25 @@ static int
 host_move_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
-	struct move_args a;
+	const struct cmd_args *args = ctx->args;
+	const char *tls = cmd_opt_get(args, "tls-verify");
 	struct move_dest dest;
 	const struct engine *e;
 	int rc;
 
-	rc = move_args_parse(argc, argv, "move", 2, &a, err);
-	if (rc == 1) {
-		cmd_usage(ctx, ctx->entry, true);
-		return 0;
-	}
-	if (rc != 0)
-		return rc;
-	if (move_dest_parse(a.words[1], &dest, err) < 0)
+	(void)argc;
+	if (move_dest_parse(argv[2], &dest, err) < 0)
 		return CMD_USAGE_ERROR;
-	if (move_pick_engine(ctx, a.engine, &e, err) < 0) {
+	if (host_move_engine(ctx, cmd_opt_get(args, "engine"), &e, err) < 0) {
 		move_dest_release(&dest);
 		return -1;
 	}
 	struct move_job job = {
-		.engine = e, .image = a.words[0], .dest = &dest,
-		.creds_env = a.creds_env, .cert_dir = a.cert_dir,
-		.tls_verify = a.tls_verify, .out = ctx->out,
+		.engine = e, .image = argv[1], .dest = &dest,
+		.creds_env = cmd_opt_get(args, "creds-env"),
+		.cert_dir = cmd_opt_get(args, "cert-dir"),
+		.tls_verify = tls == NULL || strcmp(tls, "false") != 0,
+		.out = ctx->out,
 	};
 	rc = move_image(&job, err);
 	move_dest_release(&dest);
@@ -63,7 +71,7 @@ host_move_exec(struct cmd_ctx *ctx, int argc, char **argv,
 
 const struct cmd_entry host_move_entry = {
 	.name = "move",
-	.usage = "[OPTIONS] IMAGE DEST",
+	.usage = "IMAGE DEST",
 	.summary = "move an image to an archive, a registry, another machine "
 	    "or Charliecloud",
 	.help =
@@ -79,25 +87,13 @@ const struct cmd_entry host_move_entry = {
 	    "                              command, default ssh)\n"
 	    "  charliecloud:DIR            an image directory for ch-run\n"
 	    "  charliecloud:FILE.sqfs      a SquashFS image (needs mksquashfs)\n"
-	    "\noptions:\n"
-	    "  -c, --engine E              engine that has IMAGE: docker or "
-	    "podman\n"
-	    "  --creds-env NAME            registry credentials from the paks "
-	    "environment\n"
-	    "                              NAME (REGISTRY_USER, "
-	    "REGISTRY_PASSWORD)\n"
-	    "  --tls-verify=false          accept a registry's untrusted "
-	    "certificate or\n"
-	    "                              plain http (test registries)\n"
-	    "  --cert-dir DIR              trust the registry certificates in "
-	    "DIR\n"
 	    "\nexamples:\n"
 	    "  paks move debian:bookworm-saved docker-archive:dev.tar\n"
 	    "  paks move debian:bookworm-saved ssh://me@cluster/podman\n"
 	    "  paks move debian:bookworm-saved "
 	    "docker://registry.example.org/me/dev:v1 --creds-env reg\n",
+	.options = move_options,
 	.min_args = 2,
-	.max_args = -1,
-	.flags = CMD_OWN_OPTIONS,
+	.max_args = 2,
 	.exec = host_move_exec,
 };

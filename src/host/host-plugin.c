@@ -192,42 +192,6 @@ plugin_copy_dir(int src, int dst, int depth, struct strbuf *where)
 	return rc;
 }
 
-/* "PATH [--force]" in any order; "--" ends the options. */
-static int
-plugin_install_args(struct cmd_ctx *ctx, int argc, char **argv,
-    const char **path, bool *force, struct paks_error **err)
-{
-	bool options = true;
-
-	*path = NULL;
-	*force = false;
-	for (int i = 1; i < argc; i++) {
-		if (options && strcmp(argv[i], "--") == 0)
-			options = false;
-		else if (options && (strcmp(argv[i], "--force") == 0 ||
-		    strcmp(argv[i], "-f") == 0))
-			*force = true;
-		else if (options && argv[i][0] == '-' && argv[i][1] != '\0') {
-			paks_error_set(err, 0, "plugin install: unknown option "
-			    "'%s'", argv[i]);
-			goto usage;
-		} else if (*path == NULL)
-			*path = argv[i];
-		else {
-			paks_error_set(err, 0, "plugin install: too many "
-			    "arguments");
-			goto usage;
-		}
-	}
-	if (*path != NULL)
-		return 0;
-	paks_error_set(err, 0, "plugin install: too few arguments");
-usage:
-	paks_error_hint(err, "usage: %s%s %s", ctx->prefix, ctx->entry->name,
-	    ctx->entry->usage);
-	return CMD_USAGE_ERROR;
-}
-
 /* Copy src to a hidden directory next to dest, then swap it in. */
 static int
 plugin_install_copy(const char *src, const char *root, const char *name,
@@ -280,14 +244,13 @@ plugin_install_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	_cleanup_free_ char *root = plugin_user_dir(), *dest = NULL;
 	_cleanup_free_ char *rsrc = NULL, *rdest = NULL;
 	_cleanup_strbuf_ struct strbuf names = STRBUF_INIT;
+	const char *path = argv[1];
+	bool force = cmd_opt_has(ctx->args, "force"), exists;
 	struct plugin p;
-	const char *path;
-	bool force, exists;
 	struct stat st;
-	int rc;
+	int rc = 0;
 
-	if ((rc = plugin_install_args(ctx, argc, argv, &path, &force, err)))
-		return rc;
+	(void)argc;
 	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		paks_error_set(err, errno, "cannot install '%s': not a "
 		    "directory", path);
@@ -365,13 +328,19 @@ static const struct cmd_entry plugin_list_entry = {
 	.exec = plugin_list_exec,
 };
 
+static const struct cmd_option plugin_install_options[] = {
+	{ .name = "force", .letter = 'f',
+	  .help = "replace an installed plugin of that name" },
+	{ .name = NULL },
+};
+
 static const struct cmd_entry plugin_install_entry = {
 	.name = "install",
-	.usage = "DIR [--force]",
+	.usage = "DIR",
 	.summary = "copy a plugin's directory into ~/.paks/plugins",
+	.options = plugin_install_options,
 	.min_args = 1,
-	.max_args = 2,
-	.flags = CMD_OWN_OPTIONS,
+	.max_args = 1,
 	.exec = plugin_install_exec,
 };
 

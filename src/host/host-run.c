@@ -1,5 +1,4 @@
 /* paks run: open an interactive shell in a new container. */
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,31 +17,42 @@
 #include "util/strv.h"
 #include "util/xalloc.h"
 
-static const struct option run_options[] = {
-	{ "shell", required_argument, NULL, 'S' },
-	{ "container-tech", required_argument, NULL, 'c' },
-	{ "set", required_argument, NULL, 's' },
-	{ "volume", required_argument, NULL, 'v' },
-	{ "workdir", required_argument, NULL, 'w' },
-	{ "env", required_argument, NULL, 'e' },
-	{ "name", required_argument, NULL, 'n' },
-	{ "keep", no_argument, NULL, 'k' },
-	{ "run-option", required_argument, NULL, 'o' },
-	{ "srun", optional_argument, NULL, 'R' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+static const struct cmd_option run_options[] = {
+	{ .name = "shell", .arg = "SHELL",
+	  .help = "shell to start (default: container_shell, /bin/bash)" },
+	{ .name = "container-tech", .letter = 'c', .arg = "E",
+	  .help = "engine: docker, podman or charliecloud" },
+	{ .name = "set", .letter = 's', .arg = "KEY=VALUE",
+	  .flags = CMD_OPT_REPEAT | CMD_OPT_SETTING,
+	  .help = "override a setting for this run" },
+	{ .name = "volume", .letter = 'v', .arg = "H:C[:ro]",
+	  .flags = CMD_OPT_REPEAT, .help = "bind-mount host path H at C" },
+	{ .name = "workdir", .letter = 'w', .arg = "DIR",
+	  .help = "working directory inside" },
+	{ .name = "env", .letter = 'e', .arg = "K=V", .flags = CMD_OPT_REPEAT,
+	  .help = "set a variable inside" },
+	{ .name = "name", .arg = "NAME",
+	  .help = "container name (default: from the image)" },
+	{ .name = "keep",
+	  .help = "keep the container after the shell exits" },
+	{ .name = "run-option", .letter = 'o', .arg = "OPT",
+	  .flags = CMD_OPT_REPEAT,
+	  .help = "pass OPT to the engine's run, e.g. -o --network=none" },
+	{ .name = "srun", .arg = "OPTIONS",
+	  .flags = CMD_OPT_VALUE_OPTIONAL | CMD_OPT_REPEAT,
+	  .help = "start the session on a compute node: srun --pty OPTIONS" },
+	{ .name = NULL },
 };
 
 struct run_args {
-	const char	*shell, *tech, *workdir, *name;
-	struct strv	 sets, volumes, envs, extra, srun;
+	const char	*image, *shell, *tech, *workdir, *name;
+	struct strv	 volumes, envs, extra, srun;
 	bool		 keep, use_srun;
 };
 
 static void
 run_args_release(struct run_args *a)
 {
-	strv_release(&a->sets);
 	strv_release(&a->volumes);
 	strv_release(&a->envs);
 	strv_release(&a->extra);
@@ -61,56 +71,35 @@ run_add_words(struct strv *v, const char *s)
 		strv_push(v, w);
 }
 
+/* The options the dispatcher parsed, checked: -v and -e have their shape. */
 static int
-run_parse(struct cmd_ctx *ctx, int argc, char **argv, struct run_args *a,
+run_args_get(const struct cmd_args *args, struct run_args *a,
     struct paks_error **err)
 {
-	int c;
+	_cleanup_strv_ struct strv srun = STRV_INIT;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+c:s:v:w:e:o:h", run_options,
-	    NULL)) != -1) {
-		switch (c) {
-		case 'S': a->shell = optarg; break;
-		case 'c': a->tech = optarg; break;
-		case 's': strv_push(&a->sets, optarg); break;
-		case 'v': strv_push(&a->volumes, optarg); break;
-		case 'w': a->workdir = optarg; break;
-		case 'e': strv_push(&a->envs, optarg); break;
-		case 'n': a->name = optarg; break;
-		case 'k': a->keep = true; break;
-		case 'o': strv_push(&a->extra, optarg); break;
-		case 'R':
-			a->use_srun = true;
-			if (optarg != NULL)
-				run_add_words(&a->srun, optarg);
-			break;
-		case 'h':
-			cmd_usage(ctx, ctx->entry, true);
-			return 1;
-		default:
-			paks_error_set(err, 0, "run: unknown or incomplete "
-			    "option '%s'", argv[optind - 1]);
-			paks_error_hint(err, "usage: paks run [OPTIONS] "
-			    "IMAGE; see 'paks run --help'");
-			return CMD_USAGE_ERROR;
-		}
-	}
-	if (argc - optind != 1) {
-		paks_error_set(err, 0, "run: %s", argc - optind < 1 ?
-		    "no image given" : "too many arguments");
-		paks_error_hint(err, "usage: paks run [OPTIONS] IMAGE");
-		return CMD_USAGE_ERROR;
-	}
+	a->image = args->argv[1];
+	a->shell = cmd_opt_get(args, "shell");
+	a->tech = cmd_opt_get(args, "container-tech");
+	a->workdir = cmd_opt_get(args, "workdir");
+	a->name = cmd_opt_get(args, "name");
+	a->keep = cmd_opt_has(args, "keep");
+	a->use_srun = cmd_opt_has(args, "srun");
+	cmd_opt_values(args, "volume", &a->volumes);
+	cmd_opt_values(args, "env", &a->envs);
+	cmd_opt_values(args, "run-option", &a->extra);
+	cmd_opt_values(args, "srun", &srun);
+	for (size_t i = 0; i < srun.n; i++)
+		run_add_words(&a->srun, srun.v[i]);
+	/* by number, never quoted: "-e $TOKEN" makes either a value */
 	for (size_t i = 0; i < a->volumes.n; i++) {
 		if (strchr(a->volumes.v[i], ':') == NULL)
-			return paks_error_set(err, 0, "run: -v '%s': "
-			    "expected HOST:CONTAINER[:ro]", a->volumes.v[i]);
+			return paks_error_set(err, 0, "run: -v number %zu is "
+			    "not HOST:CONTAINER[:ro] (values are never shown)",
+			    i + 1);
 	}
 	for (size_t i = 0; i < a->envs.n; i++) {
 		if (strchr(a->envs.v[i], '=') == NULL)
-			/* never quoted: "-e $TOKEN" makes it a value */
 			return paks_error_set(err, 0, "run: -e number %zu is "
 			    "not KEY=VALUE (values are never shown)", i + 1);
 	}
@@ -301,131 +290,142 @@ run_explain_end(struct session *s, int code, struct paks_error **err)
 		fputc('\n', stderr);
 }
 
+/* What the session is given to hold; freed when it is over. */
+struct run_hold {
+	struct strv	 extra, prepared, srun;
+	char		*name, *path;
+	struct imageref	 ref;
+};
+
+static void
+run_hold_release(struct run_hold *h)
+{
+	strv_release(&h->extra);
+	strv_release(&h->prepared);
+	strv_release(&h->srun);
+	free(h->name);
+	free(h->path);
+	imageref_release(&h->ref);
+}
+
+/* The engine, the container's name and options, from a and the settings. */
+static int
+run_setup(struct cmd_ctx *ctx, const struct settings *settings,
+    const struct run_args *a, struct session *s, struct run_hold *h,
+    struct paks_error **err)
+{
+	const char *tech = a->tech ? a->tech : settings_get(settings,
+	    "container_tech");
+
+	s->engine = engine_for_image(tech, a->image);
+	s->run = (struct run_opts){
+		.image = a->image, .name = a->name, .workdir = a->workdir,
+		.user = settings_get(settings, "user"),
+		.volumes = a->volumes.v, .envs = a->envs.v, .keep = a->keep,
+	};
+	if (s->engine != NULL) {
+		strv_pushv(&h->extra, settings_get_list(settings,
+		    "ch_run_options"));
+		if (run_open_ch(s, &h->prepared, &h->path, err) < 0)
+			return -1;
+		if (a->name == NULL)
+			s->run.name = h->name = run_ch_name(s->run.image);
+	} else {
+		strv_pushv(&h->extra, settings_get_list(settings,
+		    "run_options"));
+		if (imageref_parse(a->image, &h->ref, err) < 0)
+			return -1;
+		if (a->name == NULL)
+			s->run.name = h->name = names_container(&h->ref,
+			    names_random());
+		if (engine_pick(tech, &s->engine, err) < 0)
+			return -1;
+	}
+	if (a->use_srun || settings_get_bool(settings, "srun")) {
+		if (run_srun_check(s->engine, err) < 0)
+			return -1;
+		strv_pushv(&h->srun, settings_get_list(settings,
+		    "srun_options"));
+		strv_pushv(&h->srun, a->srun.v);
+		s->srun = h->srun.v ? h->srun.v : run_no_words;
+	}
+	strv_pushv(&h->extra, a->extra.v);
+	s->run.extra = h->extra.v;
+	s->ctx = ctx;
+	s->shell = a->shell ? a->shell : settings_get(settings,
+	    "container_shell");
+	if (*s->shell == '\0')
+		s->shell = "/bin/bash";
+	return 0;
+}
+
+/* The session, once more if the image had to be pulled first. */
+static int
+run_session(struct session *s, const char *image, struct paks_error **err)
+{
+	int rc = -1, code = 0;
+
+	s->start_dir = getcwd(NULL, 0);
+	for (int tries = 0; tries < 2; tries++) {
+		if (session_run(s, &code, err) < 0)
+			break;
+		if (!s->start_failed) {
+			rc = code;
+			run_explain_end(s, code, err);
+			break;
+		}
+		/* the container never started: say why, pull if that helps */
+		if (run_start_failed(s, image, tries == 0, err) < 0)
+			break;
+	}
+	strbuf_release(&s->early);
+	free(s->start_dir);
+	return rc;
+}
+
 static int
 run_exec(struct cmd_ctx *ctx, int argc, char **argv, struct paks_error **err)
 {
 	struct run_args a = { 0 };
-	struct settings settings;
-	struct imageref ref;
+	struct run_hold h = { 0 };
 	struct session s = { 0 };
-	_cleanup_strv_ struct strv overrides = STRV_INIT, extra = STRV_INIT;
-	_cleanup_strv_ struct strv prepared = STRV_INIT, srun = STRV_INIT;
-	_cleanup_free_ char *name = NULL, *path = NULL;
-	const char *image, *tech;
-	int rc = -1, code = 0;
+	const struct settings *settings;
+	int rc = -1;
 
-	if ((rc = run_parse(ctx, argc, argv, &a, err)) != 0) {
-		run_args_release(&a);
-		return rc < 0 ? rc : 0;
-	}
-	rc = -1;
-	image = argv[optind];
+	(void)argc, (void)argv;
+	if (run_args_get(ctx->args, &a, err) < 0)
+		goto out;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		run_args_release(&a);
 		paks_error_set(err, 0, "run needs a terminal (stdin and "
 		    "stdout are not both a tty)");
 		paks_error_hint(err, "run it from an interactive terminal");
-		return CMD_USAGE_ERROR;
-	}
-	strv_pushv(&overrides, ctx->overrides);
-	strv_pushv(&overrides, a.sets.v);
-	memset(&settings, 0, sizeof settings);
-	memset(&ref, 0, sizeof ref);
-	if (settings_load(&settings, ctx->settings_file, overrides.v, err) < 0)
+		rc = CMD_USAGE_ERROR;
 		goto out;
-	tech = a.tech ? a.tech : settings_get(&settings, "container_tech");
-	s.engine = engine_for_image(tech, image);
-	s.run = (struct run_opts){
-		.image = image, .name = a.name, .workdir = a.workdir,
-		.user = settings_get(&settings, "user"),
-		.volumes = a.volumes.v, .envs = a.envs.v, .keep = a.keep,
-	};
-	if (s.engine != NULL) {
-		strv_pushv(&extra, settings_get_list(&settings,
-		    "ch_run_options"));
-		if (run_open_ch(&s, &prepared, &path, err) < 0)
-			goto out;
-		if (a.name == NULL)
-			s.run.name = name = run_ch_name(s.run.image);
-	} else {
-		strv_pushv(&extra, settings_get_list(&settings, "run_options"));
-		if (imageref_parse(image, &ref, err) < 0)
-			goto out;
-		if (a.name == NULL)
-			s.run.name = name = names_container(&ref,
-			    names_random());
-		if (engine_pick(tech, &s.engine, err) < 0)
-			goto out;
 	}
-	if (a.use_srun || settings_get_bool(&settings, "srun")) {
-		if (run_srun_check(s.engine, err) < 0)
-			goto out;
-		strv_pushv(&srun, settings_get_list(&settings, "srun_options"));
-		strv_pushv(&srun, a.srun.v);
-		s.srun = srun.v ? srun.v : run_no_words;
-	}
-
-	strv_pushv(&extra, a.extra.v);
-	s.run.extra = extra.v;
-	s.ctx = ctx;
-	s.shell = a.shell ? a.shell : settings_get(&settings, "container_shell");
-	if (*s.shell == '\0')
-		s.shell = "/bin/bash";
-	s.start_dir = getcwd(NULL, 0);
-	ctx->settings = &settings;
-	for (int tries = 0; tries < 2; tries++) {
-		if (session_run(&s, &code, err) < 0)
-			break;
-		if (!s.start_failed) {
-			rc = code;
-			run_explain_end(&s, code, err);
-			break;
-		}
-		/* the container never started: say why, pull if that helps */
-		if (run_start_failed(&s, image, tries == 0, err) < 0)
-			break;
-	}
-	strbuf_release(&s.early);
-	ctx->settings = NULL;
-	free(s.start_dir);
+	if ((settings = cmd_settings(ctx, err)) != NULL &&
+	    run_setup(ctx, settings, &a, &s, &h, err) == 0)
+		rc = run_session(&s, a.image, err);
 out:
-	imageref_release(&ref);
-	settings_release(&settings);
+	run_hold_release(&h);
 	run_args_release(&a);
 	return rc;
 }
 
 const struct cmd_entry host_run_entry = {
 	.name = "run",
-	.usage = "[OPTIONS] IMAGE",
+	.usage = "IMAGE",
 	.summary = "open an interactive shell in a new container from IMAGE",
 	.help =
-	    "options:\n"
-	    "  --shell SHELL           shell to start (default: container_shell,"
-	    " /bin/bash);\n"
-	    "                          #commands work in bash, zsh and POSIX sh\n"
-	    "  -c, --container-tech E  engine: docker, podman or charliecloud\n"
-	    "  -s, --set KEY=VALUE     override a setting for this run "
-	    "(repeatable)\n"
-	    "  -v, --volume H:C[:ro]   bind-mount host path H at C\n"
-	    "  -w, --workdir DIR       working directory inside\n"
-	    "  -e, --env K=V           set a variable inside\n"
-	    "  --name NAME             container name (default: from the "
-	    "image)\n"
-	    "  --keep                  keep the container after the shell "
-	    "exits\n"
-	    "  -o, --run-option OPT    pass OPT to the engine's run "
-	    "(repeatable),\n"
-	    "                          e.g. -o --network=none\n"
-	    "  --srun[=OPTIONS]        start the session on a compute node with\n"
-	    "                          Slurm's srun --pty OPTIONS (charliecloud)\n"
-	    "\nIMAGE is an image reference for docker and podman; for\n"
-	    "charliecloud an image directory, a SquashFS file or a ch-image\n"
-	    "name (a path starting with / or . picks charliecloud).\n"
+	    "#commands work in bash, zsh and POSIX sh. IMAGE is an image\n"
+	    "reference for docker and podman; for charliecloud an image\n"
+	    "directory, a SquashFS file or a ch-image name (a path starting\n"
+	    "with / or . picks charliecloud). --srun needs charliecloud.\n"
+	    "Options come before IMAGE.\n"
 	    "\nexamples:\n  paks run -c podman -o --network=none debian:bookworm\n"
 	    "  paks run --srun='--partition=debug' -c charliecloud ~/img/dev\n",
+	.options = run_options,
 	.min_args = 1,
-	.max_args = -1,
-	.flags = CMD_OWN_OPTIONS,
+	.max_args = 1,
+	.flags = CMD_OPTIONS_FIRST,
 	.exec = run_exec,
 };

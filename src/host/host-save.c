@@ -15,94 +15,87 @@ host_save_run(void *e, char *const *args, char **out, struct paks_error **err)
 	return engine_simple(e, args, out, err);
 }
 
+static const struct cmd_option save_options[] = {
+	{ .name = "container-tech", .letter = 'c', .arg = "E",
+	  .help = "engine that has the container: docker or podman" },
+	{ .name = NULL },
+};
+
+/* The image the container was made from; *err is one line if there is
+ * no such container. */
+static int
+host_save_source(const struct engine *engine, const char *container,
+    char **source, struct paks_error **err)
+{
+	char *args[] = { "container", "inspect", "--format",
+		engine->daemon ? "{{.Config.Image}}" : "{{.ImageName}}",
+		(char *)container, NULL };
+
+	if (engine_simple(engine, args, source, err) < 0) {
+		paks_error_release(err);
+		paks_error_set(err, 0, "no container '%s' in %s", container,
+		    engine->name);
+		return paks_error_hint(err, "'%s ps -a' lists them",
+		    engine->name);
+	}
+	(*source)[strcspn(*source, "\n")] = '\0';
+	return 0;
+}
+
 static int
 host_save_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
-	struct settings settings;
+	const struct settings *settings;
 	const struct engine *engine;
 	_cleanup_free_ char *source = NULL, *target = NULL;
-	const char *tech = NULL, *container = NULL, *image = NULL;
-	int rc = -1;
+	const char *tech = cmd_opt_get(ctx->args, "container-tech");
+	const char *container = argv[1], *image = argc > 2 ? argv[2] : NULL;
 
-	for (int i = 1; i < argc; i++) {
-		if ((strcmp(argv[i], "-c") == 0 ||
-		    strcmp(argv[i], "--container-tech") == 0) && i + 1 < argc)
-			tech = argv[++i];
-		else if (strncmp(argv[i], "--container-tech=", 17) == 0)
-			tech = argv[i] + 17;
-		else if (argv[i][0] == '-') {
-			paks_error_set(err, 0, "save: unknown option '%s'",
-			    argv[i]);
-			paks_error_hint(err, "see 'paks save --help'");
-			return CMD_USAGE_ERROR;
-		} else if (container == NULL)
-			container = argv[i];
-		else if (image == NULL)
-			image = argv[i];
-		else {
-			paks_error_set(err, 0, "save: too many arguments");
-			paks_error_hint(err, "usage: paks save CONTAINER [IMAGE]");
-			return CMD_USAGE_ERROR;
-		}
-	}
-	if (container == NULL) {
+	if (argc < 2) {
 		paks_error_set(err, 0, "save: no container given");
-		paks_error_hint(err, "usage: paks save CONTAINER [IMAGE]");
+		paks_error_hint(err, "usage: paks save [OPTIONS] CONTAINER "
+		    "[IMAGE]");
 		return CMD_USAGE_ERROR;
 	}
-	if (settings_load(&settings, ctx->settings_file, ctx->overrides,
-	    err) < 0)
+	if ((settings = cmd_settings(ctx, err)) == NULL)
 		return -1;
-	if (engine_select(tech ? tech : settings_get(&settings,
-	    "container_tech"), &engine, err) < 0)
-		goto out;
-	{
-		char *args[] = { "container", "inspect", "--format",
-			engine->daemon ? "{{.Config.Image}}" : "{{.ImageName}}",
-			(char *)container, NULL };
-		if (engine_simple(engine, args, &source, err) < 0) {
-			paks_error_release(err);
-			paks_error_set(err, 0, "no container '%s' in %s",
-			    container, engine->name);
-			paks_error_hint(err, "'%s ps -a' lists them",
-			    engine->name);
-			goto out;
-		}
-		source[strcspn(source, "\n")] = '\0';
-	}
+	if (engine_select(tech ? tech : settings_get(settings,
+	    "container_tech"), &engine, err) < 0 ||
+	    host_save_source(engine, container, &source, err) < 0)
+		return -1;
 	target = image ? xstrdup(image) : save_target(source, "-saved");
 	struct save_job job = {
 		.engine = engine, .container = container, .source = source,
 		.target = target,
-		.keep_history = settings_get_bool(&settings, "save_history"),
+		.keep_history = settings_get_bool(settings, "save_history"),
 		.run = host_save_run, .run_ctx = (void *)engine,
 	};
 	if (save_check_target(target, err) < 0)
-		goto out;
+		return -1;
 	cmd_printf(ctx, "saving %s as %s\n", container, target);
-	if (save_image(&job, err) < 0)
-		goto out;
+	if (save_image(&job, err) < 0) {
+		save_job_release(&job);
+		return -1;
+	}
 	cmd_printf(ctx, "saved %s (%.19s, %d layer%s%s)\n", target, job.id,
 	    job.layers, job.layers == 1 ? "" : "s",
 	    job.flattened ? ", flattened" : "");
 	save_job_release(&job);
-	rc = 0;
-out:
-	settings_release(&settings);
-	return rc;
+	return 0;
 }
 
 const struct cmd_entry host_save_entry = {
 	.name = "save",
-	.usage = "[-c ENGINE] CONTAINER [IMAGE]",
+	.usage = "CONTAINER [IMAGE]",
 	.summary = "save a container as an image (default: its image + -saved)",
 	.help = "For a container started with 'paks run --keep', or one still\n"
 	    "running in another terminal. The image keeps its source's config\n"
 	    "and gains org.paks.* labels; layers stay bounded.\n"
 	    "\nexample:\n  paks save devbox myproject:v2\n",
-	.min_args = 1,
-	.max_args = -1,
-	.flags = CMD_OWN_OPTIONS,
+	.options = save_options,
+	/* 0: "no container given" says more than "too few arguments" */
+	.min_args = 0,
+	.max_args = 2,
 	.exec = host_save_exec,
 };

@@ -16,8 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "move.h"
+#include "move-charliecloud.h"
 #include "util/cleanup.h"
+#include "util/text.h"
 #include "util/xalloc.h"
 
 static uint64_t ch_total;
@@ -183,7 +184,7 @@ move_charliecloud(struct move_job *job, const struct move_image_info *info,
 		strv_push(&argv, d->path);
 		if (ch_convert(job, argv.v, err) < 0)
 			goto out;
-		size = move_size(stat(d->path, &st) == 0 ?
+		size = text_size(stat(d->path, &st) == 0 ?
 		    (uint64_t)st.st_size : 0);
 	} else {
 		if (rename(tmp, d->path) < 0) {
@@ -192,14 +193,14 @@ move_charliecloud(struct move_job *job, const struct move_image_info *info,
 		}
 		ch_total = 0;
 		nftw(d->path, ch_count, 32, FTW_PHYS);
-		size = move_size(ch_total);
+		size = text_size(ch_total);
 	}
 	move_say(job, "wrote %s (%s); /root is readable to the user who runs "
 	    "it\n", d->path, size);
 	strbuf_adds(&cmd, "ch-run --set-env --cd=");
-	move_shell_quote(&cmd, wd);
+	text_shell_quote(&cmd, wd);
 	strbuf_addch(&cmd, ' ');
-	move_shell_quote(&cmd, d->path);
+	text_shell_quote(&cmd, d->path);
 	strbuf_addf(&cmd, " -- %s", shell);
 	move_say(job, "run it as any user (ch-run%s):\n  %s\n", d->squash ?
 	    " built with SquashFUSE" : "", cmd.buf);

@@ -75,13 +75,7 @@ move_load(const struct engine *e, const char *arg, int out,
 	if (kind == ARCHIVE_OCI && e->daemon) {
 		if ((name = load_oci_name(fd, err)) == NULL)
 			return -1;
-		strv_push(&argv, "skopeo");
-		strv_push(&argv, "copy");
-		strv_push(&argv, "--quiet");
-		/* skopeo ignores DOCKER_HOST; docker and paks do not */
-		if (getenv("DOCKER_HOST") != NULL)
-			strv_pushf(&argv, "--dest-daemon-host=%s",
-			    getenv("DOCKER_HOST"));
+		move_skopeo_copy(&argv, "dest");
 		strv_pushf(&argv, "oci-archive:%s", path);
 		strv_pushf(&argv, "docker-daemon:%s", name);
 	} else {

@@ -18,10 +18,11 @@
 
 #include <jansson.h>
 
-#include "move.h"
+#include "move-registry.h"
 #include "store/envstore.h"
 #include "util/cleanup.h"
 #include "util/fdio.h"
+#include "util/text.h"
 #include "util/xalloc.h"
 
 /* The credentials of environment name as an in-memory auth file. */
@@ -194,7 +195,7 @@ move_registry(struct move_job *job, const struct move_image_info *info,
 		reused[i] = registry_reused(eo, info->layers.v[i]);
 		nreused += reused[i];
 	}
-	size = move_size(registry_sent(job, authfd, info, reused));
+	size = text_size(registry_sent(job, authfd, info, reused));
 	move_say(job, "sent %s: %zu new layer%s and the metadata; %zu layer%s "
 	    "reused\n", size, info->layers.n - nreused,
 	    info->layers.n - nreused == 1 ? "" : "s", nreused,

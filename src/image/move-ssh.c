@@ -21,8 +21,10 @@
 #include <unistd.h>
 
 #include "move-archive.h"
-#include "move.h"
+#include "move-ssh.h"
 #include "util/cleanup.h"
+#include "util/fdio.h"
+#include "util/text.h"
 #include "util/xalloc.h"
 
 /* Exit codes of the query script, apart from ssh's own 255. */
@@ -202,16 +204,11 @@ ssh_start(struct ssh_session *ss, const struct move_dest *d,
 		return -1;
 	ssh_argv(d, true, &ss->sp.args);
 	strbuf_adds(&cmd, "sh -c ");
-	move_shell_quote(&cmd, script);
+	text_shell_quote(&cmd, script);
 	strv_push(&ss->sp.args, cmd.buf);
 	strbuf_release(&cmd);
-	if (pipe2(in, O_CLOEXEC) < 0)
-		return paks_error_set(err, errno, "cannot create a pipe");
-	if (pipe2(out, O_CLOEXEC) < 0) {
-		close(in[0]);
-		close(in[1]);
-		return paks_error_set(err, errno, "cannot create a pipe");
-	}
+	if (fd_pipes(in, out, err) < 0)
+		return -1;
 	ss->sp.in = in[0];
 	ss->sp.out = out[1];
 	ss->sp.err = ss->errf;
@@ -258,9 +255,9 @@ static void
 ssh_say_sent(struct move_job *job, const struct move_archive *a,
     const struct move_archive_stats *st)
 {
-	_cleanup_free_ char *sent = move_size(st->written);
-	_cleanup_free_ char *full = move_size(st->all_layers + a->config_len);
-	_cleanup_free_ char *reused = move_size(st->all_layers -
+	_cleanup_free_ char *sent = text_size(st->written);
+	_cleanup_free_ char *full = text_size(st->all_layers + a->config_len);
+	_cleanup_free_ char *reused = text_size(st->all_layers -
 	    st->sent_layers);
 
 	move_say(job, "sent %s: %zu new layer%s and the metadata; %zu layer%s "
@@ -284,7 +281,7 @@ ssh_say_run(struct move_job *job, const char *engine, const char *name)
 	for (size_t i = 0; i < run.n; i++) {
 		if (i > 0)
 			strbuf_addch(&line, ' ');
-		move_shell_quote(&line, run.v[i]);
+		text_shell_quote(&line, run.v[i]);
 	}
 	move_say(job, "loaded %s there; run it:\n  %s\n", name, line.buf);
 	strbuf_release(&line);
@@ -334,7 +331,7 @@ move_ssh(struct move_job *job, const struct move_image_info *info,
 		uint64_t todo = a.config_len;
 		for (size_t i = 0; i < a.nlayers; i++)
 			todo += present[i] ? 0 : a.layer_size[i];
-		_cleanup_free_ char *sz = move_size(todo);
+		_cleanup_free_ char *sz = text_size(todo);
 		move_say(job, "%s on %s has %zu of the %zu layer%s; sending %s "
 		    "...\n", engine, ss.who, have, a.nlayers,
 		    a.nlayers == 1 ? "" : "s", sz);

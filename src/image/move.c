@@ -1,31 +1,26 @@
 /*
- * Moving an image out of the local engine: the destinations, the shared
- * options, the archive transports (docker-archive:, oci-archive:) and the
- * helpers the other transports (move-ssh.c, move-registry.c,
- * move-charliecloud.c) use.
+ * Moving an image out of the local engine: the options paks move and
+ * #move share, the destinations, and the dispatch to the transport of
+ * each (move-file.c, move-registry.c, move-ssh.c, move-charliecloud.c),
+ * which share move-common.c.
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <inttypes.h>
-#include <libgen.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
-#include "cmd.h"
 #include "imageref.h"
-#include "move-archive.h"
+#include "move-charliecloud.h"
+#include "move-file.h"
+#include "move-registry.h"
+#include "move-ssh.h"
 #include "move.h"
 #include "util/cleanup.h"
-#include "util/fdio.h"
 #include "util/xalloc.h"
 
 #define DEST_FORMS "docker-archive:PATH, oci-archive:PATH, " \
@@ -44,7 +39,7 @@ static const struct option move_options[] = {
 
 /*
  * Options first or anywhere, then nwords words ([IMAGE] DEST). Returns 0,
- * 1 for --help, or CMD_USAGE_ERROR with *err set. who is "move" or
+ * 1 for --help, or PAKS_USAGE_ERROR with *err set. who is "move" or
  * "#move", for messages.
  */
 int
@@ -72,7 +67,7 @@ move_args_parse(int argc, char **argv, const char *who, int nwords,
 			else {
 				paks_error_set(err, 0, "%s: --tls-verify takes "
 				    "true or false", who);
-				return CMD_USAGE_ERROR;
+				return PAKS_USAGE_ERROR;
 			}
 			break;
 		case 'h':
@@ -81,7 +76,7 @@ move_args_parse(int argc, char **argv, const char *who, int nwords,
 			paks_error_set(err, 0, "%s: unknown or incomplete "
 			    "option '%s'", who, argv[optind - 1]);
 			paks_error_hint(err, "usage: %s", usage);
-			return CMD_USAGE_ERROR;
+			return PAKS_USAGE_ERROR;
 		}
 	}
 	if (argc - optind != nwords) {
@@ -90,7 +85,7 @@ move_args_parse(int argc, char **argv, const char *who, int nwords,
 		    nwords == 2 ? "no image and destination given" :
 		    "no destination given") : "too many arguments");
 		paks_error_hint(err, "usage: %s", usage);
-		return CMD_USAGE_ERROR;
+		return PAKS_USAGE_ERROR;
 	}
 	a->words = argv + optind;
 	a->nwords = nwords;
@@ -267,351 +262,6 @@ move_dest_release(struct move_dest *d)
 	memset(d, 0, sizeof *d);
 }
 
-/*
- * The name to give the image elsewhere: the reference without podman's
- * "localhost/" and with a tag; NULL for an image id.
- */
-char *
-move_repotag(const char *image)
-{
-	struct imageref ref;
-	struct paks_error *e = NULL;
-	char *s;
-
-	if (imageref_parse(image, &ref, &e) < 0) {
-		paks_error_free(e);
-		return NULL;
-	}
-	if (ref.digest != NULL || (ref.registry == NULL && ref.tag == NULL &&
-	    strlen(ref.path) == 64 && strspn(ref.path,
-	    "0123456789abcdef") == 64)) {
-		imageref_release(&ref);
-		return NULL;
-	}
-	s = xasprintf("%s%s%s:%s",
-	    ref.registry && strcmp(ref.registry, "localhost") != 0 ?
-	    ref.registry : "",
-	    ref.registry && strcmp(ref.registry, "localhost") != 0 ? "/" : "",
-	    ref.path, ref.tag ? ref.tag : "latest");
-	imageref_release(&ref);
-	return s;
-}
-
-/* One word for a POSIX shell: single quotes, ' as '\''. */
-void
-move_shell_quote(struct strbuf *sb, const char *s)
-{
-	if (*s != '\0' && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
-	    "OPQRSTUVWXYZ0123456789_-./:=@,+%") == strlen(s)) {
-		strbuf_adds(sb, s);
-		return;
-	}
-	strbuf_addch(sb, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			strbuf_adds(sb, "'\\''");
-		else
-			strbuf_addch(sb, *s);
-	}
-	strbuf_addch(sb, '\'');
-}
-
-/* "812 B", "1.0 MB", "127.6 MB" (powers of 1000, as the engines print) */
-char *
-move_size(uint64_t n)
-{
-	static const char *const units[] = { "kB", "MB", "GB", "TB" };
-	double v = (double)n;
-	int u = -1;
-
-	if (n < 1000)
-		return xasprintf("%" PRIu64 " B", n);
-	while (v >= 1000 && u < 3) {
-		v /= 1000;
-		u++;
-	}
-	return xasprintf("%.1f %s", v, units[u]);
-}
-
-static void
-base64(struct strbuf *sb, const unsigned char *p, size_t n)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
-	    "qrstuvwxyz0123456789+/";
-
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = (unsigned)p[i] << 16;
-		if (i + 1 < n)
-			v |= (unsigned)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		strbuf_addch(sb, tab[(v >> 18) & 63]);
-		strbuf_addch(sb, tab[(v >> 12) & 63]);
-		strbuf_addch(sb, i + 1 < n ? tab[(v >> 6) & 63] : '=');
-		strbuf_addch(sb, i + 2 < n ? tab[v & 63] : '=');
-	}
-}
-
-/* A containers-auth.json holding one registry's credentials. */
-char *
-move_auth_json(const char *registry, const char *user, const char *password)
-{
-	struct strbuf plain = STRBUF_INIT, b64 = STRBUF_INIT;
-	json_t *root, *auths, *entry;
-	char *text;
-
-	strbuf_addf(&plain, "%s:%s", user, password);
-	base64(&b64, (const unsigned char *)plain.buf, plain.len);
-	explicit_bzero(plain.buf, plain.len);
-	strbuf_release(&plain);
-	entry = json_pack("{s:s}", "auth", b64.buf);
-	auths = json_object();
-	json_object_set_new(auths, registry, entry);
-	root = json_pack("{s:o}", "auths", auths);
-	text = json_dumps(root, JSON_COMPACT);
-	json_decref(root);	/* jansson keeps no copy to wipe */
-	explicit_bzero(b64.buf, b64.len);
-	strbuf_release(&b64);
-	if (text == NULL)
-		xoom();
-	return text;
-}
-
-/*
- * The other side's answer to the layer query (move-ssh.c): "engine NAME"
- * and then one "image DIFFID..." line per image.
- */
-int
-move_remote_parse(const char *text, char **engine, struct strv *images)
-{
-	const char *p = text;
-
-	*engine = NULL;
-	while (*p) {
-		size_t n = strcspn(p, "\n");
-		if (n > 7 && strncmp(p, "engine ", 7) == 0 && *engine == NULL) {
-			*engine = xstrndup(p + 7, n - 7);
-			(*engine)[strcspn(*engine, " \r")] = '\0';
-		} else if (n >= 5 && strncmp(p, "image", 5) == 0 &&
-		    (n == 5 || p[5] == ' ')) {
-			_cleanup_free_ char *l = xstrndup(p + 5, n - 5);
-			char *s = l;
-			while (*s == ' ')
-				s++;
-			size_t len = strlen(s);
-			while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\r'))
-				s[--len] = '\0';
-			if (*s != '\0')
-				strv_push(images, s);
-		}
-		p += n;
-		if (*p == '\n')
-			p++;
-	}
-	if (*engine == NULL || (strcmp(*engine, "docker") != 0 &&
-	    strcmp(*engine, "podman") != 0)) {
-		free(*engine);
-		*engine = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-/* Is word the k-th space-separated word of line? */
-static const char *
-nth_word(const char *line, size_t k, size_t *len)
-{
-	const char *p = line;
-
-	for (size_t i = 0;; i++) {
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			return NULL;
-		size_t n = strcspn(p, " ");
-		if (i == k) {
-			*len = n;
-			return p;
-		}
-		p += n;
-	}
-}
-
-/*
- * Which of the n layers the other side has. by_prefix (docker): layer i
- * counts only when some image there has the same layers 0..i, because
- * docker finds layers by chain. Otherwise (podman) any image holding the
- * diff id will do.
- */
-void
-move_layers_present(char *const *diff_ids, size_t n, char *const *images,
-    bool by_prefix, bool *present)
-{
-	for (size_t i = 0; i < n; i++) {
-		present[i] = false;
-		for (char *const *im = images; im && *im && !present[i]; im++) {
-			size_t len;
-			const char *w;
-			if (!by_prefix) {
-				for (size_t k = 0; (w = nth_word(*im, k, &len));
-				    k++) {
-					if (len == strlen(diff_ids[i]) &&
-					    memcmp(w, diff_ids[i], len) == 0) {
-						present[i] = true;
-						break;
-					}
-				}
-				continue;
-			}
-			bool same = true;
-			for (size_t k = 0; k <= i && same; k++) {
-				w = nth_word(*im, k, &len);
-				same = w != NULL && len == strlen(diff_ids[k]) &&
-				    memcmp(w, diff_ids[k], len) == 0;
-			}
-			present[i] = same;
-		}
-	}
-}
-
-/* The first image named by "Loaded image: X" / "Loaded image(s): X,Y". */
-char *
-move_loaded_name(const char *out)
-{
-	static const char *const keys[] = { "Loaded image: ",
-		"Loaded image(s): ", "Loaded image ID: " };
-
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		const char *p = strstr(out, keys[i]);
-		if (p != NULL) {
-			p += strlen(keys[i]);
-			return xstrndup(p, strcspn(p, ",\r\n "));
-		}
-	}
-	return NULL;
-}
-
-/* Progress for the user: straight to the fd, unbuffered (#move streams it). */
-void
-move_say(const struct move_job *job, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
-	va_end(ap);
-	write_all(job->out, s, strlen(s));
-	free(s);
-}
-
-/* An unnamed temporary file: gone however paks ends. */
-int
-move_tmpfile(struct paks_error **err)
-{
-	const char *dir = getenv("TMPDIR");
-	_cleanup_free_ char *tmpl = NULL;
-	int fd;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/var/tmp";
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		return fd;
-	tmpl = xasprintf("%s/paks-move.XXXXXX", dir);
-	fd = mkostemp(tmpl, O_CLOEXEC);
-	if (fd < 0)
-		return paks_error_set(err, errno, "cannot make a temporary "
-		    "file in '%s'", dir);
-	unlink(tmpl);
-	return fd;
-}
-
-/* What an unnamed file holds (up to 16 MiB), as a string. */
-char *
-move_fd_text(int fd)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char buf[8192];
-	ssize_t n;
-	off_t off = 0;
-
-	while ((n = pread(fd, buf, sizeof buf, off)) > 0 &&
-	    sb.len < (16u << 20)) {
-		strbuf_add(&sb, buf, (size_t)n);
-		off += n;
-	}
-	strbuf_addch(&sb, '\0');
-	sb.len--;
-	return strbuf_detach(&sb);
-}
-
-/*
- * Run argv: stdin from in (-1: /dev/null), stdout to out (-1: collected
- * into *outtext), fd 3 from fd3 (-1: none), stderr collected into
- * *errtext. Output goes through unnamed files, so no pipe can fill up.
- * Returns the exit code, or -1 when it could not start.
- */
-int
-move_run(char *const *argv, int in, int out, int fd3, char **outtext,
-    char **errtext, struct paks_error **err)
-{
-	_cleanup_spawn_ struct spawn sp = SPAWN_INIT;
-	_cleanup_close_ int of = -1, ef = -1;
-	int code;
-
-	if (out < 0 && (of = move_tmpfile(err)) < 0)
-		return -1;
-	if ((ef = move_tmpfile(err)) < 0)
-		return -1;
-	strv_pushv(&sp.args, argv);
-	sp.in = in >= 0 ? in : SPAWN_DEVNULL;
-	sp.out = out >= 0 ? out : of;
-	sp.err = ef;
-	sp.fd3 = fd3;
-	if (spawn_start(&sp, err) < 0) {
-		if ((*err)->code == ENOENT)
-			paks_error_hint(err, "is %s installed?", argv[0]);
-		return -1;
-	}
-	code = spawn_status_code(spawn_wait(&sp));
-	if (outtext != NULL)
-		*outtext = of >= 0 ? move_fd_text(of) : xstrdup("");
-	if (errtext != NULL)
-		*errtext = move_fd_text(ef);
-	return code;
-}
-
-/* The last non-empty line, without logrus's 'time=... level=... msg="..."'. */
-char *
-move_last_line(const char *s)
-{
-	char *line = engine_last_line(s), *msg;
-
-	if ((msg = strstr(line, " msg=\"")) != NULL) {
-		char *m = xstrdup(msg + 6);
-		size_t n = strlen(m);
-		if (n > 0 && m[n - 1] == '"')
-			m[n - 1] = '\0';
-		free(line);
-		line = m;
-	}
-	if (strncmp(line, "Error: ", 7) == 0) {
-		char *rest = xstrdup(line + 7);
-		free(line);
-		line = rest;
-	}
-	return line;
-}
-
-void
-move_image_info_release(struct move_image_info *info)
-{
-	free(info->id);
-	free(info->workdir);
-	strv_release(&info->layers);
-}
-
 /* Ask the engine for the image's id, working directory and layers. */
 static int
 move_inspect(const struct engine *e, const char *image,
@@ -651,186 +301,6 @@ move_inspect(const struct engine *e, const char *image,
 	return 0;
 }
 
-/* "ENGINE save" of the image, as a docker-archive, into fd. */
-int
-move_save_archive(struct move_job *job, int fd, struct paks_error **err)
-{
-	_cleanup_strv_ struct strv argv = STRV_INIT;
-	_cleanup_free_ char *eo = NULL, *last = NULL;
-	int code;
-
-	strv_push(&argv, job->engine->program);
-	strv_push(&argv, "save");
-	if (!job->engine->daemon)
-		strv_push(&argv, "--format=docker-archive");
-	strv_push(&argv, job->image);
-	code = move_run(argv.v, -1, fd, -1, NULL, &eo, err);
-	if (code < 0)
-		return -1;
-	if (code != 0) {
-		last = move_last_line(eo);
-		return paks_error_set(err, 0, "%s save failed: %s",
-		    job->engine->name, *last ? last : "no message");
-	}
-	return 0;
-}
-
-/*
- * The file being written beside the destination, removed if a signal ends
- * paks first (Ctrl-C, or #move's session passing one on).
- */
-static char *volatile move_partial;
-
-static void
-move_on_signal(int sig)
-{
-	char *p = move_partial;
-
-	if (p != NULL)
-		unlink(p);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-/* Watch path (NULL: stop watching) for move_on_signal. */
-static void
-move_watch(char *path)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa = { .sa_handler = path ? move_on_signal : SIG_DFL };
-
-	sigemptyset(&sa.sa_mask);
-	move_partial = path;
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		sigaction(sigs[i], &sa, NULL);
-}
-
-/* A file in path's folder to write first and rename over path at the end. */
-static int
-move_sibling(const char *path, char **tmp, struct paks_error **err)
-{
-	_cleanup_free_ char *copy = xstrdup(path);
-	const char *dir = dirname(copy);
-	struct stat st;
-	int fd;
-
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
-		return paks_error_set(err, errno ? errno : ENOTDIR,
-		    "cannot write '%s'", path);
-	*tmp = xasprintf("%s/.paks-move.XXXXXX", dir);
-	fd = mkostemp(*tmp, O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-		free(*tmp);
-		*tmp = NULL;
-		return paks_error_set(err, e, "cannot write in '%s'", dir);
-	}
-	move_watch(*tmp);
-	return fd;
-}
-
-static void
-move_say_load(struct move_job *job, const char *path, const char *name)
-{
-	move_say(job, "load it there with paks (or: docker load -i, podman "
-	    "load -i) and run it:\n  paks load %s && paks run %s\n", path,
-	    name);
-}
-
-/* docker-archive:PATH, written by paks so that names stay the same. */
-static int
-move_docker_archive(struct move_job *job, const struct move_image_info *info,
-    struct paks_error **err)
-{
-	_cleanup_close_ int saved = -1, out = -1;
-	_cleanup_free_ char *tmp = NULL, *tag = move_repotag(job->image);
-	_cleanup_free_ char *size = NULL;
-	struct move_archive a = MOVE_ARCHIVE_INIT;
-	struct move_archive_stats st;
-	const char *path = job->dest->path;
-	int rc = -1;
-
-	if ((saved = move_tmpfile(err)) < 0 ||
-	    move_save_archive(job, saved, err) < 0 ||
-	    move_archive_read(saved, &a, err) < 0)
-		goto out;
-	if ((out = move_sibling(path, &tmp, err)) < 0)
-		goto out;
-	if (move_archive_write(&a, NULL, tag, out, &st, err) < 0 ||
-	    fsync(out) < 0 || rename(tmp, path) < 0) {
-		if (*err == NULL)
-			paks_error_set(err, errno, "cannot write '%s'", path);
-		unlink(tmp);
-		goto out;
-	}
-	size = move_size(st.written);
-	move_say(job, "wrote %s (%s, %zu layer%s)\n", path, size, st.sent,
-	    st.sent == 1 ? "" : "s");
-	move_say_load(job, path, tag ? tag : info->id);
-	rc = 0;
-out:
-	move_watch(NULL);
-	move_archive_release(&a);
-	return rc;
-}
-
-/* oci-archive:PATH: podman writes it; for docker, skopeo reads the daemon. */
-static int
-move_oci_archive(struct move_job *job, const struct move_image_info *info,
-    struct paks_error **err)
-{
-	_cleanup_strv_ struct strv argv = STRV_INIT;
-	_cleanup_free_ char *tmp = NULL, *tag = move_repotag(job->image);
-	_cleanup_free_ char *eo = NULL, *last = NULL, *size = NULL;
-	_cleanup_close_ int fd = -1;
-	const char *path = job->dest->path;
-	struct stat st;
-	int code;
-
-	if ((fd = move_sibling(path, &tmp, err)) < 0)
-		return -1;
-	if (job->engine->daemon) {
-		strv_push(&argv, "skopeo");
-		strv_push(&argv, "copy");
-		strv_push(&argv, "--quiet");
-		strv_push(&argv, "--dest-compress");
-		if (getenv("DOCKER_HOST") != NULL)
-			strv_pushf(&argv, "--src-daemon-host=%s",
-			    getenv("DOCKER_HOST"));
-		strv_pushf(&argv, "docker-daemon:%s", info->id);
-		strv_pushf(&argv, "oci-archive:%s%s%s", tmp, tag ? ":" : "",
-		    tag ? tag : "");
-	} else {
-		strv_push(&argv, job->engine->program);
-		strv_push(&argv, "save");
-		strv_push(&argv, "--format=oci-archive");
-		strv_pushf(&argv, "--output=%s", tmp);
-		strv_push(&argv, job->image);
-	}
-	code = move_run(argv.v, -1, -1, -1, NULL, &eo, err);
-	if (code != 0) {
-		unlink(tmp);
-		move_watch(NULL);
-		if (code < 0)
-			return -1;
-		last = move_last_line(eo);
-		return paks_error_set(err, 0, "%s failed: %s", argv.v[0],
-		    *last ? last : "no message");
-	}
-	if (rename(tmp, path) < 0) {
-		int e = errno;
-		unlink(tmp);
-		move_watch(NULL);
-		return paks_error_set(err, e, "cannot write '%s'", path);
-	}
-	move_watch(NULL);
-	size = move_size(stat(path, &st) == 0 ? (uint64_t)st.st_size : 0);
-	move_say(job, "wrote %s (%s, %zu layer%s)\n", path, size,
-	    info->layers.n, info->layers.n == 1 ? "" : "s");
-	move_say_load(job, path, tag ? tag : info->id);
-	return 0;
-}
-
 /* A relative path is taken from where paks runs. */
 static char *
 move_absolute(const char *path)
@@ -863,10 +333,8 @@ move_image(struct move_job *job, struct paks_error **err)
 	sigaction(SIGPIPE, &ign, &old);
 	switch (dest.kind) {
 	case MOVE_DOCKER_ARCHIVE:
-		rc = move_docker_archive(job, &info, err);
-		break;
 	case MOVE_OCI_ARCHIVE:
-		rc = move_oci_archive(job, &info, err);
+		rc = move_file(job, &info, err);
 		break;
 	case MOVE_REGISTRY:
 		rc = move_registry(job, &info, err);
@@ -879,7 +347,6 @@ move_image(struct move_job *job, struct paks_error **err)
 		break;
 	}
 	sigaction(SIGPIPE, &old, NULL);
-	move_watch(NULL);
 	job->dest = orig;
 	move_image_info_release(&info);
 	return rc;

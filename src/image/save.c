@@ -10,9 +10,11 @@
  * - Layers stay bounded: a commit adds one layer; when that would make more
  *   than the base's layers + 2, the save flattens instead (podman commit
  *   --squash; docker export and import, which need every config field).
- * - Nothing is lost: the engine moves the target tag only when the new
- *   image is complete, so a failed save leaves the old one as it was; the
- *   image the tag left is removed if nothing else uses it.
+ * - All or nothing: the new image is written without a name, and the
+ *   name moves to it in one engine step (tag) only once it is whole. A
+ *   save that fails or is stopped at any point leaves the name on the old
+ *   image, untouched, or on the complete new one. The image the name left
+ *   is removed only if no other name and no container holds it.
  * - Shell history files are removed (save_history off) or kept without
  *   #command lines (on), by a short exec in the container before the commit.
  */
@@ -243,14 +245,58 @@ save_flatten_docker(struct save_job *job, struct strv *changes,
 	char *exp[] = { "export", "--output", path, (char *)job->container,
 		NULL };
 	if ((rc = job->run(job->run_ctx, exp, NULL, err)) == 0) {
+		/* no name: save_name_move gives it one once it is whole */
 		strv_push(&imp, "import");
 		strv_pushv(&imp, changes->v);
 		strv_push(&imp, path);
-		strv_push(&imp, job->target);
 		rc = job->run(job->run_ctx, imp.v, id, err);
 	}
 	unlink(path);
 	return rc;
+}
+
+/* Remove an image by id if the engine lets us (not while in use). */
+static int
+save_rmi(struct save_job *job, const char *id)
+{
+	char *rmi[] = { "image", "rm", (char *)id, NULL };
+	struct paks_error *ignored = NULL;
+
+	if (job->run(job->run_ctx, rmi, NULL, &ignored) == 0)
+		return 0;
+	paks_error_free(ignored);
+	return -1;
+}
+
+/*
+ * The new image is whole: move the name to it, in one step of the engine
+ * (the name is on the old image or the new, never on neither or on a
+ * part). The old image goes if the name was all it had and no container
+ * uses it (one in use is left to the caller in job->stale); an image that
+ * has another name too stays.
+ */
+static int
+save_name_move(struct save_job *job, const char *id, const char *old_id,
+    struct paks_error **err)
+{
+	char *tag[] = { "tag", (char *)id, (char *)job->target, NULL };
+	char *names[] = { "image", "inspect", "--format", "{{len .RepoTags}}",
+		(char *)old_id, NULL };
+	_cleanup_free_ char *n = NULL;
+	struct paks_error *ignored = NULL;
+
+	if (job->run(job->run_ctx, tag, NULL, err) < 0)
+		return -1;
+	if (old_id == NULL || *old_id == '\0' || strstr(old_id, id) != NULL ||
+	    strstr(id, old_id) != NULL)
+		return 0;
+	if (job->run(job->run_ctx, names, &n, &ignored) < 0 || atoi(n) > 0) {
+		paks_error_free(ignored);
+		return 0;
+	}
+	if (save_rmi(job, old_id) < 0)
+		job->stale = xstrdup(old_id);
+	return 0;
 }
 
 int
@@ -298,21 +344,21 @@ save_image(struct save_job *job, struct paks_error **err)
 			strv_push(&argv, "--squash");
 		strv_pushv(&argv, changes.v);
 		strv_push(&argv, job->container);
-		strv_push(&argv, job->target);
 		rc = job->run(job->run_ctx, argv.v, &id, err);
 	}
 	if (rc < 0)
 		goto out;
 	id[strcspn(id, "\r\n")] = '\0';
-	if (old_id != NULL && *old_id && strstr(old_id, id) == NULL &&
-	    strstr(id, old_id) == NULL) {
-		/* the old image lost its name: drop it unless still in use */
-		char *rmi[] = { "image", "rm", old_id, NULL };
-		struct paks_error *ignored = NULL;
-		if (job->run(job->run_ctx, rmi, NULL, &ignored) < 0) {
-			paks_error_free(ignored);
-			job->stale = TAKE_PTR(old_id);
-		}
+	if (*id == '\0') {
+		rc = paks_error_set(err, 0, "%s did not say which image it "
+		    "wrote", job->engine->name);
+		goto out;
+	}
+	if ((rc = save_name_move(job, id, old_id, err)) < 0) {
+		/* stopped or failed before the name moved: the new image
+		 * has no name, and goes (if paks may still run the engine) */
+		save_rmi(job, id);
+		goto out;
 	}
 	{
 		/* count, not predict: docker adds no layer for no change */
@@ -331,4 +377,63 @@ out:
 	json_decref(ctr);
 	json_decref(old);
 	return rc;
+}
+
+/* The name #save SUFFIX writes: IMAGE with SUFFIX added to its tag. */
+char *
+save_op_target(const struct engine_op *op, const char *suffix,
+    struct paks_error **err)
+{
+	char *target;
+
+	if (op->engine->save_name != NULL)
+		return op->engine->save_name(op, suffix, err);
+	target = save_target(op->run->image, suffix);
+	if (save_check_target(target, err) < 0) {
+		free(target);
+		return NULL;
+	}
+	return target;
+}
+
+/*
+ * The engine calls of a #save (no program first) through the session's
+ * runner, which puts the program first: the long ones show progress.
+ */
+static int
+save_op_run(void *ctx, char *const *args, char **out,
+    struct paks_error **err)
+{
+	const struct engine_op *op = ctx;
+	_cleanup_strv_ struct strv argv = STRV_INIT;
+	bool slow = strcmp(args[0], "commit") == 0 ||
+	    strcmp(args[0], "export") == 0 || strcmp(args[0], "import") == 0;
+
+	strv_push(&argv, op->engine->program);
+	strv_pushv(&argv, args);
+	return op->run_fn(op->run_ctx, argv.v, slow ? "saving..." : NULL, out,
+	    err);
+}
+
+/* Commit the session's container as target; *saved says what it wrote. */
+int
+save_op_commit(const struct engine_op *op, const char *target,
+    struct engine_saved *saved, struct paks_error **err)
+{
+	struct save_job job = {
+		.engine = op->engine, .container = op->run->name,
+		.source = op->run->image, .target = target,
+		.keep_history = op->keep_history,
+		.run = save_op_run, .run_ctx = (void *)op,
+	};
+
+	if (op->engine->commit != NULL)
+		return op->engine->commit(op, target, saved, err);
+	if (save_image(&job, err) < 0)
+		return -1;
+	saved->detail = xasprintf("%.19s, %d layer%s%s", job.id, job.layers,
+	    job.layers == 1 ? "" : "s", job.flattened ? ", flattened" : "");
+	saved->stale = TAKE_PTR(job.stale);
+	save_job_release(&job);
+	return 0;
 }

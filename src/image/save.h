@@ -30,4 +30,13 @@ int	save_check_target(const char *, struct paks_error **);
 int	save_image(struct save_job *, struct paks_error **);
 void	save_job_release(struct save_job *);
 
+/*
+ * #save in a session: through the engine's own save_name and commit when
+ * it has them, else save_image through the session's runner.
+ */
+char	*save_op_target(const struct engine_op *, const char *,
+	    struct paks_error **);
+int	save_op_commit(const struct engine_op *, const char *,
+	    struct engine_saved *, struct paks_error **);
+
 #endif

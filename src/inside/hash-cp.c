@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "image/move-archive.h"
 #include "session/session.h"
 #include "store/paths.h"
 #include "util/cleanup.h"
@@ -29,6 +30,20 @@ cp_host_path(struct session *s, const char *a)
 	return paths_join(s->start_dir, p);
 }
 
+/* The members of the engine's tar, made below st (util/safetree.c). */
+static int
+cp_unpack(int tar, struct safetree *st, bool contents,
+    struct paks_error **err)
+{
+	struct move_archive a = MOVE_ARCHIVE_INIT;
+	int rc = move_archive_index(tar, &a, err);
+
+	if (rc == 0)
+		rc = move_archive_extract(&a, st, contents, err);
+	move_archive_release(&a);
+	return rc;
+}
+
 static int
 hash_cp_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
@@ -38,7 +53,8 @@ hash_cp_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	_cleanup_free_ char *host = NULL;
 	struct engine_op op = session_op(s);
 	struct engine_cp cp = { .ctr = argv[from_host ? 2 : 1],
-		.to_host = to_host, .what = argv[1], .shown = argv[2] };
+		.to_host = to_host, .what = argv[1], .shown = argv[2],
+		.unpack = cp_unpack };
 	struct stat st;
 
 	(void)argc;

@@ -91,7 +91,6 @@ const struct cmd_entry hash_envload_entry = {
 	.summary = "export every variable of environment NAME into this shell",
 	.min_args = 1,
 	.max_args = 1,
-	.flags = CMD_NO_ENGINE_CALL,
 	.exec = hash_envload_exec,
 };
 
@@ -104,7 +103,6 @@ const struct cmd_entry hash_envsave_entry = {
 	    "are never shown.\n",
 	.min_args = 2,
 	.max_args = -1,
-	.flags = CMD_NO_ENGINE_CALL,
 	.exec = hash_envsave_exec,
 };
 
@@ -114,6 +112,5 @@ const struct cmd_entry hash_envhost_entry = {
 	.summary = "copy variables from paks's host environment into this shell",
 	.min_args = 1,
 	.max_args = -1,
-	.flags = CMD_NO_ENGINE_CALL,
 	.exec = hash_envhost_exec,
 };

@@ -38,6 +38,5 @@ const struct cmd_entry hash_help_entry = {
 	.summary = "list the #commands, or show one command's usage",
 	.min_args = 0,
 	.max_args = 1,
-	.flags = CMD_NO_ENGINE_CALL,
 	.exec = hash_help_exec,
 };

@@ -85,6 +85,5 @@ const struct cmd_entry hash_load_entry = {
 	    "start of every session.\nexample:\n  #load sbom\n",
 	.min_args = 0,
 	.max_args = -1,
-	.flags = CMD_NO_ENGINE_CALL,
 	.exec = hash_load_exec,
 };

@@ -51,31 +51,27 @@ hash_move_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
 	struct session *s = ctx->session;
-	struct move_args a;
+	const char *creds_env = cmd_opt_get(ctx->args, "creds-env");
+	const char *cert_dir = cmd_opt_get(ctx->args, "cert-dir");
+	const char *tls = cmd_opt_get(ctx->args, "tls-verify");
 	struct move_dest dest;
 	_cleanup_free_ char *target = NULL;
 	_cleanup_strv_ struct strv child = STRV_INIT;
 	struct session_job job = { 0 };
 	int rc;
 
-	rc = move_args_parse(argc, argv, "#move", 1, &a, err);
-	if (rc == 1) {
-		cmd_usage(ctx, ctx->entry, true);
-		return 0;
-	}
-	if (rc != 0)
-		return rc;
+	(void)argc;
 	if (strcmp(s->engine->name, "docker") != 0 &&
 	    strcmp(s->engine->name, "podman") != 0)
 		return paks_error_set(err, 0, "#move: needs a docker or podman "
 		    "session, not %s", s->engine->name);
-	if (a.engine != NULL) {
+	if (cmd_opt_has(ctx->args, "engine")) {
 		paks_error_set(err, 0, "#move: the image is in this session's "
 		    "engine (%s); --engine is for paks move", s->engine->name);
 		return CMD_USAGE_ERROR;
 	}
 	/* a bad DEST is refused before anything is saved */
-	if (move_dest_parse(a.words[0], &dest, err) < 0)
+	if (move_dest_parse(argv[1], &dest, err) < 0)
 		return CMD_USAGE_ERROR;
 	move_dest_release(&dest);
 
@@ -98,15 +94,15 @@ hash_move_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	strv_push(&child, "/proc/self/exe");
 	strv_push(&child, "move");
 	strv_pushf(&child, "--engine=%s", s->engine->name);
-	if (a.creds_env != NULL)
-		strv_pushf(&child, "--creds-env=%s", a.creds_env);
-	if (a.cert_dir != NULL)
-		strv_pushf(&child, "--cert-dir=%s", a.cert_dir);
-	if (!a.tls_verify)
+	if (creds_env != NULL)
+		strv_pushf(&child, "--creds-env=%s", creds_env);
+	if (cert_dir != NULL)
+		strv_pushf(&child, "--cert-dir=%s", cert_dir);
+	if (tls != NULL && strcmp(tls, "false") == 0)
 		strv_push(&child, "--tls-verify=false");
 	strv_push(&child, "--");
 	strv_push(&child, target);
-	strv_push(&child, a.words[0]);
+	strv_push(&child, argv[1]);
 	job.argv = child.v;
 	job.stream = true;
 	if (session_spawn(s, &job, err) < 0)
@@ -119,19 +115,35 @@ hash_move_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	return rc;
 }
 
+/* As paks move's, which runs the move: the same spellings work. */
+static const struct cmd_option hash_move_options[] = {
+	{ .name = "engine", .letter = 'c', .arg = "E",
+	  .help = "not for #move: the image is in this session's engine",
+	  .aliases = CMD_NAMES("container-tech") },
+	{ .name = "creds-env", .arg = "NAME",
+	  .help = "registry credentials from the paks environment NAME "
+	      "(REGISTRY_USER, REGISTRY_PASSWORD)" },
+	{ .name = "tls-verify", .arg = "true|false",
+	  .flags = CMD_OPT_VALUE_OPTIONAL,
+	  .help = "false: accept an untrusted certificate or plain http "
+	      "(test registries)",
+	  .choices = CMD_NAMES("true", "false") },
+	{ .name = "cert-dir", .arg = "DIR",
+	  .help = "trust the registry certificates in DIR" },
+	{ .name = NULL },
+};
+
 const struct cmd_entry hash_move_entry = {
 	.name = "move",
-	.usage = "[OPTIONS] DEST",
+	.usage = "DEST",
 	.summary = "save this container as IMAGE-saved and move it to DEST",
 	.help =
 	    "DEST: docker-archive:PATH, oci-archive:PATH,\n"
 	    "docker://REGISTRY/REPO[:TAG], ssh://[USER@]HOST[:PORT][/ENGINE],\n"
-	    "charliecloud:DIR or charliecloud:FILE.sqfs. Options as for paks "
-	    "move:\n"
-	    "--creds-env NAME, --tls-verify=false, --cert-dir DIR.\n"
+	    "charliecloud:DIR or charliecloud:FILE.sqfs.\n"
 	    "\nexample:\n  #move ssh://me@cluster/podman\n",
+	.options = hash_move_options,
 	.min_args = 1,
-	.max_args = -1,
-	.flags = CMD_OWN_OPTIONS,
+	.max_args = 1,
 	.exec = hash_move_exec,
 };

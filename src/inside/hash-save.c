@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "image/save.h"
 #include "session/session.h"
 #include "store/settings.h"
 #include "util/cleanup.h"
@@ -18,12 +19,12 @@ hash_save_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	_cleanup_free_ char *target = NULL;
 
 	op.keep_history = settings_get_bool(ctx->settings, "save_history");
-	if ((target = e->save_name(&op, argc > 1 ? argv[1] : "-saved",
+	if ((target = save_op_target(&op, argc > 1 ? argv[1] : "-saved",
 	    err)) == NULL)
 		return -1;
 	cmd_printf(ctx, "saving %s as %s\n", e->images ? s->run.name :
 	    s->run.image, target);
-	if (e->commit(&op, target, &saved, err) < 0)
+	if (save_op_commit(&op, target, &saved, err) < 0)
 		return -1;
 	if (saved.stale != NULL)
 		strv_push(&s->stale, saved.stale);

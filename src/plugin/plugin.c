@@ -117,6 +117,20 @@ manifest_error(struct manifest *m, yaml_node_t *n, const char *fmt, ...)
 	    n ? n->start_mark.line + 1 : 1, msg);
 }
 
+/* The name of a plugin or a command (what): there, and one paks takes. */
+static int
+manifest_name(struct manifest *m, yaml_node_t *n, const char *name,
+    const char *missing, const char *what)
+{
+	if (name == NULL)
+		return manifest_error(m, n, "%s", missing);
+	if (!plugin_name_valid(name))
+		return manifest_error(m, n, "invalid %s name '%s': a "
+		    "lower-case letter, then letters, digits, '-' or '_'",
+		    what, plugin_showable(name) ? name : "?");
+	return 0;
+}
+
 /* A one-line text field: printable, at most max bytes. */
 static int
 manifest_text(struct manifest *m, yaml_node_t *n, const char *key,
@@ -207,12 +221,9 @@ manifest_command(struct manifest *m, yaml_node_t *n, struct plugin *p,
 		if (rc < 0)
 			return -1;
 	}
-	if (c->name == NULL)
-		return manifest_error(m, n, "a command has no 'name'");
-	if (!plugin_name_valid(c->name))
-		return manifest_error(m, n, "invalid command name '%s': a "
-		    "lower-case letter, then letters, digits, '-' or '_'",
-		    plugin_showable(c->name) ? c->name : "?");
+	if (manifest_name(m, n, c->name, "a command has no 'name'",
+	    "command") < 0)
+		return -1;
 	if (c->description == NULL || *c->description == '\0')
 		return manifest_error(m, n, "command '%s' has no "
 		    "'description'", c->name);
@@ -317,12 +328,8 @@ manifest_root(struct manifest *m, yaml_node_t *root, struct plugin *p)
 		if (rc < 0)
 			return -1;
 	}
-	if (p->name == NULL)
-		return manifest_error(m, root, "no 'name'");
-	if (!plugin_name_valid(p->name))
-		return manifest_error(m, root, "invalid plugin name '%s': a "
-		    "lower-case letter, then letters, digits, '-' or '_'",
-		    plugin_showable(p->name) ? p->name : "?");
+	if (manifest_name(m, root, p->name, "no 'name'", "plugin") < 0)
+		return -1;
 	if (p->version == NULL || !plugin_version_valid(p->version))
 		return manifest_error(m, root, "'version' is missing or not "
 		    "a version such as 1.0.2");

@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "integration.h"
+#include "util/text.h"
 
 /*
  * The container's entrypoint is only this: turn echo off, say hello, read
@@ -303,20 +304,6 @@ const char integration_sh[] =
 	"  unset __paks_l\n"
 	"}\n";
 
-/* 'text' for sh, with ' as '\'' */
-static void
-integration_quote(struct strbuf *sb, const char *v)
-{
-	strbuf_addch(sb, '\'');
-	for (; *v; v++) {
-		if (*v == '\'')
-			strbuf_adds(sb, "'\\''");
-		else
-			strbuf_addch(sb, *v);
-	}
-	strbuf_addch(sb, '\'');
-}
-
 /*
  * The lines paks types at start-up, ending with ".": the wanted shell and
  * TERM (quoted), then integration_start with the nonce, the #command names
@@ -329,9 +316,9 @@ integration_script(struct strbuf *sb, const char *shell, const char *term,
 	const char *p = integration_start;
 
 	strbuf_adds(sb, "__paks_w=");
-	integration_quote(sb, shell);
+	text_shell_quote(sb, shell);
 	strbuf_adds(sb, "\n__paks_t=");
-	integration_quote(sb, term ? term : "");
+	text_shell_quote(sb, term ? term : "");
 	strbuf_adds(sb, "\n");
 	while (*p) {
 		const char *at = strchr(p, '@');

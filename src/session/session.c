@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "inside/hashline.h"
+#include "hashline.h"
 #include "plugin/plugin.h"
 #include "session.h"
 #include "store/envstore.h"
@@ -645,12 +645,40 @@ static const struct proxy_ops session_ops = {
 };
 
 /*
+ * A job's output for the terminal (a plugin's, an engine's) goes through
+ * the filter the container's output goes through: paks's own messages
+ * (ESC ] 6973 ;), forged or not, never reach the terminal. The filter has
+ * no nonce, so it believes none of them.
+ */
+static void
+session_job_show(struct shellhook *filter, const char *buf, size_t n,
+    char *last)
+{
+	struct strbuf pass = STRBUF_INIT;
+
+	while (n > 0) {
+		struct hook_event ev;
+		size_t k = shellhook_feed(filter, buf, n, &pass, &ev);
+
+		hook_event_release(&ev);
+		buf += k;
+		n -= k;
+	}
+	if (pass.len > 0) {
+		write_crlf(STDOUT_FILENO, pass.buf, pass.len);
+		*last = pass.buf[pass.len - 1];
+	}
+	strbuf_release(&pass);
+}
+
+/*
  * Read what is there on a job's pipe; close it at its end. With last set,
  * the output goes to the terminal as it comes, and *last keeps its last
  * byte; else it is kept in sb.
  */
 static void
-session_job_read(struct pollfd *pfd, struct strbuf *sb, char *last)
+session_job_read(struct pollfd *pfd, struct strbuf *sb, char *last,
+    struct shellhook *filter)
 {
 	char buf[8192];
 	ssize_t n;
@@ -659,8 +687,7 @@ session_job_read(struct pollfd *pfd, struct strbuf *sb, char *last)
 		return;
 	n = read(pfd->fd, buf, sizeof buf);
 	if (n > 0 && last != NULL) {
-		write_crlf(STDOUT_FILENO, buf, (size_t)n);
-		*last = buf[n - 1];
+		session_job_show(filter, buf, (size_t)n, last);
 	} else if (n > 0 && sb->len < (64u << 20))
 		strbuf_add(sb, buf, (size_t)n);
 	else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
@@ -670,10 +697,19 @@ session_job_read(struct pollfd *pfd, struct strbuf *sb, char *last)
 }
 
 /*
+ * How long a job's pipes may stay open after the program ended, when the
+ * job has no timeout of its own (engine calls): a process it left behind
+ * (a helper, a daemon it started) may hold them for ever.
+ */
+#define JOB_LINGER_MS 2000
+
+/*
  * Run a program for a #command (an engine call, a plugin). The proxy loop
  * is paused meanwhile (the shell waits for the reply anyway), but the user
  * keeps control: Ctrl-C stops the program, a resize is passed on, other
  * keys are kept for the shell, and a program past its timeout is killed.
+ * Told to stop (SIGTERM, SIGHUP, the terminal gone), paks ends the program
+ * and starts no other: a #command of several steps (#save) stops there.
  */
 int
 session_spawn(struct session *s, struct session_job *job,
@@ -686,7 +722,14 @@ session_spawn(struct session *s, struct session_job *job,
 	int pipes[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } }, status = 0;
 	int npipes = job->want_fd3 ? 3 : 2;
 	bool done = false;
+	long long ended = -1;
 
+	if (p->stop_signal != 0) {
+		job->cancelled = true;
+		job->out = xstrdup("");
+		job->err_text = xstrdup("");
+		return 0;
+	}
 	strv_pushv(&sp.args, job->argv);
 	strv_pushv(&sp.env_add, job->env);
 	for (int i = 0; i < npipes; i++) {
@@ -720,6 +763,9 @@ session_spawn(struct session *s, struct session_job *job,
 		{ p->user_in, POLLIN, 0 }, { p->sigfd, POLLIN, 0 },
 	};
 	bool shown = false;
+	struct shellhook filter;
+
+	shellhook_init(&filter, "");
 	while (!done || fds[0].fd >= 0 || fds[1].fd >= 0 || fds[2].fd >= 0) {
 		/* the timeout also bounds a background child that holds
 		 * the pipes after the program itself has ended */
@@ -727,6 +773,10 @@ session_spawn(struct session *s, struct session_job *job,
 		    clock_ms_left(deadline) : -1;
 		if (job->progress != NULL && !done) {
 			int t = clock_ms_left(next);
+			wait = wait < 0 || t < wait ? t : wait;
+		}
+		if (done && job->timeout == 0) {
+			int t = clock_ms_left(ended + JOB_LINGER_MS);
 			wait = wait < 0 || t < wait ? t : wait;
 		}
 		int ready = poll(fds, 5, wait);
@@ -747,10 +797,12 @@ session_spawn(struct session *s, struct session_job *job,
 			job->timed_out = true;
 			kill(-pgid, SIGKILL);
 		}
-		session_job_read(&fds[0], &ob, job->stream ? &s->cmd_last : NULL);
-		session_job_read(&fds[1], &eb, job->stream ? &s->cmd_last : NULL);
-		session_job_read(&fds[2], &xb, NULL);
-		if (fds[3].revents & POLLIN) {
+		session_job_read(&fds[0], &ob, job->stream ? &s->cmd_last : NULL,
+		    &filter);
+		session_job_read(&fds[1], &eb, job->stream ? &s->cmd_last : NULL,
+		    &filter);
+		session_job_read(&fds[2], &xb, NULL, NULL);
+		if (fds[3].revents) {
 			char buf[1024];
 			ssize_t n = read(p->user_in, buf, sizeof buf);
 			if (n > 0 && memchr(buf, 3, (size_t)n) != NULL) {
@@ -758,6 +810,15 @@ session_spawn(struct session *s, struct session_job *job,
 				kill(-pgid, SIGINT);
 			} else if (n > 0)
 				strbuf_add(&s->held_in, buf, (size_t)n);
+			else if (n == 0 ||
+			    (errno != EINTR && errno != EAGAIN)) {
+				/* the terminal is gone (hung up): as SIGHUP,
+				 * and no busy loop on its hang-up */
+				fds[3].fd = -1;
+				p->stop_signal = SIGHUP;
+				job->cancelled = true;
+				kill(-pgid, SIGTERM);
+			}
 		}
 		if (fds[4].revents & POLLIN) {
 			struct signalfd_siginfo si;
@@ -766,7 +827,8 @@ session_spawn(struct session *s, struct session_job *job,
 					tty_copy_size(p->user_in, p->master);
 				else if (si.ssi_signo == SIGTERM ||
 				    si.ssi_signo == SIGHUP ||
-				    si.ssi_signo == SIGINT) {
+				    si.ssi_signo == SIGINT ||
+				    si.ssi_signo == SIGQUIT) {
 					p->stop_signal = (int)si.ssi_signo;
 					job->cancelled = true;
 					kill(-pgid, SIGTERM);
@@ -776,11 +838,15 @@ session_spawn(struct session *s, struct session_job *job,
 		if (!done && waitpid(sp.pid, &status, WNOHANG) == sp.pid) {
 			done = true;
 			sp.pid = -1;
+			ended = clock_ms();
 		}
 		/* a grandchild may hold the pipes: do not wait for it, and
 		 * end what is left of the group (background jobs of a
-		 * script ignore SIGINT) */
-		if (done && (job->timed_out || job->cancelled) &&
+		 * script ignore SIGINT); a plugin's own timeout bounds its
+		 * children, an engine call's get JOB_LINGER_MS */
+		if (done && (job->timed_out || job->cancelled ||
+		    (job->timeout == 0 &&
+		    clock_ms_left(ended + JOB_LINGER_MS) == 0)) &&
 		    (fds[0].fd >= 0 || fds[1].fd >= 0 || fds[2].fd >= 0)) {
 			kill(-pgid, SIGKILL);
 			for (int i = 0; i < 3; i++)
@@ -790,6 +856,7 @@ session_spawn(struct session *s, struct session_job *job,
 	}
 	if (shown)
 		write_all(STDOUT_FILENO, "\r\033[K", 4);
+	shellhook_release(&filter);
 	proxy_reap(p);
 	job->status = spawn_status_code(status);
 	job->out = strbuf_detach(&ob);

@@ -14,7 +14,7 @@
 #include "shellhook.h"
 #include "util/xalloc.h"
 
-enum { S_TEXT, S_ESC, S_PREFIX, S_BODY, S_BODY_ESC, S_RAW, S_RAW_END };
+enum { S_TEXT, S_PREFIX, S_BODY, S_BODY_ESC, S_RAW, S_RAW_END };
 
 static const char prefix[] = "\033]6973;";
 
@@ -159,6 +159,168 @@ shellhook_reset(struct shellhook *h)
 }
 
 /*
+ * The parser is a state machine with one step function per state. A step
+ * reads from the start of buf (len bytes, at least one) and returns how
+ * many it consumed: 0 when the next state is to read them again, or when
+ * they end a message without being part of it. It sets *done when a
+ * message ended, with its event (maybe HOOK_FORGED) in ev: shellhook_feed
+ * returns then.
+ */
+typedef size_t shellhook_step_fn(struct shellhook *, const char *, size_t,
+    struct strbuf *, struct hook_event *, bool *);
+
+/* Output: passed through up to an ESC, which may begin a message. */
+static size_t
+shellhook_text(struct shellhook *h, const char *buf, size_t len,
+    struct strbuf *out, struct hook_event *ev, bool *done)
+{
+	const char *esc = memchr(buf, '\033', len);
+	size_t run = esc ? (size_t)(esc - buf) : len;
+
+	(void)ev;
+	(void)done;
+	strbuf_add(out, buf, run);
+	if (esc == NULL)
+		return run;
+	h->state = S_PREFIX;
+	h->matched = 1;
+	return run + 1;
+}
+
+/* After an ESC: the rest of "ESC ] 6973 ;", or output after all. */
+static size_t
+shellhook_prefix(struct shellhook *h, const char *buf, size_t len,
+    struct strbuf *out, struct hook_event *ev, bool *done)
+{
+	char c = buf[0];
+
+	(void)len;
+	(void)ev;
+	(void)done;
+	if (c == prefix[h->matched]) {
+		if (++h->matched == sizeof prefix - 1) {
+			h->state = S_BODY;
+			strbuf_reset(&h->body);
+		}
+		return 1;
+	}
+	/*
+	 * not ours: give back what was held, reread c. If c is another ESC,
+	 * drop what was held instead (a terminal drops a sequence another
+	 * ESC cuts short): a message removed after it could join it to the
+	 * text that follows into a new "ESC ] 6973 ;".
+	 */
+	if (c != '\033')
+		strbuf_add(out, prefix, h->matched);
+	h->matched = 0;
+	h->state = S_TEXT;
+	return 0;
+}
+
+/* The message's header, up to BEL (or ESC \), or a "C"/"D" header's end. */
+static size_t
+shellhook_body(struct shellhook *h, const char *buf, size_t len,
+    struct strbuf *out, struct hook_event *ev, bool *done)
+{
+	char c = buf[0];
+	int r;
+
+	(void)len;
+	(void)out;
+	if (c == '\a') {
+		shellhook_finish(h, ev);
+		shellhook_reset(h);
+		*done = true;
+		return 1;
+	}
+	if (c == '\033') {
+		h->state = S_BODY_ESC;
+		return 1;
+	}
+	if (h->body.len >= 128) {
+		/* headers are short: an endless one is noise, and the
+		 * output after it is shown again */
+		if (++h->swallowed > 4096) {
+			ev->type = HOOK_FORGED;
+			shellhook_reset(h);
+			*done = true;
+		}
+		return 1;
+	}
+	strbuf_addch(&h->body, c);
+	if (c != ';')
+		return 1;
+	if ((r = shellhook_cmd_header(h)) > 0) {
+		h->cmd_ok = true;
+		h->raw_left = h->len1 + h->len2;
+		h->state = h->raw_left ? S_RAW : S_RAW_END;
+	} else if (r < 0)
+		strbuf_addch(&h->body, '!');
+	return 1;
+}
+
+/* ESC in the header: ESC \ (ST) ends the message; any other ESC aborts it. */
+static size_t
+shellhook_body_esc(struct shellhook *h, const char *buf, size_t len,
+    struct strbuf *out, struct hook_event *ev, bool *done)
+{
+	size_t used = 0;
+
+	(void)len;
+	(void)out;
+	if (buf[0] == '\\') {
+		used = 1;
+		shellhook_finish(h, ev);
+	} else
+		ev->type = HOOK_FORGED;
+	shellhook_reset(h);
+	*done = true;
+	return used;
+}
+
+/* The LEN + PWDLEN bytes a "C" or "D" header announced, taken as they are. */
+static size_t
+shellhook_raw(struct shellhook *h, const char *buf, size_t len,
+    struct strbuf *out, struct hook_event *ev, bool *done)
+{
+	size_t take = len < h->raw_left ? len : h->raw_left;
+
+	(void)out;
+	(void)ev;
+	(void)done;
+	strbuf_add(&h->body, buf, take);
+	h->raw_left -= take;
+	if (h->raw_left == 0)
+		h->state = S_RAW_END;
+	return take;
+}
+
+/* After the raw bytes: BEL ends the message, anything else forges it. */
+static size_t
+shellhook_raw_end(struct shellhook *h, const char *buf, size_t len,
+    struct strbuf *out, struct hook_event *ev, bool *done)
+{
+	(void)len;
+	(void)out;
+	if (buf[0] == '\a')
+		shellhook_finish(h, ev);
+	else
+		ev->type = HOOK_FORGED;
+	shellhook_reset(h);
+	*done = true;
+	return 1;
+}
+
+static shellhook_step_fn *const shellhook_steps[] = {
+	[S_TEXT] = shellhook_text,
+	[S_PREFIX] = shellhook_prefix,
+	[S_BODY] = shellhook_body,
+	[S_BODY_ESC] = shellhook_body_esc,
+	[S_RAW] = shellhook_raw,
+	[S_RAW_END] = shellhook_raw_end,
+};
+
+/*
  * Consume bytes until one message completes or the input ends; bytes that
  * are not part of a message are appended to out. Returns bytes consumed.
  */
@@ -167,104 +329,11 @@ shellhook_feed(struct shellhook *h, const char *buf, size_t n,
     struct strbuf *out, struct hook_event *ev)
 {
 	size_t i = 0;
+	bool done = false;
 
 	memset(ev, 0, sizeof *ev);
-	while (i < n) {
-		char c = buf[i];
-
-		switch (h->state) {
-		case S_TEXT: {
-			const char *esc = memchr(buf + i, '\033', n - i);
-			size_t run = esc ? (size_t)(esc - (buf + i)) : n - i;
-			strbuf_add(out, buf + i, run);
-			i += run;
-			if (esc != NULL) {
-				h->state = S_PREFIX;
-				h->matched = 1;
-				i++;
-			}
-			continue;
-		}
-		case S_PREFIX:
-			if (c == prefix[h->matched]) {
-				i++;
-				if (++h->matched == sizeof prefix - 1) {
-					h->state = S_BODY;
-					strbuf_reset(&h->body);
-				}
-				continue;
-			}
-			/*
-			 * not ours: give back what was held, reread c. If c
-			 * is another ESC, drop what was held instead (a
-			 * terminal drops a sequence another ESC cuts short):
-			 * a message removed after it could join it to the
-			 * text that follows into a new "ESC ] 6973 ;".
-			 */
-			if (c != '\033')
-				strbuf_add(out, prefix, h->matched);
-			h->matched = 0;
-			h->state = S_TEXT;
-			continue;
-		case S_BODY:
-			i++;
-			if (c == '\a') {
-				shellhook_finish(h, ev);
-				shellhook_reset(h);
-				return i;
-			}
-			if (c == '\033') {
-				h->state = S_BODY_ESC;
-				continue;
-			}
-			if (h->body.len >= 128) {
-				/* headers are short: an endless one is noise,
-				 * and the output after it is shown again */
-				if (++h->swallowed > 4096) {
-					ev->type = HOOK_FORGED;
-					shellhook_reset(h);
-					return i;
-				}
-				continue;
-			}
-			strbuf_addch(&h->body, c);
-			if (c == ';') {
-				int r = shellhook_cmd_header(h);
-				if (r > 0) {
-					h->cmd_ok = true;
-					h->raw_left = h->len1 + h->len2;
-					h->state = h->raw_left ? S_RAW : S_RAW_END;
-				} else if (r < 0)
-					strbuf_addch(&h->body, '!');
-			}
-			continue;
-		case S_BODY_ESC:
-			/* ESC \ (ST) ends it; any other ESC aborts it */
-			if (c == '\\') {
-				i++;
-				shellhook_finish(h, ev);
-			} else
-				ev->type = HOOK_FORGED;
-			shellhook_reset(h);
-			return i;
-		case S_RAW: {
-			size_t take = n - i < h->raw_left ? n - i : h->raw_left;
-			strbuf_add(&h->body, buf + i, take);
-			i += take;
-			h->raw_left -= take;
-			if (h->raw_left == 0)
-				h->state = S_RAW_END;
-			continue;
-		}
-		case S_RAW_END:
-			i++;
-			if (c == '\a')
-				shellhook_finish(h, ev);
-			else
-				ev->type = HOOK_FORGED;
-			shellhook_reset(h);
-			return i;
-		}
-	}
+	while (i < n && !done)
+		i += shellhook_steps[h->state](h, buf + i, n - i, out, ev,
+		    &done);
 	return i;
 }

@@ -22,4 +22,11 @@ void	paks_error_release(struct paks_error **);
 
 #define _cleanup_error_ __attribute__((cleanup(paks_error_release)))
 
+/*
+ * Returned instead of -1 (with *err set) when the words given were wrong:
+ * the command's usage follows the message. cmd.h calls it CMD_USAGE_ERROR;
+ * it is here so that a module below cmd.h can return it.
+ */
+#define PAKS_USAGE_ERROR (-2)
+
 #endif

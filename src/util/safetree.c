@@ -79,10 +79,17 @@ safetree_openat2(void)
 	return openat2_state == 1;
 }
 
-/* The directories a walk went through; fd[0] is the root (not ours). */
+/*
+ * A walk by hand: the directories it went through (fd[0] is the root, not
+ * ours), how to open what it finds, and the path still to walk.
+ */
 struct walk {
-	int	*fd;
-	size_t	 n, alloc;
+	int		*fd;
+	size_t		 n, alloc;
+	int		 flags;
+	bool		 in_root;
+	int		 links;		/* followed so far */
+	struct strbuf	 rest;
 };
 
 static void
@@ -101,6 +108,101 @@ walk_release(struct walk *w)
 	for (size_t i = 1; i < w->n; i++)
 		close(w->fd[i]);
 	free(w->fd);
+	strbuf_release(&w->rest);
+}
+
+/* "..": back to the directory before; at the root, stay (in_root) or fail. */
+static int
+walk_dotdot(struct walk *w)
+{
+	if (w->n > 1)
+		close(w->fd[--w->n]);
+	else if (!w->in_root)
+		return EXDEV;
+	return 0;
+}
+
+/* The text of the link fd goes before what is left of the path. */
+static int
+walk_splice(struct walk *w, int fd)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlinkat(fd, "", target, sizeof target - 1);
+	struct strbuf spliced = STRBUF_INIT;
+
+	if (n <= 0 || ++w->links > MAX_LINKS)
+		return n < 0 ? errno : n == 0 ? ENOENT : ELOOP;
+	target[n] = '\0';
+	strbuf_adds(&spliced, target);
+	if (w->rest.len > 0)
+		strbuf_addf(&spliced, "/%s", w->rest.buf);
+	strbuf_release(&w->rest);
+	w->rest = spliced;
+	return 0;
+}
+
+/*
+ * The last name, found not to be a link, opened as asked: a link put
+ * there since is not followed.
+ */
+static int
+walk_open_last(int dir, const char *name, int flags)
+{
+	struct stat sb;
+	int fd = openat(dir, name, flags | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+		close(fd);
+		errno = EAGAIN;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * One name of the path, in the directory the walk is in: 1 to walk on,
+ * or 0 when the walk ends, with *rc what it opened (-1: *e says why).
+ */
+static int
+walk_name(struct walk *w, const char *name, bool last, int *rc, int *e)
+{
+	int dir = w->fd[w->n - 1], fd;
+	struct stat sb;
+
+	if (strcmp(name, ".") == 0)
+		return 1;
+	if (strcmp(name, "..") == 0)
+		return (*e = walk_dotdot(w)) == 0;
+	if (last && (w->flags & O_NOFOLLOW)) {
+		*rc = openat(dir, name, w->flags | O_CLOEXEC);
+		*e = errno;
+		return 0;
+	}
+	fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &sb) < 0) {
+		*e = errno;
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	if (S_ISLNK(sb.st_mode)) {
+		*e = walk_splice(w, fd);
+		close(fd);
+		return *e == 0;
+	}
+	if (last) {
+		close(fd);
+		*rc = walk_open_last(dir, name, w->flags);
+		*e = errno;
+		return 0;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		close(fd);
+		*e = ENOTDIR;
+		return 0;
+	}
+	walk_push(w, fd);
+	return 1;
 }
 
 /*
@@ -112,100 +214,38 @@ walk_release(struct walk *w)
 static int
 walk_below(int root, const char *path, int flags, bool in_root)
 {
-	struct walk w = { 0 };
-	struct strbuf rest = STRBUF_INIT;
-	char target[PATH_MAX];
-	int links = 0, rc = -1, e = 0;
+	struct walk w = { .flags = flags, .in_root = in_root,
+		.rest = STRBUF_INIT };
+	int rc = -1, e = 0;
 
 	walk_push(&w, root);
-	strbuf_adds(&rest, path);
+	strbuf_adds(&w.rest, path);
 	for (;;) {
-		int cur = w.fd[w.n - 1], fd;
-		struct stat sb;
-
 		/* only the path given or a link's text can start with '/' */
-		if (rest.len > 0 && rest.buf[0] == '/') {
+		if (w.rest.len > 0 && w.rest.buf[0] == '/') {
 			if (!in_root) {
 				e = EXDEV;
 				break;
 			}
 			while (w.n > 1)
 				close(w.fd[--w.n]);
-			cur = root;
-			strbuf_remove_front(&rest, strspn(rest.buf, "/"));
+			strbuf_remove_front(&w.rest, strspn(w.rest.buf, "/"));
 		}
-		if (rest.len == 0) {
-			rc = openat(cur, ".", (flags & ~O_NOFOLLOW) | O_CLOEXEC);
+		if (w.rest.len == 0) {
+			rc = openat(w.fd[w.n - 1], ".",
+			    (flags & ~O_NOFOLLOW) | O_CLOEXEC);
 			e = errno;
 			break;
 		}
 		/* the next name, and the slashes after it */
-		size_t clen = strcspn(rest.buf, "/");
-		_cleanup_free_ char *c = xstrndup(rest.buf, clen);
-		strbuf_remove_front(&rest, clen + strspn(rest.buf + clen, "/"));
-		bool last = rest.len == 0;
-
-		if (strcmp(c, ".") == 0)
-			continue;
-		if (strcmp(c, "..") == 0) {
-			if (w.n > 1)
-				close(w.fd[--w.n]);
-			else if (!in_root) {
-				e = EXDEV;
-				break;
-			}
-			continue;
-		}
-		if (last && (flags & O_NOFOLLOW)) {
-			rc = openat(cur, c, flags | O_CLOEXEC);
-			e = errno;
+		size_t len = strcspn(w.rest.buf, "/");
+		_cleanup_free_ char *name = xstrndup(w.rest.buf, len);
+		strbuf_remove_front(&w.rest,
+		    len + strspn(w.rest.buf + len, "/"));
+		if (!walk_name(&w, name, w.rest.len == 0, &rc, &e))
 			break;
-		}
-		fd = openat(cur, c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 || fstat(fd, &sb) < 0) {
-			e = errno;
-			if (fd >= 0)
-				close(fd);
-			break;
-		}
-		if (S_ISLNK(sb.st_mode)) {
-			ssize_t n = readlinkat(fd, "", target, sizeof target - 1);
-			close(fd);
-			if (n <= 0 || ++links > MAX_LINKS) {
-				e = n < 0 ? errno : n == 0 ? ENOENT : ELOOP;
-				break;
-			}
-			target[n] = '\0';
-			struct strbuf spliced = STRBUF_INIT;
-			strbuf_adds(&spliced, target);
-			if (rest.len > 0)
-				strbuf_addf(&spliced, "/%s", rest.buf);
-			strbuf_release(&rest);
-			rest = spliced;
-			continue;
-		}
-		if (last) {
-			close(fd);
-			/* the object found, opened as asked; a link put there
-			 * since is not followed */
-			rc = openat(cur, c, flags | O_NOFOLLOW | O_CLOEXEC);
-			e = errno;
-			if (rc >= 0 && fstat(rc, &sb) == 0 && S_ISLNK(sb.st_mode)) {
-				close(rc);
-				rc = -1;
-				e = EAGAIN;
-			}
-			break;
-		}
-		if (!S_ISDIR(sb.st_mode)) {
-			close(fd);
-			e = ENOTDIR;
-			break;
-		}
-		walk_push(&w, fd);
 	}
 	walk_release(&w);
-	strbuf_release(&rest);
 	if (rc < 0)
 		errno = e;
 	return rc;
@@ -343,6 +383,17 @@ refuse(const struct safetree *st, struct paks_error **err, const char *rel,
 	va_end(ap);
 	return paks_error_set(err, 0, "#cp: '%s' %s; nothing was written", who,
 	    why);
+}
+
+/* A copy that failed at member rel, as errno says. */
+static int
+copy_failed(const struct safetree *st, const char *rel,
+    struct paks_error **err)
+{
+	int saved = errno;
+	_cleanup_free_ char *who = member_shown(st, rel);
+
+	return paks_error_set(err, saved, "cannot copy '%s'", who);
 }
 
 static int
@@ -610,10 +661,8 @@ member_file(struct safetree *st, const struct safetree_member *m,
 	    O_CLOEXEC, 0600);
 	if (fd < 0 || copy_bytes(m->data_fd, m->offset, m->size, fd) < 0 ||
 	    fchmod(fd, member_mode(m->mode, false)) < 0 ||
-	    (m->mtime != 0 && futimens(fd, ts) < 0)) {
-		_cleanup_free_ char *who = member_shown(st, rel);
-		return paks_error_set(err, errno, "cannot copy '%s'", who);
-	}
+	    (m->mtime != 0 && futimens(fd, ts) < 0))
+		return copy_failed(st, rel, err);
 	return 0;
 }
 
@@ -644,10 +693,8 @@ member_hardlink(struct safetree *st, const struct safetree_member *m,
 		    "a file copied before it");
 	if (member_room(st, pfd, base, rel, err) < 0)
 		return -1;
-	if (linkat(tfd, tbase, pfd, base, 0) < 0) {
-		_cleanup_free_ char *who = member_shown(st, rel);
-		return paks_error_set(err, errno, "cannot copy '%s'", who);
-	}
+	if (linkat(tfd, tbase, pfd, base, 0) < 0)
+		return copy_failed(st, rel, err);
 	return 0;
 }
 
@@ -668,10 +715,8 @@ member_dir(struct safetree *st, const struct safetree_member *m,
 	if (fd < 0)
 		fd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 		    O_CLOEXEC);
-	if (fd < 0 || fchmod(fd, member_mode(m->mode, true)) < 0) {
-		_cleanup_free_ char *who = member_shown(st, rel);
-		return paks_error_set(err, errno, "cannot copy '%s'", who);
-	}
+	if (fd < 0 || fchmod(fd, member_mode(m->mode, true)) < 0)
+		return copy_failed(st, rel, err);
 	return 0;
 }
 
@@ -689,10 +734,8 @@ member_symlink(struct safetree *st, const struct safetree_member *m,
 		    "outside what is copied");
 	if (member_room(st, pfd, base, rel, err) < 0)
 		return -1;
-	if (symlinkat(m->link, pfd, base) < 0) {
-		_cleanup_free_ char *who = member_shown(st, rel);
-		return paks_error_set(err, errno, "cannot copy '%s'", who);
-	}
+	if (symlinkat(m->link, pfd, base) < 0)
+		return copy_failed(st, rel, err);
 	if (m->mtime != 0)
 		utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW);
 	strv_push(&st->links, rel);
@@ -742,11 +785,8 @@ safetree_put(struct safetree *st, const struct safetree_member *m,
 		if (member_room(st, pfd, base, rel, err) < 0)
 			return -1;
 		if (mkfifoat(pfd, base, member_mode(m->mode, false) &
-		    0777) < 0) {
-			_cleanup_free_ char *who = member_shown(st, rel);
-			return paks_error_set(err, errno, "cannot copy '%s'",
-			    who);
-		}
+		    0777) < 0)
+			return copy_failed(st, rel, err);
 		return 0;
 	default:
 		return refuse(st, err, rel, "is of a kind paks does not copy "
@@ -806,10 +846,8 @@ put_tree(struct safetree *st, int fd, const struct stat *sb,
 		return -1;
 	if (!S_ISDIR(sb->st_mode))
 		return 0;
-	if ((names = dir_names(fd)) == NULL) {
-		_cleanup_free_ char *who = member_shown(st, rel->buf);
-		return paks_error_set(err, errno, "cannot copy '%s'", who);
-	}
+	if ((names = dir_names(fd)) == NULL)
+		return copy_failed(st, rel->buf, err);
 	for (char **n = names; *n != NULL && rc == 0; n++) {
 		size_t keep = rel->len;
 		struct stat cs;

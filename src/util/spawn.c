@@ -163,13 +163,8 @@ spawn_capture(char *const *argv, char **out, char **errout,
 	struct pollfd pfd[2];
 
 	strv_pushv(&sp.args, argv);
-	if (pipe2(op, O_CLOEXEC) < 0)
-		return paks_error_set(err, errno, "cannot create a pipe");
-	if (pipe2(ep, O_CLOEXEC) < 0) {
-		close(op[0]);
-		close(op[1]);
-		return paks_error_set(err, errno, "cannot create a pipe");
-	}
+	if (fd_pipes(op, ep, err) < 0)
+		return -1;
 	sp.in = SPAWN_DEVNULL;
 	sp.out = op[1];
 	sp.err = ep[1];

@@ -455,3 +455,19 @@ plugin_output_without_newline() {
 	[[ $(jq -c '[.components[].purl]' "$BATS_TEST_TMPDIR/w/apk.json") == '["pkg:apk/alpine/musl@1.2.4-r2?arch=x86_64","pkg:apk/alpine/busybox@1.36.1-r5?arch=x86_64"]' ]]
 	[[ $(jq -r '.components[1].licenses[0].expression' "$BATS_TEST_TMPDIR/w/apk.json") == GPL-2.0-only ]]
 }
+
+@test "what a plugin prints passes the container's filter: no paks sequence reaches the terminal" {
+	install_data misbehave
+	start_shell "$PK_DEBIAN"
+	# the raw bytes the terminal gets, before it interprets them
+	pk_tmux pipe-pane -o -t pk "cat >> $(printf %q "$BATS_TEST_TMPDIR/raw")"
+	pk_line '#load misbehave'
+	pk_wait_for -F "loaded plugin 'misbehave'"
+	pk_line '#forge'
+	pk_wait_for '^FORGED-OUT$'
+	pk_wait_for -F 'end'
+	pk_line 'echo AFTER-FORGE'
+	pk_wait_for '^AFTER-FORGE$'
+	grep -q FORGED-OUT "$BATS_TEST_TMPDIR/raw"
+	pk_refute grep -q $'\033]6973' "$BATS_TEST_TMPDIR/raw"
+}

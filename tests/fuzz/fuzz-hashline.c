@@ -1,5 +1,5 @@
 /*
- * Fuzz #command line splitting (src/inside/hashline.c) with any line a user
+ * Fuzz #command line splitting (src/session/hashline.c) with any line a user
  * may submit. Properties:
  *
  *  - a line that splits gives words that, each put back in single quotes,
@@ -11,7 +11,7 @@
 #include <stdbool.h>
 
 #include "fuzz.h"
-#include "inside/hashline.h"
+#include "session/hashline.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
 

@@ -2,7 +2,8 @@
  * Unit tests for paks move's pure parts: destinations, options, names,
  * quoting, the layer query's answer, which layers count as present, the
  * auth file, and the docker-archive reader and delta writer
- * (src/image/move.c, src/image/move-archive.c).
+ * (src/image/move.c, src/image/move-archive.c); the shell quoting and
+ * sizes it prints come from src/util/text.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 #include "cmd.h"
 #include "image/move-archive.h"
 #include "image/move.h"
+#include "util/text.h"
 
 /* ---- destinations */
 
@@ -195,7 +197,7 @@ quote(const char *in, const char *want)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	move_shell_quote(&sb, in);
+	text_shell_quote(&sb, in);
 	assert_string_equal(sb.buf, want);
 	strbuf_release(&sb);
 }
@@ -215,7 +217,7 @@ test_quote(void **state)
 static void
 size(uint64_t n, const char *want)
 {
-	char *got = move_size(n);
+	char *got = text_size(n);
 
 	assert_string_equal(got, want);
 	free(got);
@@ -228,6 +230,8 @@ test_size(void **state)
 	size(0, "0 B");
 	size(999, "999 B");
 	size(1000, "1.0 kB");
+	size(999949, "999.9 kB");
+	size(999999, "1.0 MB");
 	size(1026084, "1.0 MB");
 	size(127600000, "127.6 MB");
 	size(3000000000ULL, "3.0 GB");

@@ -2,7 +2,8 @@
 # Test plugin: "hang" never ends by itself (its sleep carries a marker the
 # test looks for after the timeout); "crash" dies of a signal; "daemon"
 # ends at once but leaves a child holding its stdout; "nonl" prints a line
-# without its newline.
+# without its newline; "forge" prints paks's own escape sequence (and fails
+# with another in its last line of stderr).
 case $1 in
 hang)
 	echo "hanging now"
@@ -19,5 +20,10 @@ daemon)
 	;;
 nonl)
 	printf 'no newline at the end'
+	;;
+forge)
+	printf '\033]6973;P;00000000000000000000000000000000\007FORGED-OUT\n'
+	printf 'bad \033]6973;X;00000000000000000000000000000000\007end\n' >&2
+	exit 1
 	;;
 esac
