@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "util/cleanup.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 #include "util/xalloc.h"
 
 #define CMD_OPT_SHOWN_MAX	24	/* a longer word may be a value */
@@ -89,43 +90,13 @@ cmd_opt_showable(const char *a, size_t len)
 	return true;
 }
 
-/* Edit distance with transpositions (optimal string alignment). */
-static size_t
-cmd_opt_distance(const char *a, size_t la, const char *b, size_t lb)
-{
-	size_t d[CMD_OPT_SHOWN_MAX + 1][CMD_OPT_SHOWN_MAX + 1];
-
-	if (la > CMD_OPT_SHOWN_MAX || lb > CMD_OPT_SHOWN_MAX)
-		return (size_t)-1;
-	for (size_t i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cost = a[i - 1] != b[j - 1];
-			size_t best = d[i - 1][j - 1] + cost;
-
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	}
-	return d[la][lb];
-}
-
 /* How far name is from candidate c: 1 for a beginning of it ("--cont"). */
 static size_t
 cmd_opt_score(const char *name, size_t len, const char *c)
 {
 	if (len >= 3 && strncmp(c, name, len) == 0)
 		return 1;
-	return cmd_opt_distance(name, len, c, strlen(c));
+	return text_distance(name, len, c, strlen(c));
 }
 
 /* The long name closest to name, if one is close enough; else NULL. */

@@ -6,7 +6,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,71 +25,6 @@
 #define DEST_FORMS "docker-archive:PATH, oci-archive:PATH, " \
 	"docker://REGISTRY/REPO[:TAG], ssh://[USER@]HOST[:PORT][/ENGINE] or " \
 	"charliecloud:DIR"
-
-static const struct option move_options[] = {
-	{ "container-tech", required_argument, NULL, 'c' },
-	{ "engine", required_argument, NULL, 'c' },
-	{ "creds-env", required_argument, NULL, 'C' },
-	{ "cert-dir", required_argument, NULL, 'D' },
-	{ "tls-verify", optional_argument, NULL, 'T' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-/*
- * Options first or anywhere, then nwords words ([IMAGE] DEST). Returns 0,
- * 1 for --help, or PAKS_USAGE_ERROR with *err set. who is "move" or
- * "#move", for messages.
- */
-int
-move_args_parse(int argc, char **argv, const char *who, int nwords,
-    struct move_args *a, struct paks_error **err)
-{
-	const char *usage = nwords == 2 ? "paks move [OPTIONS] IMAGE DEST" :
-	    "#move [OPTIONS] DEST";
-	int c;
-
-	*a = (struct move_args){ .tls_verify = true };
-	optind = 0;	/* 0: start over, options may follow words */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:h", move_options, NULL)) !=
-	    -1) {
-		switch (c) {
-		case 'c': a->engine = optarg; break;
-		case 'C': a->creds_env = optarg; break;
-		case 'D': a->cert_dir = optarg; break;
-		case 'T':
-			if (optarg == NULL || strcmp(optarg, "true") == 0)
-				a->tls_verify = true;
-			else if (strcmp(optarg, "false") == 0)
-				a->tls_verify = false;
-			else {
-				paks_error_set(err, 0, "%s: --tls-verify takes "
-				    "true or false", who);
-				return PAKS_USAGE_ERROR;
-			}
-			break;
-		case 'h':
-			return 1;
-		default:
-			paks_error_set(err, 0, "%s: unknown or incomplete "
-			    "option '%s'", who, argv[optind - 1]);
-			paks_error_hint(err, "usage: %s", usage);
-			return PAKS_USAGE_ERROR;
-		}
-	}
-	if (argc - optind != nwords) {
-		paks_error_set(err, 0, "%s: %s", who, argc - optind < nwords ?
-		    (nwords == 2 && argc - optind == 1 ? "no destination given" :
-		    nwords == 2 ? "no image and destination given" :
-		    "no destination given") : "too many arguments");
-		paks_error_hint(err, "usage: %s", usage);
-		return PAKS_USAGE_ERROR;
-	}
-	a->words = argv + optind;
-	a->nwords = nwords;
-	return 0;
-}
 
 static int
 dest_bad(struct paks_error **err, const char *dest, const char *why)

@@ -9,6 +9,7 @@
 #include "settings.h"
 #include "util/cleanup.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 #include "util/xalloc.h"
 
 _Static_assert(sizeof(((struct settings *)0)->v) /
@@ -32,35 +33,6 @@ settings_find(const char *name)
 	return i < 0 ? NULL : &settings_table[i];
 }
 
-/* Levenshtein distance, for "did you mean". */
-static size_t
-settings_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t *row = xcalloc(lb + 1, sizeof *row);
-	size_t d;
-
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t prev = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cur = row[j];
-			size_t best = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			prev = cur;
-		}
-	}
-	d = row[lb];
-	free(row);
-	return d;
-}
-
 /* The known key closest to name, if it is close enough to be a typo. */
 const char *
 settings_suggest(const char *name)
@@ -69,7 +41,8 @@ settings_suggest(const char *name)
 	size_t bestd = 4;
 
 	for (int i = 0; i < settings_count; i++) {
-		size_t d = settings_distance(name, settings_table[i].name);
+		size_t d = text_distance(name, strlen(name),
+		    settings_table[i].name, strlen(settings_table[i].name));
 		if (d < bestd) {
 			bestd = d;
 			best = settings_table[i].name;

@@ -1,5 +1,9 @@
-/* Text for people and for shells: byte sizes, and words quoted for sh. */
+/*
+ * Text for people and for shells: byte sizes, words quoted for sh, and how
+ * far apart two words are (for "did you mean").
+ */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "strbuf.h"
@@ -49,4 +53,41 @@ text_shell_quote(struct strbuf *sb, const char *s)
 			strbuf_addch(sb, *s);
 	}
 	strbuf_addch(sb, '\'');
+}
+
+/*
+ * Edit distance with transpositions (optimal string alignment): "stauts"
+ * is one step from "status". Three rows, so any length works.
+ */
+size_t
+text_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t *rows = xcalloc(3 * (lb + 1), sizeof *rows);
+	size_t *pp = rows, *p = rows + lb + 1, *c = rows + 2 * (lb + 1);
+	size_t d;
+
+	for (size_t j = 0; j <= lb; j++)
+		p[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		c[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t best = p[j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (p[j] + 1 < best)
+				best = p[j] + 1;
+			if (c[j - 1] + 1 < best)
+				best = c[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && pp[j - 2] + 1 < best)
+				best = pp[j - 2] + 1;
+			c[j] = best;
+		}
+		size_t *t = pp;
+		pp = p;
+		p = c;
+		c = t;
+	}
+	d = p[lb];
+	free(rows);
+	return d;
 }

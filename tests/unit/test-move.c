@@ -123,45 +123,6 @@ test_dest_bad(void **state)
 
 /* ---- options */
 
-static void
-test_args(void **state)
-{
-	char *v1[] = { "move", "--creds-env", "reg", "img", "docker://r/x",
-		"--tls-verify=false", "-c", "podman", NULL };
-	char *v2[] = { "move", "img", NULL };
-	char *v3[] = { "move", "--bogus", "img", "x", NULL };
-	char *v4[] = { "#move", "--tls-verify=maybe", "x", NULL };
-	char *v5[] = { "#move", "ssh://h", "--cert-dir", "/c", NULL };
-	struct move_args a;
-	struct paks_error *err = NULL;
-
-	(void)state;
-	assert_int_equal(move_args_parse(8, v1, "move", 2, &a, &err), 0);
-	assert_string_equal(a.creds_env, "reg");
-	assert_string_equal(a.engine, "podman");
-	assert_false(a.tls_verify);
-	assert_int_equal(a.nwords, 2);
-	assert_string_equal(a.words[0], "img");
-	assert_string_equal(a.words[1], "docker://r/x");
-
-	assert_int_equal(move_args_parse(2, v2, "move", 2, &a, &err),
-	    CMD_USAGE_ERROR);
-	assert_non_null(strstr(err->msg, "no destination given"));
-	paks_error_release(&err);
-	assert_int_equal(move_args_parse(4, v3, "move", 2, &a, &err),
-	    CMD_USAGE_ERROR);
-	assert_non_null(strstr(err->msg, "'--bogus'"));
-	paks_error_release(&err);
-	assert_int_equal(move_args_parse(3, v4, "#move", 1, &a, &err),
-	    CMD_USAGE_ERROR);
-	assert_non_null(strstr(err->msg, "true or false"));
-	paks_error_release(&err);
-	assert_int_equal(move_args_parse(4, v5, "#move", 1, &a, &err), 0);
-	assert_true(a.tls_verify);
-	assert_string_equal(a.cert_dir, "/c");
-	assert_string_equal(a.words[0], "ssh://h");
-}
-
 /* ---- names, quoting, sizes */
 
 static void
@@ -559,7 +520,6 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dest_good),
 		cmocka_unit_test(test_dest_bad),
-		cmocka_unit_test(test_args),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_size),
