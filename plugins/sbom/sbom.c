@@ -10,7 +10,7 @@
  * apk's installed database and os-release; and one "ENGINE exec
  * CONTAINER sh -c ..." that prints the headers of Python
  * *.dist-info/METADATA files, skipped where the image has no sh. The
- * plugin protocol is in README.md, "Plugins".
+ * plugin protocol is in docs/plugins.md.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,7 +38,7 @@
 static const char usage[] =
 	"usage: #sbom [format=spdx|cyclonedx] [host:PATH]\n";
 
-/* What paks told the plugin (README, "Plugins"). */
+/* What paks told the plugin (docs/plugins.md). */
 struct run {
 	const char	*engine;
 	const char	*container;

@@ -365,7 +365,7 @@ const struct cmd_entry host_plugin_entry = {
 	.usage = "list|install|remove ...",
 	.summary = "manage plugins, which add #commands",
 	.help = "A plugin is a directory with a plugin.yml manifest and an "
-	    "executable;\nsee README.md, \"Plugins\". Yours are in "
+	    "executable;\nsee docs/plugins.md. Yours are in "
 	    "~/.paks/plugins ($PAKS_HOME/plugins),\nthe system's in "
 	    PAKS_PLUGIN_DIR ".\n"
 	    "examples:\n"
