@@ -322,6 +322,25 @@ env_add_words(struct cmd_ctx *ctx, int argc, char **argv, struct env *vars,
 	return 0;
 }
 
+/*
+ * The original paks wrote the name last ("env add KEY=VALUE NAME", "env rm
+ * KEY NAME"). Its order is taken when it cannot be mistaken: for add, the
+ * first word is KEY=VALUE (a name has no '='); for rm, the first word is
+ * no environment and the last one is. Words and positions move together.
+ */
+static void
+env_name_first(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char *name = argv[argc - 1];
+	int pos = ctx->args->pos[argc - 1];
+
+	memmove(argv + 2, argv + 1, (size_t)(argc - 2) * sizeof *argv);
+	memmove(ctx->args->pos + 2, ctx->args->pos + 1,
+	    (size_t)(argc - 2) * sizeof *ctx->args->pos);
+	argv[1] = name;
+	ctx->args->pos[1] = pos;
+}
+
 static int
 env_add_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
@@ -332,8 +351,12 @@ env_add_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	const struct env none = ENV_INIT;
 	bool force = cmd_opt_has(ctx->args, "force");
 	bool from_stdin = cmd_opt_has(ctx->args, "stdin");
-	const char *name = argv[1];
+	const char *name;
 
+	if (argc >= 3 && strchr(argv[1], '=') != NULL &&
+	    strchr(argv[argc - 1], '=') == NULL)
+		env_name_first(ctx, argc, argv);
+	name = argv[1];
 	if (envstore_check_name(name, err) < 0)
 		return CMD_USAGE_ERROR;
 	if (from_stdin && argc > 2) {
@@ -373,6 +396,9 @@ static int
 env_rm_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
+	if (envstore_name_valid(argv[argc - 1]) && !envstore_exists(argv[1]) &&
+	    envstore_exists(argv[argc - 1]))
+		env_name_first(ctx, argc, argv);
 	if (envstore_check_name(argv[1], err) < 0)
 		return CMD_USAGE_ERROR;
 	for (int i = 2; i < argc; i++) {
@@ -518,6 +544,7 @@ static const struct cmd_entry env_add_entry = {
 	.usage = "NAME KEY[=VALUE]...",
 	.summary = "add variables (--force replaces existing ones)",
 	.help =
+	    "The original paks's order, KEY=VALUE... NAME, works too.\n"
 	    "KEY=VALUE puts the value where ps and your shell's history\n"
 	    "see it. A KEY alone has its value read instead: typed at a\n"
 	    "'KEY: ' prompt with echo off, or one line per KEY from a pipe.\n"
@@ -539,6 +566,8 @@ static const struct cmd_entry env_rm_entry = {
 	.name = "rm",
 	.usage = "NAME KEY...",
 	.summary = "remove variables from an environment",
+	.help = "The original paks's order, KEY... NAME, works too when NAME\n"
+	    "is an environment and the first word is not.\n",
 	.min_args = 2,
 	.max_args = -1,
 	.exec = env_rm_exec,

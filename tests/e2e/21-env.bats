@@ -211,6 +211,22 @@ editor() {
 	[ "$(snapshot)" = "$before" ]
 }
 
+@test "the original paks's order, name last, works where it is unambiguous" {
+	run --separate-stderr "$PAKS" env add "PB_TOKEN=$SECRET" B=2 pbenv
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(cat "$ENVS/pbenv")" = "$(printf 'PB_TOKEN=%s\nB=2' "$SECRET")" ]
+	run --separate-stderr "$PAKS" env rm PB_TOKEN pbenv
+	[ "$status" -eq 0 ]
+	[ "$(cat "$ENVS/pbenv")" = "B=2" ]
+	# both words could be an environment: the name comes first
+	"$PAKS" env add B B=1
+	run --separate-stderr "$PAKS" env rm B pbenv
+	check_error 1
+	[ "${stderr_lines[0]}" = "paks: environment 'B' has no variable 'pbenv'" ]
+	[ "$(cat "$ENVS/pbenv")" = "B=2" ]
+}
+
 @test "env delete removes the environment" {
 	"$PAKS" env add proj A=1
 	"$PAKS" env add keep A=1
@@ -370,8 +386,8 @@ X")
 @test "a value typed where a name, key or option belongs is never echoed" {
 	"$PAKS" env add keep A=1
 	before=$(snapshot)
-	# NAME forgotten: the first KEY=VALUE is taken for the name
-	run --separate-stderr "$PAKS" env add "PB_TOKEN=$SECRET" pbenv
+	# NAME forgotten: the KEY=VALUE is taken for the name
+	run --separate-stderr "$PAKS" env add "PB_TOKEN=$SECRET"
 	check_error 2
 	[ "${stderr_lines[0]}" = "paks: invalid environment name: it looks like KEY=VALUE (values are never shown)" ]
 	for cmd in show delete edit; do
