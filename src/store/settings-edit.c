@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <signal.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "paths.h"
@@ -21,6 +22,7 @@
 #include "util/cleanup.h"
 #include "util/spawn.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 #include "util/xalloc.h"
 
 #define SETTINGS_FILE_MAX	(1u << 20)
@@ -192,6 +194,84 @@ settings_init_text(void)
 	return strbuf_detach(&sb);
 }
 
+static bool settings_split(const char *, struct strv *);
+
+/* Is word a program paks can start: a path to one, or one found on PATH? */
+static bool
+settings_program_found(const char *word)
+{
+	_cleanup_free_ char *path = xstrdup(getenv("PATH") != NULL ?
+	    getenv("PATH") : "/usr/bin:/bin");
+	char *save = NULL;
+
+	if (strchr(word, '/') != NULL)
+		return access(word, X_OK) == 0;
+	for (char *d = strtok_r(path, ":", &save); d != NULL;
+	     d = strtok_r(NULL, ":", &save)) {
+		_cleanup_free_ char *f = xasprintf("%s/%s", *d ? d : ".", word);
+
+		if (access(f, X_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A value of the right type may still be wrong: check what d says. */
+static int
+settings_check(const struct setting_def *d, const char *value,
+    struct paks_error **err)
+{
+	_cleanup_strv_ struct strv words = STRV_INIT;
+	const char *near = NULL;
+	size_t best = 3;
+
+	if (*value == '\0')
+		return 0;
+	switch (d->check) {
+	case CHECK_NONE:
+		return 0;
+	case CHECK_CHOICE:
+		for (const char *const *c = d->choices; *c != NULL; c++) {
+			size_t n = text_distance(value, strlen(value), *c,
+			    strlen(*c));
+
+			if (n == 0)
+				return 0;
+			if (n < best) {
+				best = n;
+				near = *c;
+			}
+		}
+		paks_error_set(err, 0, "%s cannot be '%s'%s%s%s", d->name,
+		    value, near ? " (did you mean '" : "", near ? near : "",
+		    near ? "'?)" : "");
+		{
+			_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+
+			for (const char *const *c = d->choices; *c; c++)
+				strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", *c);
+			return paks_error_hint(err, "one of %s, or empty",
+			    strbuf_str(&sb));
+		}
+	case CHECK_ABSPATH:
+		if (*value == '/')
+			return 0;
+		paks_error_set(err, 0, "%s must be an absolute path in the "
+		    "container, not '%s'", d->name, value);
+		return paks_error_hint(err, "for example /bin/bash or "
+		    "/usr/bin/zsh");
+	case CHECK_COMMAND:
+		if (!settings_split(value, &words) ||
+		    settings_program_found(words.v[0]))
+			return 0;
+		paks_error_set(err, 0, "%s: no program '%s' here", d->name,
+		    words.v[0]);
+		return paks_error_hint(err, "give a program on PATH or its "
+		    "full path");
+	}
+	return 0;
+}
+
 /*
  * The YAML text to write for key given the value a person typed: a string
  * is taken literally and quoted as needed; a bool, number or list is YAML
@@ -210,6 +290,8 @@ settings_value_yaml(const char *key, const char *value, char **out,
 		if ((yaml = settings_yaml_quote(value)) == NULL)
 			return paks_error_set(err, 0, "the value of '%s' is "
 			    "not UTF-8 text", key);
+		if (settings_check(d, value, err) < 0)
+			return -1;
 	} else if (d != NULL && d->type == SETTING_LIST && *value == '\0')
 		yaml = xstrdup("[]");
 	else

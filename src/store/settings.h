@@ -17,14 +17,25 @@ enum setting_source {
 	SOURCE_OVERRIDE,
 };
 
+/* What `config set` checks of a string value besides its type. */
+enum setting_check {
+	CHECK_NONE,
+	CHECK_CHOICE,	/* one of choices */
+	CHECK_ABSPATH,	/* an absolute path (in the container) */
+	CHECK_COMMAND,	/* its first word is a program on PATH */
+};
+
 struct setting_def {
 	const char		*name;
 	enum setting_type	 type;
 	const char		*def;	/* YAML text of the default */
 	const char		*help;
+	enum setting_check	 check;	/* empty values always pass */
+	const char *const	*choices; /* CHECK_CHOICE, NULL-terminated */
 };
 
 extern const struct setting_def settings_table[];
+extern const char *const settings_engines[];
 extern const int settings_count;
 
 struct setting_value {

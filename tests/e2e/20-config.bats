@@ -161,8 +161,9 @@ editor() {
 		"$PAKS" config set user "$v"
 		[ "$("$PAKS" config get user)" = "$v" ]
 	done
-	"$PAKS" config set config_editor 'code --wait'
-	[ "$("$PAKS" config get config_editor)" = "code --wait" ]
+	# a program on PATH, with an argument
+	"$PAKS" config set config_editor 'true --wait'
+	[ "$("$PAKS" config get config_editor)" = "true --wait" ]
 }
 
 @test "config set refuses an unknown key, with a suggestion" {
@@ -195,6 +196,30 @@ editor() {
 	run --separate-stderr "$PAKS" config set user
 	check_error 2
 	[ "$(snapshot)" = "$before" ]
+}
+
+@test "config set refuses an engine, shell or editor that cannot work" {
+	"$PAKS" config set user bob
+	before=$(snapshot)
+	run --separate-stderr "$PAKS" config set container_tech podmn
+	check_error 2
+	[ "${stderr_lines[0]}" = "paks: container_tech cannot be 'podmn' (did you mean 'podman'?)" ]
+	[ "${stderr_lines[1]}" = "hint: one of docker, podman, charliecloud, or empty" ]
+	run --separate-stderr "$PAKS" config set container_shell bash
+	check_error 2
+	[[ ${stderr_lines[0]} == *"container_shell must be an absolute path"* ]]
+	run --separate-stderr "$PAKS" config set config_editor 'no-such-editor --wait'
+	check_error 2
+	[ "${stderr_lines[0]}" = "paks: config_editor: no program 'no-such-editor' here" ]
+	run --separate-stderr "$PAKS" config set config_editor "$BATS_TEST_TMPDIR/none"
+	check_error 2
+	[ "$(snapshot)" = "$before" ]
+	# what works, and empty (the default) always does
+	for kv in container_tech=charliecloud container_tech= \
+	    container_shell=/usr/bin/zsh config_editor=sh config_editor=; do
+		"$PAKS" config set "$kv"
+		[ "$("$PAKS" config get "${kv%%=*}")" = "${kv#*=}" ]
+	done
 }
 
 @test "config list shows each value and where it comes from" {

@@ -23,6 +23,7 @@
 
 #include "engine/engine.h"
 #include "engine/seccomp.h"
+#include "store/settings.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
 #include "tmpdir.h"
@@ -888,11 +889,26 @@ teardown_sdir(void **state)
 	return tmpdir_remove(sdir);
 }
 
+/* config set's list of engines is the engine table's, in order */
+static void
+test_settings_engines(void **state)
+{
+	size_t n = 0;
+
+	(void)state;
+	for (; engines[n] != NULL; n++) {
+		assert_non_null(settings_engines[n]);
+		assert_string_equal(settings_engines[n], engines[n]->name);
+	}
+	assert_null(settings_engines[n]);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_docker_argv),
+		cmocka_unit_test(test_settings_engines),
 		cmocka_unit_test(test_seccomp_user_choice),
 		cmocka_unit_test(test_charliecloud_argv),
 		cmocka_unit_test(test_select),
