@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "host-format.h"
 #include "store/paths.h"
 #include "store/settings-edit.h"
 #include "store/settings.h"
@@ -90,16 +91,64 @@ config_set_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	return settings_user_set(key, value, err);
 }
 
+/* A setting's value in effect, as JSON of its type. */
+static json_t *
+config_json_value(const struct settings *s, const struct setting_def *d)
+{
+	json_t *list;
+
+	switch (d->type) {
+	case SETTING_BOOL:
+		return json_boolean(settings_get_bool(s, d->name));
+	case SETTING_INT:
+		return json_integer(settings_get_int(s, d->name));
+	case SETTING_LIST:
+		list = json_array();
+		for (char *const *v = settings_get_list(s, d->name); v && *v;
+		     v++)
+			json_array_append_new(list, json_string(*v));
+		return list;
+	case SETTING_STRING:
+		break;
+	}
+	return json_string(settings_get(s, d->name));
+}
+
+/* --format json: { KEY: { "value": ..., "source": ..., "file": ... } } */
+static void
+config_list_json(struct cmd_ctx *ctx, const struct settings *s)
+{
+	json_t *all = json_object();
+
+	for (int i = 0; i < settings_count; i++) {
+		const char *origin = s->v[i].origin;
+
+		json_object_set_new(all, settings_table[i].name, json_pack(
+		    "{s:o,s:s,s:o}", "value", config_json_value(s,
+		    &settings_table[i]), "source",
+		    settings_source_name(s->v[i].source), "file",
+		    origin ? json_string(origin) : json_null()));
+	}
+	host_json_print(ctx, all);
+}
+
 static int
 config_list_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
 	const struct settings *s;
-	int width = 0;
+	bool json;
+	int width = 0, rc;
 
 	(void)argc, (void)argv;
+	if ((rc = host_format_json(ctx, &json, err)) < 0)
+		return rc;
 	if ((s = cmd_settings(ctx, err)) == NULL)
 		return -1;
+	if (json) {
+		config_list_json(ctx, s);
+		return 0;
+	}
 	for (int i = 0; i < settings_count; i++) {
 		_cleanup_free_ char *v = settings_yaml_value(s,
 		    settings_table[i].name);
@@ -209,10 +258,16 @@ static const struct cmd_entry config_set_entry = {
 	.exec = config_set_exec,
 };
 
+static const struct cmd_option config_list_options[] = {
+	HOST_FORMAT_OPTION,
+	{ .name = NULL },
+};
+
 static const struct cmd_entry config_list_entry = {
 	.name = "list",
 	.usage = "",
 	.summary = "every setting in effect and where it comes from",
+	.options = config_list_options,
 	.min_args = 0,
 	.max_args = 0,
 	.exec = config_list_exec,

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "host-format.h"
 #include "store/envstore.h"
 #include "store/settings-edit.h"
 #include "store/settings.h"
@@ -440,11 +441,16 @@ env_list_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
 	_cleanup_strv_ struct strv names = STRV_INIT;
-	int width = 0;
+	json_t *list = json_array();
+	bool json;
+	int width = 0, rc;
 
 	(void)argc, (void)argv;
-	if (envstore_list(&names, err) < 0)
-		return -1;
+	if ((rc = host_format_json(ctx, &json, err)) < 0 ||
+	    envstore_list(&names, err) < 0) {
+		json_decref(list);
+		return rc < 0 ? rc : -1;
+	}
 	for (size_t i = 0; i < names.n; i++) {
 		if ((int)strlen(names.v[i]) > width)
 			width = (int)strlen(names.v[i]);
@@ -452,21 +458,32 @@ env_list_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	for (size_t i = 0; i < names.n; i++) {
 		_cleanup_env_ struct env env = ENV_INIT;
 		struct paks_error *e = NULL;
+		bool bad = envstore_load(names.v[i], &env, &e) < 0;
 
-		if (envstore_load(names.v[i], &env, &e) < 0) {
+		if (bad) {
 			/* report the first bad file, list the rest */
-			cmd_printf(ctx, "%-*s  (unreadable)\n", width,
-			    names.v[i]);
 			if (*err == NULL)
 				*err = e;
 			else
 				paks_error_free(e);
-			continue;
-		}
-		env_warn_open(names.v[i]);
-		cmd_printf(ctx, "%-*s  %zu variable%s\n", width, names.v[i],
-		    env.n, env.n == 1 ? "" : "s");
+		} else
+			env_warn_open(names.v[i]);
+		if (json)
+			json_array_append_new(list, bad ? json_pack("{s:s,s:b}",
+			    "name", names.v[i], "unreadable", 1) :
+			    json_pack("{s:s,s:I}", "name", names.v[i],
+			    "variables", (json_int_t)env.n));
+		else if (bad)
+			cmd_printf(ctx, "%-*s  (unreadable)\n", width,
+			    names.v[i]);
+		else
+			cmd_printf(ctx, "%-*s  %zu variable%s\n", width,
+			    names.v[i], env.n, env.n == 1 ? "" : "s");
 	}
+	if (json)
+		host_json_print(ctx, list);
+	else
+		json_decref(list);
 	return *err != NULL ? -1 : 0;
 }
 
@@ -583,10 +600,16 @@ static const struct cmd_entry env_show_entry = {
 	.exec = env_show_exec,
 };
 
+static const struct cmd_option env_list_options[] = {
+	HOST_FORMAT_OPTION,
+	{ .name = NULL },
+};
+
 static const struct cmd_entry env_list_entry = {
 	.name = "list",
 	.usage = "",
 	.summary = "the environments and how many variables each holds",
+	.options = env_list_options,
 	.min_args = 0,
 	.max_args = 0,
 	.exec = env_list_exec,

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "host-format.h"
 #include "plugin/plugin.h"
 #include "store/paths.h"
 #include "store/storefile.h"
@@ -27,22 +28,55 @@ plugin_cmd_names(const struct plugin *p, struct strbuf *sb)
 		strbuf_addf(sb, "%s#%s", i ? ", " : "", p->cmds[i].name);
 }
 
+/* One plugin found, as JSON. */
+static json_t *
+plugin_json(const struct plugin_found *f)
+{
+	json_t *o = json_pack("{s:s,s:s}", "name", f->name, "source",
+	    f->source == PLUGIN_USER ? "user" : "system");
+	json_t *cmds;
+
+	if (f->error != NULL) {
+		json_object_set_new(o, "error", json_string(f->error));
+		return o;
+	}
+	cmds = json_array();
+	for (size_t i = 0; i < f->p.ncmds; i++)
+		json_array_append_new(cmds, json_string(f->p.cmds[i].name));
+	json_object_set_new(o, "version", json_string(f->p.version));
+	json_object_set_new(o, "commands", cmds);
+	json_object_set_new(o, "description", f->p.description ?
+	    json_string(f->p.description) : json_null());
+	json_object_set_new(o, "hidden", json_boolean(f->shadowed));
+	return o;
+}
+
 static int
 plugin_list_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
 	struct plugin_found *v;
 	size_t n;
+	bool json;
+	int rc;
 
-	(void)argc, (void)argv, (void)err;
+	(void)argc, (void)argv;
+	if ((rc = host_format_json(ctx, &json, err)) < 0)
+		return rc;
 	plugin_scan(&v, &n);
-	if (n == 0) {
+	if (json) {
+		json_t *all = json_array();
+
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(all, plugin_json(&v[i]));
+		host_json_print(ctx, all);
+	} else if (n == 0) {
 		_cleanup_free_ char *u = plugin_user_dir(), *s =
 		    plugin_system_dir();
 		cmd_printf(ctx, "no plugins installed (looked in %s and %s)\n",
 		    u, s);
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; !json && i < n; i++) {
 		_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
 		const struct plugin_found *f = &v[i];
 		const char *where = f->source == PLUGIN_USER ? "user" :
@@ -319,10 +353,16 @@ plugin_remove_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	return 0;
 }
 
+static const struct cmd_option plugin_list_options[] = {
+	HOST_FORMAT_OPTION,
+	{ .name = NULL },
+};
+
 static const struct cmd_entry plugin_list_entry = {
 	.name = "list",
 	.usage = "",
 	.summary = "the installed plugins, their versions and commands",
+	.options = plugin_list_options,
 	.min_args = 0,
 	.max_args = 0,
 	.exec = plugin_list_exec,

@@ -222,6 +222,18 @@ editor() {
 	done
 }
 
+@test "config list --format json: typed values and where each comes from" {
+	"$PAKS" config set plugin_timeout 5
+	"$PAKS" config set run_options '[--network, none]'
+	run --separate-stderr "$PAKS" config list --format json
+	[ "$status" -eq 0 ]
+	[ "$(python3 -c 'import json, sys; s = json.load(sys.stdin)
+print(s["plugin_timeout"]["value"] + 1, s["plugin_timeout"]["source"],
+      s["run_options"]["value"], s["save_history"]["value"],
+      s["container_shell"]["source"], len(s))' <<< "$output")" = \
+	    "6 user file ['--network', 'none'] False default 12" ]
+}
+
 @test "config list shows each value and where it comes from" {
 	system=$BATS_TEST_TMPDIR/system.yml
 	extra=$BATS_TEST_TMPDIR/extra.yml

@@ -227,6 +227,20 @@ editor() {
 	[ "$(cat "$ENVS/pbenv")" = "B=2" ]
 }
 
+@test "env list --format json: names and counts, never a value" {
+	"$PAKS" env add proj "A=$SECRET" B=2
+	"$PAKS" env add other C=3
+	run --separate-stderr "$PAKS" env list --format json
+	[ "$status" -eq 0 ]
+	[[ $output != *"$MARK"* ]]
+	[ "$(python3 -c 'import json, sys
+print(" ".join("%s:%d" % (e["name"], e["variables"]) for e in json.load(sys.stdin)))' \
+	    <<< "$output")" = "other:1 proj:2" ]
+	run --separate-stderr "$PAKS" env list --format yaml
+	check_error 2
+	[ "${stderr_lines[0]}" = "paks: unknown format 'yaml'" ]
+}
+
 @test "env delete removes the environment" {
 	"$PAKS" env add proj A=1
 	"$PAKS" env add keep A=1

@@ -126,6 +126,12 @@ install_sbom() {
 	[[ -x $PAKS_HOME/plugins/hello/hello.sh ]]
 	run "$PAKS" plugin list
 	[[ ${lines[0]} =~ ^hello\ +1\.2\.0\ +user\ +#hello,\ #hello-export ]]
+	# the same for scripts: one JSON document
+	run --separate-stderr "$PAKS" plugin list --format json
+	[[ $status -eq 0 ]]
+	[[ $(python3 -c 'import json, sys; p = json.load(sys.stdin)[0]
+print(p["name"], p["version"], p["source"], " ".join(p["commands"]))' \
+	    <<< "$output") == "hello 1.2.0 user hello hello-export hello-fail hello-badexport" ]]
 
 	# again: refused without --force, the copy untouched
 	echo "local change" >> "$PAKS_HOME/plugins/hello/hello.sh"
