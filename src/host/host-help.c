@@ -1,10 +1,22 @@
 /* paks help and paks version, and the options of paks itself. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "engine/engine.h"
+#include "host-format.h"
 #include "util/cleanup.h"
+#include "util/safetree.h"
+#include "util/spawn.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 #include "version.h"
+
+#ifdef PAKS_STATIC
+#define VERSION_BUILD "static"
+#else
+#define VERSION_BUILD "dynamic"
+#endif
 
 static const struct cmd_option main_options[] = {
 	{ .name = "settings-file", .letter = 'f', .arg = "FILE",
@@ -59,12 +71,79 @@ help_exec(struct cmd_ctx *ctx, int argc, char **argv, struct paks_error **err)
 	return 0;
 }
 
+/*
+ * What an engine says of its version: "" when it is not installed, else
+ * the client's (and the daemon's, for docker: "client X, server Y", or
+ * "client X, server not answering").
+ */
+static char *
+version_of(const struct engine *e)
+{
+	char *dv[] = { "docker", "version", "--format",
+		"{{.Client.Version}}|{{.Server.Version}}", NULL };
+	char *pv[] = { "podman", "version", "--format",
+		"{{.Client.Version}}", NULL };
+	char *cv[] = { "ch-run", "--version", NULL };
+	char *const *argv = strcmp(e->name, "docker") == 0 ? dv :
+	    strcmp(e->name, "podman") == 0 ? pv : cv;
+	_cleanup_free_ char *out = NULL, *errout = NULL;
+	struct paks_error *err = NULL;
+	char *bar;
+	int code = spawn_capture(argv, &out, &errout, &err);
+
+	paks_error_free(err);
+	if (code < 0 || out == NULL)
+		return xstrdup("");
+	/* ch-run says its version on stderr */
+	if (*out == '\0' && errout != NULL) {
+		free(out);
+		out = TAKE_PTR(errout);
+	}
+	out[strcspn(out, "\r\n")] = '\0';
+	if ((bar = strchr(out, '|')) == NULL)
+		return xstrdup(code == 0 && *out ? out :
+		    "installed (it did not say its version)");
+	*bar = '\0';
+	return xasprintf("client %s, server %s", out, bar[1] && code == 0 ?
+	    bar + 1 : "not answering");
+}
+
 static int
 version_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
-	(void)argc, (void)argv, (void)err;
-	cmd_printf(ctx, "paks %s\n", PAKS_VERSION);
+	json_t *doc = json_object(), *list = json_array();
+	bool json;
+	int rc;
+
+	(void)argc, (void)argv;
+	if ((rc = host_format_json(ctx, &json, err)) < 0) {
+		json_decref(doc);
+		json_decref(list);
+		return rc;
+	}
+	if (!json)
+		cmd_printf(ctx, "paks %s\nengines:\n", PAKS_VERSION);
+	for (const struct engine *const *e = engines; *e != NULL; e++) {
+		_cleanup_free_ char *v = version_of(*e);
+
+		json_array_append_new(list, json_pack("{s:s,s:s?}", "name",
+		    (*e)->name, "version", *v ? v : NULL));
+		if (!json)
+			cmd_printf(ctx, "  %-13s %s\n", (*e)->name, *v ? v :
+			    "not installed");
+	}
+	json_object_set_new(doc, "paks", json_string(PAKS_VERSION));
+	json_object_set_new(doc, "engines", list);
+	json_object_set_new(doc, "build", json_string(VERSION_BUILD));
+	json_object_set_new(doc, "openat2", json_boolean(safetree_openat2()));
+	if (json) {
+		host_json_print(ctx, doc);
+		return 0;
+	}
+	cmd_printf(ctx, "build: %s; openat2: %s\n", VERSION_BUILD,
+	    safetree_openat2() ? "yes" : "no (paks walks paths itself)");
+	json_decref(doc);
 	return 0;
 }
 
@@ -77,10 +156,17 @@ const struct cmd_entry host_help_entry = {
 	.exec = help_exec,
 };
 
+static const struct cmd_option version_options[] = {
+	HOST_FORMAT_OPTION,
+	{ .name = NULL },
+};
+
 const struct cmd_entry host_version_entry = {
 	.name = "version",
 	.usage = "",
-	.summary = "print the version of paks",
+	.summary = "paks's version, the engines found and their versions",
+	.help = "paks --version prints paks's version alone.\n",
+	.options = version_options,
 	.min_args = 0,
 	.max_args = 0,
 	.exec = version_exec,

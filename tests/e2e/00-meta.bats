@@ -212,3 +212,22 @@ check_options() {
 	[[ $status -eq 0 ]]
 	[[ $("$PAKS" config get user) == -s3cr3t ]]
 }
+
+@test "paks version: paks's, each engine's, and the same as JSON" {
+	run --separate-stderr "$PAKS" version
+	[ "$status" -eq 0 ]
+	[[ ${lines[0]} =~ ^paks\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+	[ "${lines[1]}" = "engines:" ]
+	[[ ${lines[2]} =~ ^\ \ docker\ + ]]
+	[[ ${lines[3]} =~ ^\ \ podman\ + ]]
+	[[ ${lines[4]} =~ ^\ \ charliecloud\ + ]]
+	[[ ${lines[5]} == "build: "* ]]
+	run --separate-stderr "$PAKS" version --format json
+	[ "$status" -eq 0 ]
+	[ "$(python3 -c 'import json, sys; d = json.load(sys.stdin)
+print(d["paks"] != "", " ".join(e["name"] for e in d["engines"]))' \
+	    <<< "$output")" = "True docker podman charliecloud" ]
+	# --version stays one line, for scripts
+	run --separate-stderr "$PAKS" --version
+	[ "${#lines[@]}" -eq 1 ]
+}
