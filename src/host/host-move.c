@@ -62,6 +62,7 @@ host_move_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		.creds_env = cmd_opt_get(args, "creds-env"),
 		.cert_dir = cmd_opt_get(args, "cert-dir"),
 		.tls_verify = tls == NULL || strcmp(tls, "false") != 0,
+		.tls_chosen = tls != NULL,
 		.out = ctx->out,
 	};
 	rc = move_image(&job, err);

@@ -42,6 +42,7 @@ struct move_job {
 	const char		*creds_env;
 	const char		*cert_dir;
 	bool			 tls_verify;
+	bool			 tls_chosen;	/* the user said --tls-verify */
 	int			 out;		/* progress, then how to run it */
 };
 

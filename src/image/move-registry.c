@@ -9,6 +9,7 @@
  * skopeo runs with --debug because only its debug log says which layers
  * the registry already had.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,14 +61,39 @@ registry_authfile(const char *name, const char *registry,
 	return fd;
 }
 
+/*
+ * Is the registry on this machine (localhost, 127.0.0.0/8, [::1])? docker
+ * takes such a registry as insecure by default (plain http, or TLS not
+ * verified), and so does paks unless --tls-verify says otherwise.
+ */
+bool
+move_registry_loopback(const char *reg)
+{
+	_cleanup_free_ char *host = NULL;
+	struct in_addr a;
+	const char *end;
+
+	if (strncmp(reg, "[::1]", 5) == 0)
+		return reg[5] == '\0' || reg[5] == ':';
+	end = strchr(reg, ':');
+	host = end ? xstrndup(reg, (size_t)(end - reg)) : xstrdup(reg);
+	if (strcmp(host, "localhost") == 0)
+		return true;
+	return inet_pton(AF_INET, host, &a) == 1 &&
+	    (ntohl(a.s_addr) >> 24) == 127;
+}
+
 /* skopeo's options for the registry side. */
 static void
 registry_opts(const struct move_job *job, int authfd, bool copy,
     struct strv *argv)
 {
+	bool verify = job->tls_chosen ? job->tls_verify :
+	    !move_registry_loopback(job->dest->registry);
+
 	if (authfd >= 0)
 		strv_push(argv, "--authfile=/dev/fd/3");
-	if (!job->tls_verify)
+	if (!verify)
 		strv_pushf(argv, "--%stls-verify=false", copy ? "dest-" : "");
 	if (job->cert_dir != NULL)
 		strv_pushf(argv, "--%scert-dir=%s", copy ? "dest-" : "",

@@ -254,9 +254,10 @@ EOF
 	    "docker://$ref" "$into"
 	run "$PAKS_ENGINE" run --rm --network none "$MV_IMG:v1" cat /root/proj/work.txt
 	[[ $output == "work of v1" ]]
-	# pushed again: the registry has every layer
+	# pushed again: the registry has every layer; on 127.0.0.1 it is
+	# taken as insecure without --tls-verify=false, as docker does
 	run "$PAKS" move -c "$PAKS_ENGINE" "$MV_IMG:v1" "docker://$ref" \
-	    --creds-env reg --tls-verify=false
+	    --creds-env reg
 	[[ $status -eq 0 ]]
 	[[ ${lines[1]} == "sent "*": 0 new layers and the metadata; 2 layers reused" ]]
 }
@@ -275,8 +276,9 @@ EOF
 	    "docker://$ref" --tls-verify=false
 	[[ $status -eq 1 ]]
 	[[ $stderr == "paks: registry '$MV_REGISTRY' wants credentials; give them with --creds-env NAME" ]]
+	# a loopback registry is verified only when asked to be
 	run --separate-stderr "$PAKS" move -c "$PAKS_ENGINE" "$MV_IMG:v1" \
-	    "docker://$ref" --creds-env bad
+	    "docker://$ref" --creds-env bad --tls-verify=true
 	[[ $status -eq 1 ]]
 	[[ $stderr == "paks: registry '$MV_REGISTRY': its TLS certificate is not trusted"* ]]
 	[[ ${#stderr_lines[@]} -eq 1 ]]

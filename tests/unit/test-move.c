@@ -21,6 +21,7 @@
 #include "cmd.h"
 #include "image/move-archive.h"
 #include "image/move.h"
+#include "image/move-registry.h"
 #include "util/text.h"
 
 /* ---- destinations */
@@ -122,6 +123,22 @@ test_dest_bad(void **state)
 }
 
 /* ---- options */
+
+/* registries on this machine are insecure by default, as docker has it */
+static void
+test_loopback(void **state)
+{
+	(void)state;
+	assert_true(move_registry_loopback("127.0.0.1:5000"));
+	assert_true(move_registry_loopback("127.3.4.5"));
+	assert_true(move_registry_loopback("localhost:5000"));
+	assert_true(move_registry_loopback("[::1]:5000"));
+	assert_false(move_registry_loopback("128.0.0.1:5000"));
+	assert_false(move_registry_loopback("localhost.example.com"));
+	assert_false(move_registry_loopback("docker.io"));
+	assert_false(move_registry_loopback("127.0.0.1.nip.io:5000"));
+	assert_false(move_registry_loopback("[::10]:5000"));
+}
 
 /* ---- names, quoting, sizes */
 
@@ -520,6 +537,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dest_good),
 		cmocka_unit_test(test_dest_bad),
+		cmocka_unit_test(test_loopback),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_size),
