@@ -12,6 +12,7 @@
 #include "util/cleanup.h"
 #include "util/fdio.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 #include "util/xalloc.h"
 
 const struct cmd_entry *
@@ -157,17 +158,46 @@ cmd_who(const struct cmd_ctx *ctx, const struct cmd_entry *e)
 	return xasprintf("%s%s", who, e->name);
 }
 
+/* The name in table (or ctx's plugins) nearest to name, if near enough. */
+static const char *
+cmd_near(const struct cmd_ctx *ctx, const struct cmd_entry *const *table,
+    const char *name)
+{
+	const struct cmd_entry *const *tables[] = { table, ctx->plugins };
+	size_t len = strlen(name), best = len < 4 ? 1 : 2;
+	const char *near = NULL;
+
+	for (size_t t = 0; t < 2; t++) {
+		for (const struct cmd_entry *const *e = tables[t];
+		     e != NULL && *e != NULL; e++) {
+			size_t d = text_distance(name, len, (*e)->name,
+			    strlen((*e)->name));
+
+			if (d <= best && d > 0) {
+				best = d - 1;
+				near = (*e)->name;
+			}
+		}
+	}
+	return near;
+}
+
 /* Unknown argv[0]: one line, and a word that may be KEY=VALUE cut short. */
 static int
-cmd_unknown(struct cmd_ctx *ctx, const char *name, struct paks_error **err)
+cmd_unknown(struct cmd_ctx *ctx, const struct cmd_entry *const *table,
+    const char *name, struct paks_error **err)
 {
 	int n = (int)strcspn(name, "=");
+	const char *near = name[n] == '=' ? NULL : cmd_near(ctx, table, name);
 
 	paks_error_set(err, 0, "unknown %scommand '%s%.*s%s'",
 	    *ctx->prefix == '#' ? "paks " : "", ctx->prefix, n, name,
 	    name[n] == '=' ? "=..." : "");
-	paks_error_hint(err, "see '%s%s'", ctx->prefix,
-	    *ctx->prefix == '#' ? "help" : "--help");
+	if (near != NULL)
+		paks_error_hint(err, "did you mean '%s%s'?", ctx->prefix, near);
+	else
+		paks_error_hint(err, "see '%s%s'", ctx->prefix,
+		    *ctx->prefix == '#' ? "help" : "--help");
 	return CMD_USAGE_ERROR;
 }
 
@@ -240,7 +270,7 @@ cmd_dispatch(struct cmd_ctx *ctx, const struct cmd_entry *const *table,
 	int rc;
 
 	if (e == NULL)
-		return cmd_unknown(ctx, argv[0], err);
+		return cmd_unknown(ctx, table, argv[0], err);
 	ctx->entry = e;
 	if (argc >= 2 && cmd_is_help(argv[1])) {
 		cmd_usage(ctx, e, true);

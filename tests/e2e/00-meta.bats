@@ -69,6 +69,20 @@ host_commands() {
 	[[ $output != *s3cr3t* ]]
 }
 
+@test "a mistyped command gets a 'did you mean', a far one the list" {
+	local typo want
+	for typo in rn:run sav:save confg:config "env lst:env list" vresion:version; do
+		want=${typo#*:}
+		run --separate-stderr "$PAKS" ${typo%%:*}
+		[[ $status -eq 2 ]]
+		[[ ${#stderr_lines[@]} -eq 2 ]]
+		[[ ${stderr_lines[1]} == "hint: did you mean 'paks $want'?" ]]
+	done
+	run --separate-stderr "$PAKS" zzz
+	[[ $status -eq 2 ]]
+	[[ ${stderr_lines[1]} == "hint: see 'paks --help'" ]]
+}
+
 # A private PAKS_HOME, for the tests below that may write one.
 meta_home() {
 	export PAKS_HOME=$BATS_TEST_TMPDIR/home
