@@ -134,7 +134,8 @@ linebuf_word(struct linebuf *lb)
 	while (n > 0 && lb->line.buf[n - 1] != ' ')
 		n--;
 	/* a completion may have put blanks in its word: not followable */
-	if (memchr(lb->line.buf + n, LINEBUF_HOLE, lb->cursor - n) != NULL ||
+	if ((n < lb->cursor &&
+	    memchr(lb->line.buf + n, LINEBUF_HOLE, lb->cursor - n) != NULL) ||
 	    (n > 0 && lb->line.buf[n - 1] == LINEBUF_HOLE))
 		lb->unknown = true;
 	linebuf_cut(lb, n, lb->cursor);
