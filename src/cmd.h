@@ -110,6 +110,7 @@ struct cmd_args {
 
 #define CMD_ARGS_INIT { 0 }
 
+struct plugin_registry;
 struct settings;
 struct session;
 
@@ -127,6 +128,7 @@ struct cmd_ctx {
 	const struct cmd_args	*args;		/* its options and words */
 	/* entries plugins added, looked up after the table (#commands) */
 	const struct cmd_entry	*const *plugins;
+	struct plugin_registry	*registry;	/* a session's plugins (#load) */
 	bool			 own_settings;	/* cmd_ctx_release frees them */
 };
 

@@ -78,8 +78,9 @@ engine_cli_cp(const struct engine_op *op, const struct engine_cp *cp,
 	strv_pushv(&argv, from);
 	if (op->run_fd(op->run_ctx, argv.v, NULL, tar, err) < 0)
 		return cli_cp_error(cp, err);
-	if (cp->unpack(tar, &st, safetree_wants_contents(cp->ctr), err) < 0)
-		return paks_error_wrap(err, "cannot copy '%s'", cp->what);
+	if (cp->unpack(cp, tar, &st, safetree_wants_contents(cp->ctr),
+	    err) < 0)
+		return -1;
 	return safetree_commit(&st, err);
 }
 

@@ -248,6 +248,31 @@ engine_image_state(const struct engine *e, const char *image,
 	return 0;
 }
 
+/*
+ * The image's ENTRYPOINT as the engine prints it in JSON
+ * ('["/init","--"]'), or NULL when it has none or cannot say.
+ */
+char *
+engine_image_entrypoint(const struct engine *e, const char *image)
+{
+	char *args[] = { "image", "inspect", "--format",
+		"{{json .Config.Entrypoint}}", (char *)image, NULL };
+	struct paks_error *err = NULL;
+	char *out = NULL;
+
+	if (!e->images || engine_simple(e, args, &out, &err) < 0) {
+		paks_error_free(err);
+		return NULL;
+	}
+	out[strcspn(out, "\n")] = '\0';
+	if (*out == '\0' || strcmp(out, "null") == 0 ||
+	    strcmp(out, "[]") == 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
 int
 engine_pull(const struct engine *e, const char *image, struct paks_error **err)
 {
@@ -407,7 +432,7 @@ engine_run_opts(const struct run_opts *o, const struct run_opt_names *f,
 	strv_pushv(argv, o->extra);
 }
 
-/* "ENGINE run -it ... IMAGE CMD..." for an interactive session. */
+/* "ENGINE run -it ... IMAGE /bin/sh CMD..." for an interactive session. */
 static void
 cli_run_argv(const struct engine *e, const struct run_opts *o,
     char *const *cmd, struct strv *argv)
@@ -427,7 +452,15 @@ cli_run_argv(const struct engine *e, const struct run_opts *o,
 	if (o->seccomp != NULL && !seccomp_user_chose(o->extra))
 		strv_pushf(argv, "--security-opt=seccomp=%s", o->seccomp);
 	engine_run_opts(o, &names, argv);
-	strv_push(argv, "--entrypoint=/bin/sh");
+	/*
+	 * The image's ENTRYPOINT runs, as under "docker run -it", with the
+	 * shell as its arguments: one that sets up an environment and ends
+	 * in 'exec "$@"' (conda, CUDA stacks) hands over to paks's shell.
+	 */
+	if (o->no_entrypoint)
+		strv_push(argv, "--entrypoint=/bin/sh");
 	strv_push(argv, o->image);
+	if (!o->no_entrypoint)
+		strv_push(argv, "/bin/sh");
 	strv_pushv(argv, cmd);
 }

@@ -22,6 +22,7 @@ struct run_opts {
 	const char	*seccomp;	/* profile file (docker, podman); NULL:
 					 * engine_run_argv makes paks's own */
 	bool		 keep;
+	bool		 no_entrypoint;	/* skip the image's ENTRYPOINT */
 };
 
 /* An engine's names for the run options all engines take ("--workdir"). */
@@ -66,8 +67,8 @@ struct engine_cp {
 					 * "host:", for messages */
 	/* container -> host for docker and podman: make the members of the
 	 * tar in fd below st (the tar reader is image/'s, above this layer) */
-	int		(*unpack)(int, struct safetree *, bool,
-			    struct paks_error **);
+	int		(*unpack)(const struct engine_cp *, int,
+			    struct safetree *, bool, struct paks_error **);
 };
 
 /* What a commit wrote, for the user. */
@@ -143,6 +144,7 @@ int	engine_image_state(const struct engine *, const char *,
 char	*engine_last_line(const char *);
 int	engine_pick(const char *, const struct engine **, struct paks_error **);
 int	engine_pull(const struct engine *, const char *, struct paks_error **);
+char	*engine_image_entrypoint(const struct engine *, const char *);
 void	engine_run_argv(const struct engine *, const struct run_opts *,
 	    char *const *, struct strv *);
 void	engine_run_opts(const struct run_opts *, const struct run_opt_names *,

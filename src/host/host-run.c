@@ -10,9 +10,11 @@
 #include "engine/engine.h"
 #include "image/imageref.h"
 #include "image/names.h"
+#include "plugin/plugin.h"
 #include "session/session.h"
 #include "store/settings.h"
 #include "util/cleanup.h"
+#include "util/signame.h"
 #include "util/spawn.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -35,6 +37,9 @@ static const struct cmd_option run_options[] = {
 	  .help = "container name (default: from the image)" },
 	{ .name = "keep",
 	  .help = "keep the container after the shell exits" },
+	{ .name = "no-entrypoint",
+	  .help = "start the shell directly, not through the image's "
+	  "ENTRYPOINT" },
 	{ .name = "run-option", .letter = 'o', .arg = "OPT",
 	  .flags = CMD_OPT_REPEAT,
 	  .help = "pass OPT to the engine's run, e.g. -o --network=none" },
@@ -47,7 +52,7 @@ static const struct cmd_option run_options[] = {
 struct run_args {
 	const char	*image, *shell, *tech, *workdir, *name;
 	struct strv	 volumes, envs, extra, srun;
-	bool		 keep, use_srun;
+	bool		 keep, use_srun, no_entrypoint;
 };
 
 static void
@@ -85,6 +90,7 @@ run_args_get(const struct cmd_args *args, struct run_args *a,
 	a->name = cmd_opt_get(args, "name");
 	a->keep = cmd_opt_has(args, "keep");
 	a->use_srun = cmd_opt_has(args, "srun");
+	a->no_entrypoint = cmd_opt_has(args, "no-entrypoint");
 	cmd_opt_values(args, "volume", &a->volumes);
 	cmd_opt_values(args, "env", &a->envs);
 	cmd_opt_values(args, "run-option", &a->extra);
@@ -153,15 +159,15 @@ run_srun_check(const struct engine *e, struct paks_error **err)
 
 /* charliecloud: the image is a path (or a ch-image name), never parsed */
 static int
-run_open_ch(struct session *s, struct strv *prepared, char **path,
+run_open_ch(struct session_opts *o, struct strv *prepared, char **path,
     struct paks_error **err)
 {
-	const struct engine *e = s->engine;
+	const struct engine *e = o->engine;
 
-	if (e->probe(e, err) < 0 || e->open(e, &s->run, path, prepared,
+	if (e->probe(e, err) < 0 || e->open(e, &o->run, path, prepared,
 	    err) < 0)
 		return -1;
-	s->run.prepared = prepared->v;
+	o->run.prepared = prepared->v;
 	return 0;
 }
 
@@ -184,34 +190,38 @@ run_ch_name(const char *path)
 /*
  * The engine client ended before the container said hello. One image
  * inspect tells why: the image is absent (pull it and return 0 to try
- * again, once), the engine is down, or it failed otherwise (its last line).
+ * again, once), the engine is down, the image's ENTRYPOINT did not hand
+ * over to the shell, or it failed otherwise (its last line).
  */
 static int
-run_start_failed(struct session *s, const char *image, bool may_pull,
-    struct paks_error **err)
+run_start_failed(const struct engine *e, const struct run_opts *run,
+    const char *early, bool may_pull, struct paks_error **err)
 {
+	const char *image = run->image;
 	enum image_state state;
-	_cleanup_free_ char *last = NULL;
+	_cleanup_free_ char *last = NULL, *entry = NULL;
 
-	if (!s->engine->images)
+	if (!e->images)
 		state = IMAGE_PRESENT;
-	else if (engine_image_state(s->engine, image, &state, err) < 0)
+	else if (engine_image_state(e, image, &state, err) < 0)
 		return -1;
-	if (state == IMAGE_ABSENT && may_pull) {
-		if (run_pull(s->engine, image, err) < 0)
-			return -1;
-		s->start_failed = false;
-		s->started = false;
-		strbuf_release(&s->early);
-		return 0;
-	}
+	if (state == IMAGE_ABSENT && may_pull)
+		return run_pull(e, image, err);
 	if (state == IMAGE_ENGINE_DOWN) {
-		if (engine_probe(s->engine, err) < 0)
+		if (engine_probe(e, err) < 0)
 			return -1;
 	}
-	last = engine_last_line(strbuf_str(&s->early));
+	last = engine_last_line(early);
+	if (!run->no_entrypoint &&
+	    (entry = engine_image_entrypoint(e, image)) != NULL) {
+		paks_error_set(err, 0, "the image's ENTRYPOINT %s ended "
+		    "before the shell started%s%s", entry, *last ? ": " : "",
+		    last);
+		return paks_error_hint(err, "'paks run --no-entrypoint %s' "
+		    "starts the shell directly", image);
+	}
 	paks_error_set(err, 0, "%s could not start the container%s%s",
-	    s->engine->name, *last ? ": " : "", last);
+	    e->name, *last ? ": " : "", last);
 	return -1;
 }
 
@@ -225,36 +235,38 @@ run_start_failed(struct session *s, const char *image, bool may_pull,
  * word, nor do lower statuses (exit 3, a failed last command) or 130.
  */
 static void
-run_explain_why(struct session *s, int code, struct paks_error **err)
+run_explain_why(const struct session_opts *o, const struct session_end *end,
+    struct paks_error **err)
 {
-	const struct engine *e = s->engine;
-	const char *name = s->run.name;
+	const struct engine *e = o->engine;
+	const struct run_opts *run = &o->run;
+	const char *name = run->name;
 	struct paks_error *down = NULL;
-	int status = s->proxy.child_status;
+	int status = end->status, code = end->code;
 	const char *sig;
 
-	if (s->proxy.stop_signal != 0) {
+	if (end->stop_signal != 0) {
 		/* the terminal may be gone (SIGHUP): then no one reads this */
-		sig = sigabbrev_np(s->proxy.stop_signal);
+		sig = signame(end->stop_signal);
 		if (!e->images)
 			paks_error_set(err, 0, "stopped by SIG%s", sig ? sig :
 			    "?");
 		else
 			paks_error_set(err, 0, "stopped by SIG%s; the container "
-			    "'%s' %s", sig ? sig : "?", name, s->run.keep ?
+			    "'%s' %s", sig ? sig : "?", name, run->keep ?
 			    "goes on (--keep)" : "is removed");
 		return;
 	}
 	/* the shell said it was ending: its status is its own */
-	if (!e->images || !s->proxy.child_done || s->shell_exited)
+	if (!e->images || !end->child_done || end->shell_exited)
 		return;
 	if (WIFSIGNALED(status)) {
-		if (!s->run.keep)
+		if (!run->keep)
 			engine_remove(e, name);
-		sig = sigabbrev_np(WTERMSIG(status));
+		sig = signame(WTERMSIG(status));
 		paks_error_set(err, 0, "the %s client was killed (SIG%s); the "
 		    "session is over", e->name, sig ? sig : "?");
-		if (s->run.keep)
+		if (run->keep)
 			paks_error_hint(err, "the container '%s' goes on: "
 			    "'%s attach %s'", name, e->program, name);
 		return;
@@ -269,7 +281,7 @@ run_explain_why(struct session *s, int code, struct paks_error **err)
 		    "the container if it is left", e->program, name);
 		return;
 	}
-	if (!s->run.keep && engine_container_exists(e, name)) {
+	if (!run->keep && engine_container_exists(e, name)) {
 		engine_remove(e, name);
 		paks_error_set(err, 0, "%s lost the session (status %d); the "
 		    "container '%s' it left running is removed", e->name,
@@ -282,11 +294,12 @@ run_explain_why(struct session *s, int code, struct paks_error **err)
 }
 
 static void
-run_explain_end(struct session *s, int code, struct paks_error **err)
+run_explain_end(const struct session_opts *o, const struct session_end *end,
+    struct paks_error **err)
 {
-	run_explain_why(s, code, err);
+	run_explain_why(o, end, err);
 	/* the shell's last line (a prompt, say) may have no end */
-	if (*err != NULL && s->proxy.last_out != '\n')
+	if (*err != NULL && end->need_newline)
 		fputc('\n', stderr);
 }
 
@@ -310,76 +323,108 @@ run_hold_release(struct run_hold *h)
 
 /* The engine, the container's name and options, from a and the settings. */
 static int
-run_setup(struct cmd_ctx *ctx, const struct settings *settings,
-    const struct run_args *a, struct session *s, struct run_hold *h,
-    struct paks_error **err)
+run_setup(const struct settings *settings, const struct run_args *a,
+    struct session_opts *o, struct run_hold *h, struct paks_error **err)
 {
 	const char *tech = a->tech ? a->tech : settings_get(settings,
 	    "container_tech");
 
-	s->engine = engine_for_image(tech, a->image);
-	s->run = (struct run_opts){
+	o->engine = engine_for_image(tech, a->image);
+	o->run = (struct run_opts){
 		.image = a->image, .name = a->name, .workdir = a->workdir,
 		.user = settings_get(settings, "user"),
 		.volumes = a->volumes.v, .envs = a->envs.v, .keep = a->keep,
+		.no_entrypoint = a->no_entrypoint,
 	};
-	if (s->engine != NULL) {
+	if (o->engine != NULL) {
 		strv_pushv(&h->extra, settings_get_list(settings,
 		    "ch_run_options"));
-		if (run_open_ch(s, &h->prepared, &h->path, err) < 0)
+		if (run_open_ch(o, &h->prepared, &h->path, err) < 0)
 			return -1;
 		if (a->name == NULL)
-			s->run.name = h->name = run_ch_name(s->run.image);
+			o->run.name = h->name = run_ch_name(o->run.image);
 	} else {
 		strv_pushv(&h->extra, settings_get_list(settings,
 		    "run_options"));
 		if (imageref_parse(a->image, &h->ref, err) < 0)
 			return -1;
 		if (a->name == NULL)
-			s->run.name = h->name = names_container(&h->ref,
+			o->run.name = h->name = names_container(&h->ref,
 			    names_random());
-		if (engine_pick(tech, &s->engine, err) < 0)
+		if (engine_pick(tech, &o->engine, err) < 0)
 			return -1;
 	}
 	if (a->use_srun || settings_get_bool(settings, "srun")) {
-		if (run_srun_check(s->engine, err) < 0)
+		if (run_srun_check(o->engine, err) < 0)
 			return -1;
 		strv_pushv(&h->srun, settings_get_list(settings,
 		    "srun_options"));
 		strv_pushv(&h->srun, a->srun.v);
-		s->srun = h->srun.v ? h->srun.v : run_no_words;
+		o->srun = h->srun.v ? h->srun.v : run_no_words;
 	}
 	strv_pushv(&h->extra, a->extra.v);
-	s->run.extra = h->extra.v;
-	s->ctx = ctx;
-	s->shell = a->shell ? a->shell : settings_get(settings,
+	o->run.extra = h->extra.v;
+	o->shell = a->shell ? a->shell : settings_get(settings,
 	    "container_shell");
-	if (*s->shell == '\0')
-		s->shell = "/bin/bash";
+	if (*o->shell == '\0')
+		o->shell = "/bin/bash";
 	return 0;
+}
+
+/* The #command entries of the session's plugins. */
+static const struct cmd_entry *const *
+run_plugin_entries(void *registry)
+{
+	return plugin_registry_entries(registry);
+}
+
+/* One session, with the plugins the plugins setting names. */
+static int
+run_once(struct cmd_ctx *ctx, struct session_opts *o, struct session_end *end,
+    struct paks_error **err)
+{
+	struct plugin_registry reg = PLUGIN_REGISTRY_INIT;
+	struct cmd_ctx sctx = *ctx;
+	int rc;
+
+	plugin_session_start(&reg, ctx->settings);
+	sctx.registry = &reg;
+	o->ctx = &sctx;
+	o->extra = run_plugin_entries;
+	o->extra_arg = &reg;
+	rc = session_run(o, end, err);
+	plugin_registry_release(&reg);
+	return rc;
 }
 
 /* The session, once more if the image had to be pulled first. */
 static int
-run_session(struct session *s, const char *image, struct paks_error **err)
+run_session(struct cmd_ctx *ctx, struct session_opts *o,
+    struct paks_error **err)
 {
-	int rc = -1, code = 0;
+	_cleanup_free_ char *start_dir = getcwd(NULL, 0);
+	int rc = -1;
 
-	s->start_dir = getcwd(NULL, 0);
+	o->start_dir = start_dir;
 	for (int tries = 0; tries < 2; tries++) {
-		if (session_run(s, &code, err) < 0)
+		struct session_end end;
+		bool again;
+
+		if (run_once(ctx, o, &end, err) < 0)
 			break;
-		if (!s->start_failed) {
-			rc = code;
-			run_explain_end(s, code, err);
+		if (!end.start_failed) {
+			rc = end.code;
+			run_explain_end(o, &end, err);
+			session_end_release(&end);
 			break;
 		}
 		/* the container never started: say why, pull if that helps */
-		if (run_start_failed(s, image, tries == 0, err) < 0)
+		again = run_start_failed(o->engine, &o->run, end.early,
+		    tries == 0, err) == 0;
+		session_end_release(&end);
+		if (!again)
 			break;
 	}
-	strbuf_release(&s->early);
-	free(s->start_dir);
 	return rc;
 }
 
@@ -388,7 +433,7 @@ run_exec(struct cmd_ctx *ctx, int argc, char **argv, struct paks_error **err)
 {
 	struct run_args a = { 0 };
 	struct run_hold h = { 0 };
-	struct session s = { 0 };
+	struct session_opts o = { 0 };
 	const struct settings *settings;
 	int rc = -1;
 
@@ -403,8 +448,8 @@ run_exec(struct cmd_ctx *ctx, int argc, char **argv, struct paks_error **err)
 		goto out;
 	}
 	if ((settings = cmd_settings(ctx, err)) != NULL &&
-	    run_setup(ctx, settings, &a, &s, &h, err) == 0)
-		rc = run_session(&s, a.image, err);
+	    run_setup(settings, &a, &o, &h, err) == 0)
+		rc = run_session(ctx, &o, err);
 out:
 	run_hold_release(&h);
 	run_args_release(&a);

@@ -19,26 +19,32 @@ cp_is_host(const char *a)
 
 /* Host paths are relative to where paks was started. */
 static char *
-cp_host_path(struct session *s, const char *a)
+cp_host_path(const struct engine_op *op, const char *a)
 {
 	const char *p = a + 5;
 
 	if (p[0] == '~')
 		return paths_expand_user(p);
-	if (p[0] == '/' || s->start_dir == NULL)
+	if (p[0] == '/' || op->start_dir == NULL)
 		return xstrdup(p);
-	return paths_join(s->start_dir, p);
+	return paths_join(op->start_dir, p);
 }
 
-/* The members of the engine's tar, made below st (util/safetree.c). */
+/*
+ * The members of the engine's tar, made below st (util/safetree.c). An
+ * archive that cannot be read names the source; a member refused names
+ * itself ("#cp: 'out/lib' is a link to ...").
+ */
 static int
-cp_unpack(int tar, struct safetree *st, bool contents,
-    struct paks_error **err)
+cp_unpack(const struct engine_cp *cp, int tar, struct safetree *st,
+    bool contents, struct paks_error **err)
 {
 	struct move_archive a = MOVE_ARCHIVE_INIT;
 	int rc = move_archive_index(tar, &a, err);
 
-	if (rc == 0)
+	if (rc < 0)
+		paks_error_wrap(err, "cannot copy '%s'", cp->what);
+	else
 		rc = move_archive_extract(&a, st, contents, err);
 	move_archive_release(&a);
 	return rc;
@@ -48,10 +54,9 @@ static int
 hash_cp_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
-	struct session *s = ctx->session;
 	bool from_host = cp_is_host(argv[1]), to_host = cp_is_host(argv[2]);
 	_cleanup_free_ char *host = NULL;
-	struct engine_op op = session_op(s);
+	struct engine_op op = session_op(ctx->session);
 	struct engine_cp cp = { .ctr = argv[from_host ? 2 : 1],
 		.to_host = to_host, .what = argv[1], .shown = argv[2],
 		.unpack = cp_unpack };
@@ -65,26 +70,29 @@ hash_cp_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		return CMD_USAGE_ERROR;
 	}
 	if (from_host) {
-		host = cp_host_path(s, argv[1]);
+		host = cp_host_path(&op, argv[1]);
 		if (stat(host, &st) < 0)
 			return paks_error_set(err, errno, "cannot copy "
 			    "'%s'", argv[1]);
 	} else {
 		/* "~" alone: the home directory to copy into, even
 		 * when it is a symbolic link (see safetree_begin_host) */
-		host = cp_host_path(s, strcmp(argv[2], "host:~") == 0 ?
+		host = cp_host_path(&op, strcmp(argv[2], "host:~") == 0 ?
 		    "host:~/" : argv[2]);
 		if (host[strlen(host) - 1] == ':')
 			host[strlen(host) - 1] = '\0';
 		if (*host == '\0') {
 			free(host);
-			host = xstrdup(s->start_dir ? s->start_dir : ".");
+			host = xstrdup(op.start_dir ? op.start_dir : ".");
 		}
 	}
+	/* a relative container path starts in the shell's directory */
+	if (cp.ctr[0] != '/' && session_cwd(ctx->session, &op.cwd, err) < 0)
+		return -1;
 	cp.host = host;
 	if (to_host)	/* "host:out" as "out" */
 		cp.shown = argv[2][5] != '\0' ? argv[2] + 5 : ".";
-	if (s->engine->cp(&op, &cp, err) < 0)
+	if (op.engine->cp(&op, &cp, err) < 0)
 		return -1;
 	cmd_printf(ctx, "copied %s to %s\n", argv[1], argv[2]);
 	return 0;

@@ -55,23 +55,22 @@ static int
 hash_inspect_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
-	struct session *s = ctx->session;
-	struct engine_op op = session_op(s);
+	struct engine_op op = session_op(ctx->session);
 	_cleanup_free_ char *out = NULL;
 	json_error_t jerr;
 	json_t *doc, *obj;
 	int rc = 0;
 
-	if (s->engine->inspect(&op, &out, err) < 0)
+	if (op.engine->inspect(&op, &out, err) < 0)
 		return -1;
 	if ((doc = json_loads(out, 0, &jerr)) == NULL)
 		return paks_error_set(err, 0, "cannot read %s's inspect "
-		    "output: %s", s->engine->name, jerr.text);
+		    "output: %s", op.engine->name, jerr.text);
 	obj = json_is_array(doc) ? json_array_get(doc, 0) : doc;
 	if (obj == NULL) {
 		json_decref(doc);
 		return paks_error_set(err, 0, "%s returned no metadata",
-		    s->engine->name);
+		    op.engine->name);
 	}
 	if (argc < 2)
 		inspect_print(ctx, NULL, obj);
@@ -98,12 +97,11 @@ static int
 hash_size_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
-	struct session *s = ctx->session;
-	struct engine_op op = session_op(s);
+	struct engine_op op = session_op(ctx->session);
 	_cleanup_free_ char *out = NULL;
 
 	(void)argc, (void)argv;
-	if (s->engine->size(&op, &out, err) < 0)
+	if (op.engine->size(&op, &out, err) < 0)
 		return -1;
 	cmd_printf(ctx, "%s", out);
 	return 0;

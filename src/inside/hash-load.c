@@ -3,7 +3,6 @@
 
 #include "cmd.h"
 #include "plugin/plugin.h"
-#include "session/session.h"
 #include "util/strbuf.h"
 
 /* "#a, #b" */
@@ -18,7 +17,7 @@ load_cmd_names(const struct plugin *p, struct strbuf *sb)
 static int
 load_list(struct cmd_ctx *ctx)
 {
-	const struct plugin_registry *r = ctx->session->plugins;
+	const struct plugin_registry *r = ctx->registry;
 	struct plugin_found *found;
 	size_t n, shown = 0;
 
@@ -51,23 +50,22 @@ static int
 hash_load_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
-	struct session *s = ctx->session;
+	struct plugin_registry *r = ctx->registry;
 
 	if (argc < 2)
 		return load_list(ctx);
 	for (int i = 1; i < argc; i++) {
 		_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
-		const struct plugin *p = plugin_registry_get(s->plugins,
-		    argv[i]);
+		const struct plugin *p = plugin_registry_get(r, argv[i]);
 
 		if (p != NULL) {
 			cmd_printf(ctx, "plugin '%s' is already loaded\n",
 			    argv[i]);
 			continue;
 		}
-		if (plugin_session_load(s, argv[i], err) < 0)
+		if (plugin_session_load(r, argv[i], err) < 0)
 			return -1;
-		p = plugin_registry_get(s->plugins, argv[i]);
+		p = plugin_registry_get(r, argv[i]);
 		load_cmd_names(p, &sb);
 		cmd_printf(ctx, "loaded plugin '%s' %s: %s\n", p->name,
 		    p->version, strbuf_str(&sb));

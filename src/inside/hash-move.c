@@ -51,6 +51,9 @@ hash_move_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
 	struct session *s = ctx->session;
+	struct engine_op op = session_op(s);
+	const struct engine *e = op.engine;
+	const struct run_opts *run = op.run;
 	const char *creds_env = cmd_opt_get(ctx->args, "creds-env");
 	const char *cert_dir = cmd_opt_get(ctx->args, "cert-dir");
 	const char *tls = cmd_opt_get(ctx->args, "tls-verify");
@@ -61,13 +64,13 @@ hash_move_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	int rc;
 
 	(void)argc;
-	if (strcmp(s->engine->name, "docker") != 0 &&
-	    strcmp(s->engine->name, "podman") != 0)
+	if (strcmp(e->name, "docker") != 0 &&
+	    strcmp(e->name, "podman") != 0)
 		return paks_error_set(err, 0, "#move: needs a docker or podman "
-		    "session, not %s", s->engine->name);
+		    "session, not %s", e->name);
 	if (cmd_opt_has(ctx->args, "engine")) {
 		paks_error_set(err, 0, "#move: the image is in this session's "
-		    "engine (%s); --engine is for paks move", s->engine->name);
+		    "engine (%s); --engine is for paks move", e->name);
 		return CMD_USAGE_ERROR;
 	}
 	/* a bad DEST is refused before anything is saved */
@@ -75,15 +78,15 @@ hash_move_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		return CMD_USAGE_ERROR;
 	move_dest_release(&dest);
 
-	target = save_target(s->run.image, "-saved");
+	target = save_target(run->image, "-saved");
 	struct save_job sj = {
-		.engine = s->engine, .container = s->run.name,
-		.source = s->run.image, .target = target,
+		.engine = e, .container = run->name,
+		.source = run->image, .target = target,
 		.keep_history = ctx->settings != NULL &&
 		    settings_get_bool(ctx->settings, "save_history"),
 		.run = hash_move_run, .run_ctx = s,
 	};
-	cmd_printf(ctx, "saving %s as %s ...\n", s->run.name, target);
+	cmd_printf(ctx, "saving %s as %s ...\n", run->name, target);
 	rc = save_image(&sj, err);
 	if (rc == 0)
 		cmd_printf(ctx, "saved %s (%.19s)\n", target, sj.id);
@@ -93,13 +96,14 @@ hash_move_exec(struct cmd_ctx *ctx, int argc, char **argv,
 
 	strv_push(&child, "/proc/self/exe");
 	strv_push(&child, "move");
-	strv_pushf(&child, "--engine=%s", s->engine->name);
+	strv_pushf(&child, "--engine=%s", e->name);
 	if (creds_env != NULL)
 		strv_pushf(&child, "--creds-env=%s", creds_env);
 	if (cert_dir != NULL)
 		strv_pushf(&child, "--cert-dir=%s", cert_dir);
-	if (tls != NULL && strcmp(tls, "false") == 0)
-		strv_push(&child, "--tls-verify=false");
+	if (tls != NULL)	/* either way: "true" for a loopback registry */
+		strv_pushf(&child, "--tls-verify=%s",
+		    strcmp(tls, "false") == 0 ? "false" : "true");
 	strv_push(&child, "--");
 	strv_push(&child, target);
 	strv_push(&child, argv[1]);

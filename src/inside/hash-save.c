@@ -12,9 +12,8 @@ static int
 hash_save_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
 {
-	struct session *s = ctx->session;
-	const struct engine *e = s->engine;
-	struct engine_op op = session_op(s);
+	struct engine_op op = session_op(ctx->session);
+	const struct engine *e = op.engine;
 	struct engine_saved saved = { 0 };
 	_cleanup_free_ char *target = NULL;
 
@@ -22,12 +21,12 @@ hash_save_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	if ((target = save_op_target(&op, argc > 1 ? argv[1] : "-saved",
 	    err)) == NULL)
 		return -1;
-	cmd_printf(ctx, "saving %s as %s\n", e->images ? s->run.name :
-	    s->run.image, target);
+	cmd_printf(ctx, "saving %s as %s\n", e->images ? op.run->name :
+	    op.run->image, target);
 	if (save_op_commit(&op, target, &saved, err) < 0)
 		return -1;
 	if (saved.stale != NULL)
-		strv_push(&s->stale, saved.stale);
+		session_note_stale(ctx->session, saved.stale);
 	cmd_printf(ctx, "saved %s (%s)\n", target, saved.detail);
 	engine_saved_release(&saved);
 	return 0;

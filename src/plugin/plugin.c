@@ -718,41 +718,38 @@ plugin_registry_release(struct plugin_registry *r)
 
 /* ---- in a session ---- */
 
-/* Load plugin name into the session; bash's hook learns its commands. */
+/*
+ * Load plugin name into a session's registry (the session tells bash's
+ * hook of the commands it adds).
+ */
 int
-plugin_session_load(struct session *s, const char *name,
+plugin_session_load(struct plugin_registry *r, const char *name,
     struct paks_error **err)
 {
 	struct plugin *p = xcalloc(1, sizeof *p);
 
 	if (plugin_find(name, p, err) < 0 ||
-	    plugin_registry_add(s->plugins, hash_commands, p, err) < 0) {
+	    plugin_registry_add(r, hash_commands, p, err) < 0) {
 		plugin_free(p);
 		return -1;
-	}
-	/* the hook runs #commands of a pasted block only from this list */
-	if (s->mode == MODE_HOOK) {
-		for (size_t i = 0; i < p->ncmds; i++)
-			strbuf_addf(&s->reply, "__paks_cmds+=' %s'\n",
-			    p->cmds[i].name);
 	}
 	return 0;
 }
 
 /* The plugins setting: loaded before the shell starts; a failure warns. */
 void
-plugin_session_start(struct session *s)
+plugin_session_start(struct plugin_registry *r,
+    const struct settings *settings)
 {
-	char *const *names = settings_get_list(s->ctx->settings, "plugins");
+	char *const *names = settings_get_list(settings, "plugins");
 
-	s->plugins = xcalloc(1, sizeof *s->plugins);
 	for (; names != NULL && *names != NULL; names++) {
 		struct paks_error *err = NULL;
 		_cleanup_free_ char *msg = NULL;
 
-		if (plugin_registry_get(s->plugins, *names) != NULL)
+		if (plugin_registry_get(r, *names) != NULL)
 			continue;
-		if (plugin_session_load(s, *names, &err) == 0)
+		if (plugin_session_load(r, *names, &err) == 0)
 			continue;
 		msg = paks_error_format(err);
 		fprintf(stderr, "paks: warning: plugins setting: %s\n", msg);
@@ -760,28 +757,20 @@ plugin_session_start(struct session *s)
 	}
 }
 
-void
-plugin_session_end(struct session *s)
-{
-	if (s->plugins == NULL)
-		return;
-	plugin_registry_release(s->plugins);
-	free(s->plugins);
-	s->plugins = NULL;
-}
-
 /* The environment a plugin runs with: the session, in PAKS_* variables. */
 static void
 plugin_env(struct session *s, const struct plugin_cmd *c, struct strv *env)
 {
+	struct engine_op op = session_op(s);
+
 	strv_push(env, "PAKS_PLUGIN_API=1");
 	strv_pushf(env, "PAKS_PLUGIN_DIR=%s", c->plugin->dir);
 	strv_pushf(env, "PAKS_COMMAND=%s", c->name);
-	strv_pushf(env, "PAKS_CONTAINER=%s", s->run.name);
-	strv_pushf(env, "PAKS_ENGINE=%s", s->engine->program);
-	strv_pushf(env, "PAKS_IMAGE=%s", s->run.image);
-	strv_pushf(env, "PAKS_START_DIR=%s", s->start_dir ? s->start_dir : "");
-	strv_pushf(env, "PAKS_CWD=%s", s->cwd ? s->cwd : "");
+	strv_pushf(env, "PAKS_CONTAINER=%s", op.run->name);
+	strv_pushf(env, "PAKS_ENGINE=%s", op.engine->program);
+	strv_pushf(env, "PAKS_IMAGE=%s", op.run->image);
+	strv_pushf(env, "PAKS_START_DIR=%s", op.start_dir ? op.start_dir : "");
+	strv_pushf(env, "PAKS_CWD=%s", op.cwd ? op.cwd : "");
 	strv_push(env, "PAKS_EXPORT_FD=3");
 }
 

@@ -97,11 +97,11 @@ const struct cmd_entry *const *plugin_registry_entries(
 	    const struct plugin_registry *);
 void	plugin_registry_release(struct plugin_registry *);
 
-/* in a session */
-struct session;
-int	plugin_session_load(struct session *, const char *,
+/* in a session: its registry, filled by the plugins setting and #load */
+struct settings;
+int	plugin_session_load(struct plugin_registry *, const char *,
 	    struct paks_error **);
-void	plugin_session_start(struct session *);
-void	plugin_session_end(struct session *);
+void	plugin_session_start(struct plugin_registry *,
+	    const struct settings *);
 
 #endif

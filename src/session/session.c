@@ -23,9 +23,13 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "gate.h"
 #include "hashline.h"
-#include "plugin/plugin.h"
+#include "integration.h"
+#include "linebuf.h"
+#include "proxy.h"
 #include "session.h"
+#include "shellhook.h"
 #include "store/envstore.h"
 #include "store/paths.h"
 #include "store/settings.h"
@@ -38,6 +42,60 @@
 
 #define HOLD_TIMEOUT_MS 500
 #define REPLY_TIMEOUT_MS 2000
+
+enum session_mode {
+	MODE_HANDSHAKE,		/* waiting for the shim's hello */
+	MODE_HOOK,		/* bash, zsh: hooks report every line */
+	MODE_SH,		/* keystrokes tell the line; prompt markers */
+	MODE_PLAIN,		/* no integration: a plain proxy */
+};
+
+enum session_out {
+	OUT_PASS,		/* container output goes to the user */
+	OUT_DISCARD_ACK,	/* handshake: drop until the shim's ack */
+	OUT_DISCARD_PROMPT,	/* drop until the next prompt marker */
+	OUT_DISCARD_READY,	/* drop until __paks_x is ready to read */
+};
+
+struct session {
+	struct cmd_ctx		*ctx;
+	const struct engine	*engine;
+	struct run_opts		 run;
+	const char		*shell;
+	const char		*start_dir;	/* where paks was started */
+	char *const		*srun;		/* srun's options; NULL: no srun */
+	session_extra_fn	*extra;		/* plugins' #command entries */
+	void			*extra_arg;
+	const char		*cwd;		/* the shell's, for #commands */
+	char			*cwd_found;	/* sh: asked of the container */
+	struct proxy		 proxy;
+
+	enum session_mode	 mode;
+	enum shell_kind		 kind;
+	enum session_out	 out;
+	struct shellhook	 hook;
+	struct linebuf		 lb;
+	char			 nonce[SHELLHOOK_NONCE_LEN + 1];
+	bool			 at_prompt;	/* the shell is reading a line */
+	struct gate		 gate;		/* the lines the user typed */
+	char			*ask_line;	/* a #command awaiting y/N */
+	char			*ask_pwd;
+	bool			 replied;	/* a reply went out, "D" is due */
+	bool			 late_done;	/* a "D" may still come, late */
+	bool			 holding;	/* typed keys held back */
+	bool			 sh_flow;	/* a fallback #command is under way */
+	struct strbuf		 held_in;	/* keys typed while holding */
+	struct strbuf		 prompt;	/* sh: the last prompt's text */
+	bool			 in_prompt;	/* sh: between its markers */
+	struct strbuf		 reply;		/* shell code for the hook */
+	unsigned long		 forged;	/* messages refused */
+	char			 cmd_last;	/* last byte a #command printed */
+	unsigned long		 commands;	/* #commands run */
+	struct strv		 stale;		/* images #save replaced, in use */
+	struct strbuf		 early;		/* output before the hello */
+	bool			 started;	/* the container said hello */
+	bool			 shell_exited;	/* it said so: its status is its own */
+};
 
 static void session_feed_input(struct session *, const char *, size_t);
 
@@ -52,6 +110,43 @@ void
 session_export(struct session *s, const char *key, const char *value)
 {
 	integration_export(&s->reply, s->kind, key, value);
+}
+
+/* An image #save replaced while this container uses it: removed at the end. */
+void
+session_note_stale(struct session *s, const char *id)
+{
+	strv_push(&s->stale, id);
+}
+
+/* The entries plugins added, or NULL. */
+static const struct cmd_entry *const *
+session_extra(struct session *s)
+{
+	return s->extra != NULL ? s->extra(s->extra_arg) : NULL;
+}
+
+static size_t
+session_count(const struct cmd_entry *const *e)
+{
+	size_t n = 0;
+
+	while (e != NULL && e[n] != NULL)
+		n++;
+	return n;
+}
+
+/* bash, zsh: the hook runs #commands of a pasted block only from its
+ * list; tell it those a #load added. */
+static void
+session_learn(struct session *s, size_t from)
+{
+	const struct cmd_entry *const *e = session_extra(s);
+
+	if (s->mode != MODE_HOOK)
+		return;
+	for (size_t i = from; i < session_count(e); i++)
+		strbuf_addf(&s->reply, "__paks_cmds+=' %s'\n", e[i]->name);
 }
 
 /*
@@ -147,10 +242,14 @@ session_hash(struct session *s, const char *line, const char *pwd)
 		paks_error_wrap(&err, "%.*s", (int)strcspn(line, " \t"), line);
 	else if (argv.n > 0 && engine_supports(s->engine, argv.v[0],
 	    &err) == 0) {
-		ctx.plugins = plugin_registry_entries(s->plugins);
+		size_t n;
+
+		ctx.plugins = session_extra(s);
+		n = session_count(ctx.plugins);
 		cmd_dispatch(&ctx, hash_commands, (int)argv.n, argv.v, &err);
 		/* #load may have added entries: look again */
-		ctx.plugins = plugin_registry_entries(s->plugins);
+		session_learn(s, n);
+		ctx.plugins = session_extra(s);
 		if (cmd_lookup(&ctx, hash_commands, argv.v[0]) != NULL)
 			session_history(s, argv.v);
 	}
@@ -163,6 +262,7 @@ session_hash(struct session *s, const char *line, const char *pwd)
 		paks_error_free(err);
 	}
 	s->cwd = NULL;
+	free(TAKE_PTR(s->cwd_found));
 }
 
 #define REPLY_MARK "\035paks:"
@@ -434,7 +534,7 @@ session_timeout(struct proxy *p)
 static char *
 session_cmd_names(struct session *s)
 {
-	const struct cmd_entry *const *pe = plugin_registry_entries(s->plugins);
+	const struct cmd_entry *const *pe = session_extra(s);
 	struct strbuf sb = STRBUF_INIT;
 
 	for (const struct cmd_entry *const *e = hash_commands; *e; e++)
@@ -703,6 +803,186 @@ session_job_read(struct pollfd *pfd, struct strbuf *sb, char *last,
  */
 #define JOB_LINGER_MS 2000
 
+/* A job under way: its pipes, the user's terminal and the signals. */
+struct session_jobrun {
+	struct session_job	*job;
+	struct pollfd		 fds[5];	/* out, err, fd 3, user, signals */
+	pid_t			 pgid;
+	int			 status;
+	bool			 done, shown;
+	long long		 started, next, deadline, ended;
+	struct strbuf		 ob, eb, xb;	/* what the pipes gave */
+	struct shellhook	 filter;
+};
+
+/* Start the job's program, its output on pipes (read ends in fds). */
+static int
+session_job_start(struct session_job *job, struct spawn *sp, int fds[3],
+    struct paks_error **err)
+{
+	int pipes[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
+	int npipes = job->want_fd3 ? 3 : 2, rc;
+
+	strv_pushv(&sp->args, job->argv);
+	strv_pushv(&sp->env_add, job->env);
+	for (int i = 0; i < npipes; i++) {
+		if (pipe2(pipes[i], O_CLOEXEC) < 0) {
+			for (int j = 0; j < i; j++)
+				close(pipes[j][0]), close(pipes[j][1]);
+			return paks_error_set(err, errno, "cannot create a pipe");
+		}
+	}
+	sp->in = SPAWN_DEVNULL;
+	sp->out = job->out_fd > STDERR_FILENO ? job->out_fd : pipes[0][1];
+	sp->err = pipes[1][1];
+	sp->fd3 = pipes[2][1];
+	sp->flags = SPAWN_PGROUP;
+	rc = spawn_start(sp, err);
+	for (int i = 0; i < npipes; i++)
+		close(pipes[i][1]);
+	for (int i = 0; i < 3; i++) {
+		if (rc < 0 && pipes[i][0] >= 0)
+			close(pipes[i][0]);
+		fds[i] = rc < 0 ? -1 : pipes[i][0];
+	}
+	return rc;
+}
+
+/* How long poll may wait: the timeout, the progress line, the linger. */
+static int
+session_job_wait(const struct session_jobrun *r)
+{
+	const struct session_job *job = r->job;
+	/* the timeout also bounds a background child that holds the pipes
+	 * after the program itself has ended */
+	int wait = job->timeout > 0 && !job->timed_out ?
+	    clock_ms_left(r->deadline) : -1;
+
+	if (job->progress != NULL && !r->done) {
+		int t = clock_ms_left(r->next);
+		wait = wait < 0 || t < wait ? t : wait;
+	}
+	if (r->done && job->timeout == 0) {
+		int t = clock_ms_left(r->ended + JOB_LINGER_MS);
+		wait = wait < 0 || t < wait ? t : wait;
+	}
+	return wait;
+}
+
+/* The progress line, once a second; the timeout. */
+static void
+session_job_tick(struct session_jobrun *r)
+{
+	struct session_job *job = r->job;
+
+	if (job->progress != NULL && !r->done && clock_ms_left(r->next) == 0) {
+		/* one line, rewritten in place once a second */
+		char line[256];
+		int n = snprintf(line, sizeof line, "\r\033[K%s %lds",
+		    job->progress, (long)((r->next - r->started) / 1000));
+		write_all(STDOUT_FILENO, line, (size_t)n);
+		r->shown = true;
+		r->next += 1000;
+	}
+	if (job->timeout > 0 && !job->timed_out &&
+	    clock_ms_left(r->deadline) == 0) {
+		job->timed_out = true;
+		kill(-r->pgid, SIGKILL);
+	}
+}
+
+/* Keys typed meanwhile: Ctrl-C stops the job, others wait for the shell. */
+static void
+session_job_keys(struct session *s, struct session_jobrun *r)
+{
+	char buf[1024];
+	ssize_t n;
+
+	if (!r->fds[3].revents)
+		return;
+	n = read(s->proxy.user_in, buf, sizeof buf);
+	if (n > 0 && memchr(buf, 3, (size_t)n) != NULL) {
+		r->job->cancelled = true;
+		kill(-r->pgid, SIGINT);
+	} else if (n > 0)
+		strbuf_add(&s->held_in, buf, (size_t)n);
+	else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+		/* the terminal is gone (hung up): as SIGHUP, and no busy
+		 * loop on its hang-up */
+		r->fds[3].fd = -1;
+		s->proxy.stop_signal = SIGHUP;
+		r->job->cancelled = true;
+		kill(-r->pgid, SIGTERM);
+	}
+}
+
+/* A resize is passed on; told to stop, paks ends the job. */
+static void
+session_job_signals(struct session *s, struct session_jobrun *r)
+{
+	struct proxy *p = &s->proxy;
+	struct signalfd_siginfo si;
+
+	if (!(r->fds[4].revents & POLLIN))
+		return;
+	while (read(p->sigfd, &si, sizeof si) == sizeof si) {
+		if (si.ssi_signo == SIGWINCH)
+			tty_copy_size(p->user_in, p->master);
+		else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGHUP ||
+		    si.ssi_signo == SIGINT || si.ssi_signo == SIGQUIT) {
+			p->stop_signal = (int)si.ssi_signo;
+			r->job->cancelled = true;
+			kill(-r->pgid, SIGTERM);
+		}
+	}
+}
+
+static bool
+session_job_open(const struct session_jobrun *r)
+{
+	return r->fds[0].fd >= 0 || r->fds[1].fd >= 0 || r->fds[2].fd >= 0;
+}
+
+/*
+ * The program ended, but a grandchild may hold the pipes: do not wait for
+ * it, and end what is left of the group (background jobs of a script
+ * ignore SIGINT); a plugin's own timeout bounds its children, an engine
+ * call's get JOB_LINGER_MS.
+ */
+static void
+session_job_linger(struct session_jobrun *r)
+{
+	const struct session_job *job = r->job;
+
+	if (!r->done || !session_job_open(r))
+		return;
+	if (!job->timed_out && !job->cancelled && (job->timeout != 0 ||
+	    clock_ms_left(r->ended + JOB_LINGER_MS) != 0))
+		return;
+	kill(-r->pgid, SIGKILL);
+	for (int i = 0; i < 3; i++)
+		if (r->fds[i].fd >= 0)
+			close(r->fds[i].fd), r->fds[i].fd = -1;
+}
+
+/* What the job gave, into job. */
+static void
+session_job_finish(struct session *s, struct session_jobrun *r)
+{
+	struct session_job *job = r->job;
+
+	if (r->shown)
+		write_all(STDOUT_FILENO, "\r\033[K", 4);
+	shellhook_release(&r->filter);
+	proxy_reap(&s->proxy);
+	job->status = spawn_status_code(r->status);
+	job->out = strbuf_detach(&r->ob);
+	job->err_text = strbuf_detach(&r->eb);
+	job->fd3_len = r->xb.len;
+	job->fd3 = strbuf_detach(&r->xb);
+	job->signal = WIFSIGNALED(r->status) ? WTERMSIG(r->status) : 0;
+}
+
 /*
  * Run a program for a #command (an engine call, a plugin). The proxy loop
  * is paused meanwhile (the shell waits for the reply anyway), but the user
@@ -716,154 +996,47 @@ session_spawn(struct session *s, struct session_job *job,
     struct paks_error **err)
 {
 	_cleanup_spawn_ struct spawn sp = SPAWN_INIT;
-	_cleanup_strbuf_ struct strbuf ob = STRBUF_INIT, eb = STRBUF_INIT,
-	    xb = STRBUF_INIT;
-	struct proxy *p = &s->proxy;
-	int pipes[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } }, status = 0;
-	int npipes = job->want_fd3 ? 3 : 2;
-	bool done = false;
-	long long ended = -1;
+	struct session_jobrun r = { .job = job, .ob = STRBUF_INIT,
+		.eb = STRBUF_INIT, .xb = STRBUF_INIT };
+	int fds[3];
+	char *last = job->stream ? &s->cmd_last : NULL;
 
-	if (p->stop_signal != 0) {
+	if (s->proxy.stop_signal != 0) {
 		job->cancelled = true;
 		job->out = xstrdup("");
 		job->err_text = xstrdup("");
 		return 0;
 	}
-	strv_pushv(&sp.args, job->argv);
-	strv_pushv(&sp.env_add, job->env);
-	for (int i = 0; i < npipes; i++) {
-		if (pipe2(pipes[i], O_CLOEXEC) < 0) {
-			for (int j = 0; j < i; j++)
-				close(pipes[j][0]), close(pipes[j][1]);
-			return paks_error_set(err, errno, "cannot create a pipe");
-		}
-	}
-	sp.in = SPAWN_DEVNULL;
-	sp.out = job->out_fd > STDERR_FILENO ? job->out_fd : pipes[0][1];
-	sp.err = pipes[1][1];
-	sp.fd3 = pipes[2][1];
-	sp.flags = SPAWN_PGROUP;
-	int rc = spawn_start(&sp, err);
-	for (int i = 0; i < npipes; i++)
-		close(pipes[i][1]);
-	if (rc < 0) {
-		for (int i = 0; i < npipes; i++)
-			close(pipes[i][0]);
+	if (session_job_start(job, &sp, fds, err) < 0)
 		return -1;
-	}
 	/* kept apart from sp.pid, which is -1 once reaped: kill(-(-1)) is
 	 * kill(1), init */
-	pid_t pgid = sp.pid;
-	long long started = clock_ms(), next = started + 1000;
-	long long deadline = started + (long long)job->timeout * 1000;
-	struct pollfd fds[5] = {
-		{ pipes[0][0], POLLIN, 0 }, { pipes[1][0], POLLIN, 0 },
-		{ pipes[2][0], POLLIN, 0 },
-		{ p->user_in, POLLIN, 0 }, { p->sigfd, POLLIN, 0 },
-	};
-	bool shown = false;
-	struct shellhook filter;
-
-	shellhook_init(&filter, "");
-	while (!done || fds[0].fd >= 0 || fds[1].fd >= 0 || fds[2].fd >= 0) {
-		/* the timeout also bounds a background child that holds
-		 * the pipes after the program itself has ended */
-		int wait = job->timeout > 0 && !job->timed_out ?
-		    clock_ms_left(deadline) : -1;
-		if (job->progress != NULL && !done) {
-			int t = clock_ms_left(next);
-			wait = wait < 0 || t < wait ? t : wait;
-		}
-		if (done && job->timeout == 0) {
-			int t = clock_ms_left(ended + JOB_LINGER_MS);
-			wait = wait < 0 || t < wait ? t : wait;
-		}
-		int ready = poll(fds, 5, wait);
-		if (ready < 0 && errno != EINTR)
+	r.pgid = sp.pid;
+	r.started = clock_ms();
+	r.next = r.started + 1000;
+	r.deadline = r.started + (long long)job->timeout * 1000;
+	for (int i = 0; i < 3; i++)
+		r.fds[i] = (struct pollfd){ fds[i], POLLIN, 0 };
+	r.fds[3] = (struct pollfd){ s->proxy.user_in, POLLIN, 0 };
+	r.fds[4] = (struct pollfd){ s->proxy.sigfd, POLLIN, 0 };
+	shellhook_init(&r.filter, "");
+	while (!r.done || session_job_open(&r)) {
+		if (poll(r.fds, 5, session_job_wait(&r)) < 0 && errno != EINTR)
 			break;
-		if (job->progress != NULL && !done &&
-		    clock_ms_left(next) == 0) {
-			/* one line, rewritten in place once a second */
-			char line[256];
-			int n = snprintf(line, sizeof line, "\r\033[K%s %lds",
-			    job->progress, (long)((next - started) / 1000));
-			write_all(STDOUT_FILENO, line, (size_t)n);
-			shown = true;
-			next += 1000;
-		}
-		if (job->timeout > 0 && !job->timed_out &&
-		    clock_ms_left(deadline) == 0) {
-			job->timed_out = true;
-			kill(-pgid, SIGKILL);
-		}
-		session_job_read(&fds[0], &ob, job->stream ? &s->cmd_last : NULL,
-		    &filter);
-		session_job_read(&fds[1], &eb, job->stream ? &s->cmd_last : NULL,
-		    &filter);
-		session_job_read(&fds[2], &xb, NULL, NULL);
-		if (fds[3].revents) {
-			char buf[1024];
-			ssize_t n = read(p->user_in, buf, sizeof buf);
-			if (n > 0 && memchr(buf, 3, (size_t)n) != NULL) {
-				job->cancelled = true;
-				kill(-pgid, SIGINT);
-			} else if (n > 0)
-				strbuf_add(&s->held_in, buf, (size_t)n);
-			else if (n == 0 ||
-			    (errno != EINTR && errno != EAGAIN)) {
-				/* the terminal is gone (hung up): as SIGHUP,
-				 * and no busy loop on its hang-up */
-				fds[3].fd = -1;
-				p->stop_signal = SIGHUP;
-				job->cancelled = true;
-				kill(-pgid, SIGTERM);
-			}
-		}
-		if (fds[4].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			while (read(p->sigfd, &si, sizeof si) == sizeof si) {
-				if (si.ssi_signo == SIGWINCH)
-					tty_copy_size(p->user_in, p->master);
-				else if (si.ssi_signo == SIGTERM ||
-				    si.ssi_signo == SIGHUP ||
-				    si.ssi_signo == SIGINT ||
-				    si.ssi_signo == SIGQUIT) {
-					p->stop_signal = (int)si.ssi_signo;
-					job->cancelled = true;
-					kill(-pgid, SIGTERM);
-				}
-			}
-		}
-		if (!done && waitpid(sp.pid, &status, WNOHANG) == sp.pid) {
-			done = true;
+		session_job_tick(&r);
+		session_job_read(&r.fds[0], &r.ob, last, &r.filter);
+		session_job_read(&r.fds[1], &r.eb, last, &r.filter);
+		session_job_read(&r.fds[2], &r.xb, NULL, NULL);
+		session_job_keys(s, &r);
+		session_job_signals(s, &r);
+		if (!r.done && waitpid(sp.pid, &r.status, WNOHANG) == sp.pid) {
+			r.done = true;
 			sp.pid = -1;
-			ended = clock_ms();
+			r.ended = clock_ms();
 		}
-		/* a grandchild may hold the pipes: do not wait for it, and
-		 * end what is left of the group (background jobs of a
-		 * script ignore SIGINT); a plugin's own timeout bounds its
-		 * children, an engine call's get JOB_LINGER_MS */
-		if (done && (job->timed_out || job->cancelled ||
-		    (job->timeout == 0 &&
-		    clock_ms_left(ended + JOB_LINGER_MS) == 0)) &&
-		    (fds[0].fd >= 0 || fds[1].fd >= 0 || fds[2].fd >= 0)) {
-			kill(-pgid, SIGKILL);
-			for (int i = 0; i < 3; i++)
-				if (fds[i].fd >= 0)
-					close(fds[i].fd), fds[i].fd = -1;
-		}
+		session_job_linger(&r);
 	}
-	if (shown)
-		write_all(STDOUT_FILENO, "\r\033[K", 4);
-	shellhook_release(&filter);
-	proxy_reap(p);
-	job->status = spawn_status_code(status);
-	job->out = strbuf_detach(&ob);
-	job->err_text = strbuf_detach(&eb);
-	job->fd3_len = xb.len;
-	job->fd3 = strbuf_detach(&xb);
-	job->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	session_job_finish(s, &r);
 	return 0;
 }
 
@@ -876,26 +1049,6 @@ session_job_release(struct session_job *job)
 		explicit_bzero(job->fd3, job->fd3_len);
 	free(job->fd3);
 	job->out = job->err_text = job->fd3 = NULL;
-}
-
-/* An engine command for a #command: its stdout, or its last error line. */
-int
-session_engine(struct session *s, char *const *args, char **out,
-    struct paks_error **err)
-{
-	return session_engine_progress(s, args, NULL, out, err);
-}
-
-/* The same, with a progress line while it runs. */
-int
-session_engine_progress(struct session *s, char *const *args,
-    const char *progress, char **out, struct paks_error **err)
-{
-	_cleanup_strv_ struct strv argv = STRV_INIT;
-
-	strv_push(&argv, s->engine->program);
-	strv_pushv(&argv, args);
-	return session_command(s, argv.v, progress, out, err);
 }
 
 /*
@@ -926,7 +1079,7 @@ session_command_to(struct session *s, char *const *argv,
 	return rc;
 }
 
-int
+static int
 session_command(void *ctx, char *const *argv, const char *progress,
     char **out, struct paks_error **err)
 {
@@ -934,11 +1087,95 @@ session_command(void *ctx, char *const *argv, const char *progress,
 }
 
 /* The same, the program's stdout written to fd ("docker cp C:P -": a tar). */
-int
+static int
 session_command_fd(void *ctx, char *const *argv, const char *progress,
     int fd, struct paks_error **err)
 {
 	return session_command_to(ctx, argv, progress, NULL, fd, err);
+}
+
+/* An engine command for a #command: its stdout, or its last error line. */
+int
+session_engine(struct session *s, char *const *args, char **out,
+    struct paks_error **err)
+{
+	_cleanup_strv_ struct strv argv = STRV_INIT;
+
+	strv_push(&argv, s->engine->program);
+	strv_pushv(&argv, args);
+	return session_command(s, argv.v, NULL, out, err);
+}
+
+/*
+ * The first line "ENGINE exec CONTAINER cmd..." prints, or NULL if it
+ * fails; an error only if the user interrupted it.
+ */
+static int
+session_exec_line(struct session *s, char *const *cmd, char **line,
+    struct paks_error **err)
+{
+	_cleanup_strv_ struct strv argv = STRV_INIT;
+	struct session_job job = { 0 };
+	int rc = 0;
+
+	strv_push(&argv, s->engine->program);
+	strv_push(&argv, "exec");
+	strv_push(&argv, s->run.name);
+	strv_pushv(&argv, cmd);
+	job.argv = argv.v;
+	if (session_spawn(s, &job, err) < 0)
+		return -1;
+	if (job.cancelled)
+		rc = paks_error_set(err, 0, "interrupted");
+	else if (job.status == 0) {
+		job.out[strcspn(job.out, "\n")] = '\0';
+		*line = TAKE_PTR(job.out);
+	}
+	session_job_release(&job);
+	return rc;
+}
+
+/* Whether the container runs an init first (run -o --init). */
+static bool
+session_has_init(const struct session *s)
+{
+	for (char *const *v = s->run.extra; v != NULL && *v != NULL; v++)
+		if (strcmp(*v, "--init") == 0 || strcmp(*v, "--init=true") == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The shell's directory, for a #command that needs it (NULL: unknown).
+ * bash and zsh report it with the line; sh does not, so ask the
+ * container: the boot line execs the shell as the container's first
+ * process, or, under an init, as the init's child. Charliecloud shares
+ * the host's processes and has no exec: there it stays unknown.
+ */
+int
+session_cwd(struct session *s, const char **cwd, struct paks_error **err)
+{
+	_cleanup_free_ char *pid = NULL, *path = NULL, *dir = NULL;
+	char *children[] = { "cat", "/proc/1/task/1/children", NULL };
+	char *rl[] = { "readlink", NULL, NULL };
+
+	*cwd = s->cwd;
+	if (s->cwd != NULL || s->mode != MODE_SH || !s->engine->images)
+		return 0;
+	if (session_has_init(s)) {
+		if (session_exec_line(s, children, &pid, err) < 0)
+			return -1;
+		/* "7 ": the first of its children */
+		if (pid == NULL || strspn(pid, "0123456789") == 0)
+			return 0;
+		pid[strspn(pid, "0123456789")] = '\0';
+	}
+	rl[1] = path = xasprintf("/proc/%s/cwd", pid ? pid : "1");
+	if (session_exec_line(s, rl, &dir, err) < 0)
+		return -1;
+	if (dir != NULL && dir[0] == '/')
+		*cwd = s->cwd = s->cwd_found = TAKE_PTR(dir);
+	return 0;
 }
 
 /* What an engine operation of a #command needs from the session. */
@@ -1000,94 +1237,36 @@ session_stop_srun(struct spawn *sp)
 	}
 }
 
-/* Run the session; *code gets the shell's exit status. */
-int
-session_run(struct session *s, int *code, struct paks_error **err)
+/* A session's state, ready for the handshake. */
+static struct session *
+session_new(const struct session_opts *o)
 {
-	_cleanup_spawn_ struct spawn sp = SPAWN_INIT;
-	_cleanup_close_ int master = -1, slave = -1, sigfd = -1;
-	struct proxy *p = &s->proxy;
-	sigset_t set, old;
-	char *shim_args[] = { "-c", (char *)integration_boot, NULL };
+	struct session *s = xcalloc(1, sizeof *s);
 
-	if (session_open_pty(&master, &slave, err) < 0)
-		return -1;
-	tty_copy_size(STDIN_FILENO, master);
-	if (tty_save(STDIN_FILENO) < 0)
-		return paks_error_set(err, errno, "cannot read terminal settings");
-	sigprocmask(SIG_SETMASK, NULL, &old);
-	if ((sigfd = proxy_setup_signals(&set)) < 0)
-		return paks_error_set(err, errno, "cannot set up signals");
-
+	s->ctx = o->ctx;
+	s->engine = o->engine;
+	s->run = o->run;
+	s->shell = o->shell;
+	s->start_dir = o->start_dir;
+	s->srun = o->srun;
+	s->extra = o->extra;
+	s->extra_arg = o->extra_arg;
 	session_make_nonce(s->nonce);
 	shellhook_init(&s->hook, s->nonce);
 	linebuf_init(&s->lb);
 	gate_init(&s->gate);
 	s->mode = MODE_HANDSHAKE;
 	s->out = OUT_PASS;
-	plugin_session_start(s);
+	return s;
+}
 
-	if (s->srun != NULL) {
-		/* on a compute node: srun gives the task a pty of its own */
-		strv_push(&sp.args, "srun");
-		strv_push(&sp.args, "--pty");
-		strv_pushv(&sp.args, s->srun);
-	}
-	engine_run_argv(s->engine, &s->run, shim_args, &sp.args);
-	sp.in = sp.out = sp.err = slave;
-	sp.flags = SPAWN_SETSID;
-	if (spawn_start(&sp, err) < 0) {
-		plugin_session_end(s);
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		return -1;
-	}
-	close(TAKE_FD(slave));
-
-	*p = (struct proxy){
-		.user_in = STDIN_FILENO, .user_out = STDOUT_FILENO,
-		.master = master, .sigfd = sigfd, .aux_fd = -1,
-		.child = sp.pid, .ops = &session_ops, .owner = s,
-		.deadline = -1,
-	};
-	fd_set_nonblock(master, 1);
-	fd_set_nonblock(STDOUT_FILENO, 1);
-	tty_raw();
-	proxy_run(p);
-	proxy_flush_user(p);
-	fd_set_nonblock(STDOUT_FILENO, 0);
-	tty_restore();
-
-	if (p->stop_signal != 0 || !p->child_done) {
-		/*
-		 * paks was told to stop. The engine client would pass SIGTERM
-		 * to the shell, which as the container's first process
-		 * ignores it: so kill the client outright, then remove the
-		 * container (with --keep it goes on running, detached).
-		 */
-		if (s->srun != NULL)
-			session_stop_srun(&sp);
-		if (sp.pid > 0)
-			kill(sp.pid, SIGKILL);
-		spawn_wait(&sp);
-		if (!s->run.keep)
-			engine_remove(s->engine, s->run.name);
-		*code = 128 + (p->stop_signal ? p->stop_signal : SIGHUP);
-	} else {
-		sp.pid = -1; /* already reaped by the loop */
-		*code = spawn_status_code(p->child_status);
-		/* the caller explains it, from s->early */
-		s->start_failed = !s->started;
-	}
-	/* images that #save replaced while this container used them */
-	for (size_t i = 0; i < s->stale.n && !s->run.keep; i++) {
-		char *rmi[] = { "image", "rm", s->stale.v[i], NULL };
-		struct paks_error *ignored = NULL;
-		if (engine_simple(s->engine, rmi, NULL, &ignored) < 0)
-			paks_error_free(ignored);
-	}
+static void
+session_free(struct session *s)
+{
 	strv_release(&s->stale);
-	strbuf_release(&p->to_user);
-	strbuf_release(&p->to_pty);
+	strbuf_release(&s->early);
+	strbuf_release(&s->proxy.to_user);
+	strbuf_release(&s->proxy.to_pty);
 	strbuf_release(&s->held_in);
 	strbuf_release(&s->prompt);
 	strbuf_release(&s->reply);
@@ -1097,7 +1276,131 @@ session_run(struct session *s, int *code, struct paks_error **err)
 	free(TAKE_PTR(s->ask_line));
 	free(TAKE_PTR(s->ask_pwd));
 	explicit_bzero(s->nonce, sizeof s->nonce);
-	plugin_session_end(s);
+	free(s);
+}
+
+/* The engine client on the pty's other side (in srun's job, if asked). */
+static int
+session_start_client(struct session *s, struct spawn *sp, int slave,
+    struct paks_error **err)
+{
+	char *shim_args[] = { "-c", (char *)integration_boot, NULL };
+
+	if (s->srun != NULL) {
+		/* on a compute node: srun gives the task a pty of its own */
+		strv_push(&sp->args, "srun");
+		strv_push(&sp->args, "--pty");
+		strv_pushv(&sp->args, s->srun);
+	}
+	engine_run_argv(s->engine, &s->run, shim_args, &sp->args);
+	sp->in = sp->out = sp->err = slave;
+	sp->flags = SPAWN_SETSID;
+	return spawn_start(sp, err);
+}
+
+/* Proxy, the terminal raw, until the client ends or paks must stop. */
+static void
+session_loop(struct session *s, int master, int sigfd, pid_t child)
+{
+	struct proxy *p = &s->proxy;
+
+	*p = (struct proxy){
+		.user_in = STDIN_FILENO, .user_out = STDOUT_FILENO,
+		.master = master, .sigfd = sigfd, .aux_fd = -1,
+		.child = child, .ops = &session_ops, .owner = s,
+		.deadline = -1,
+	};
+	fd_set_nonblock(master, 1);
+	fd_set_nonblock(STDOUT_FILENO, 1);
+	tty_raw();
+	proxy_run(p);
+	proxy_flush_user(p);
+	fd_set_nonblock(STDOUT_FILENO, 0);
+	tty_restore();
+}
+
+/* How the session ended, into end; a client still running is ended. */
+static void
+session_finish(struct session *s, struct spawn *sp, struct session_end *end)
+{
+	struct proxy *p = &s->proxy;
+
+	if (p->stop_signal != 0 || !p->child_done) {
+		/*
+		 * paks was told to stop. The engine client would pass SIGTERM
+		 * to the shell, which as the container's first process
+		 * ignores it: so kill the client outright, then remove the
+		 * container (with --keep it goes on running, detached).
+		 */
+		if (s->srun != NULL)
+			session_stop_srun(sp);
+		if (sp->pid > 0)
+			kill(sp->pid, SIGKILL);
+		spawn_wait(sp);
+		if (!s->run.keep)
+			engine_remove(s->engine, s->run.name);
+		end->code = 128 + (p->stop_signal ? p->stop_signal : SIGHUP);
+	} else {
+		sp->pid = -1; /* already reaped by the loop */
+		end->code = spawn_status_code(p->child_status);
+		/* the caller explains it, from end->early */
+		end->start_failed = !s->started;
+	}
+	end->status = p->child_status;
+	end->stop_signal = p->stop_signal;
+	end->child_done = p->child_done;
+	end->shell_exited = s->shell_exited;
+	end->need_newline = p->last_out != '\n';
+	end->early = strbuf_detach(&s->early);
+}
+
+/* Images that #save replaced while this container used them. */
+static void
+session_remove_stale(struct session *s)
+{
+	for (size_t i = 0; i < s->stale.n && !s->run.keep; i++) {
+		char *rmi[] = { "image", "rm", s->stale.v[i], NULL };
+		struct paks_error *ignored = NULL;
+		if (engine_simple(s->engine, rmi, NULL, &ignored) < 0)
+			paks_error_free(ignored);
+	}
+}
+
+/* Run a session; end says how it ended (the shell's exit status...). */
+int
+session_run(const struct session_opts *o, struct session_end *end,
+    struct paks_error **err)
+{
+	_cleanup_spawn_ struct spawn sp = SPAWN_INIT;
+	_cleanup_close_ int master = -1, slave = -1, sigfd = -1;
+	struct session *s;
+	sigset_t set, old;
+	int rc = -1;
+
+	*end = (struct session_end){ 0 };
+	if (session_open_pty(&master, &slave, err) < 0)
+		return -1;
+	tty_copy_size(STDIN_FILENO, master);
+	if (tty_save(STDIN_FILENO) < 0)
+		return paks_error_set(err, errno, "cannot read terminal settings");
+	sigprocmask(SIG_SETMASK, NULL, &old);
+	if ((sigfd = proxy_setup_signals(&set)) < 0)
+		return paks_error_set(err, errno, "cannot set up signals");
+	s = session_new(o);
+	if (session_start_client(s, &sp, slave, err) == 0) {
+		close(TAKE_FD(slave));
+		session_loop(s, master, sigfd, sp.pid);
+		session_finish(s, &sp, end);
+		session_remove_stale(s);
+		rc = 0;
+	}
+	session_free(s);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	return 0;
+	return rc;
+}
+
+void
+session_end_release(struct session_end *end)
+{
+	free(TAKE_PTR(end->early));
 }

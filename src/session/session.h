@@ -1,70 +1,50 @@
-/* A paks run session: the engine client on a pty, with paks in between. */
+/*
+ * A paks run session: the engine client on a pty, with paks in between.
+ *
+ * The session's state (the pty loop, the shell's protocol, the trust gate)
+ * is session.c's alone. host/host-run.c starts a session with session_opts
+ * and learns how it ended from session_end; a #command or a plugin sees it
+ * through a few calls: session_op (engine, run options, directories),
+ * session_cwd, session_export, session_spawn and session_note_stale.
+ */
 #ifndef PAKS_SESSION_H
 #define PAKS_SESSION_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "engine/engine.h"
-#include "gate.h"
-#include "integration.h"
-#include "linebuf.h"
-#include "proxy.h"
-#include "shellhook.h"
 
 struct cmd_ctx;
-struct plugin_registry;
+struct cmd_entry;
+struct session;
 
-enum session_mode {
-	MODE_HANDSHAKE,		/* waiting for the shim's hello */
-	MODE_HOOK,		/* bash, zsh: hooks report every line */
-	MODE_SH,		/* keystrokes tell the line; prompt markers */
-	MODE_PLAIN,		/* no integration: a plain proxy */
-};
+/* The #command entries plugins add, after the built-in table. */
+typedef const struct cmd_entry *const *session_extra_fn(void *);
 
-enum session_out {
-	OUT_PASS,		/* container output goes to the user */
-	OUT_DISCARD_ACK,	/* handshake: drop until the shim's ack */
-	OUT_DISCARD_PROMPT,	/* drop until the next prompt marker */
-	OUT_DISCARD_READY,	/* drop until __paks_x is ready to read */
-};
-
-struct session {
-	struct cmd_ctx		*ctx;
+/* What a session starts with; the caller keeps it all alive meanwhile. */
+struct session_opts {
+	struct cmd_ctx		*ctx;		/* settings; #commands copy it */
 	const struct engine	*engine;
 	struct run_opts		 run;
 	const char		*shell;
-	char			*start_dir;	/* where paks was started */
+	const char		*start_dir;	/* where paks was started */
 	char *const		*srun;		/* srun's options; NULL: no srun */
-	const char		*cwd;		/* the shell's, for #commands */
-	struct proxy		 proxy;
+	/* asked before each #command: #load may add entries */
+	session_extra_fn	*extra;
+	void			*extra_arg;
+};
 
-	enum session_mode	 mode;
-	enum shell_kind		 kind;
-	enum session_out	 out;
-	struct shellhook	 hook;
-	struct linebuf		 lb;
-	char			 nonce[SHELLHOOK_NONCE_LEN + 1];
-	bool			 at_prompt;	/* the shell is reading a line */
-	struct gate		 gate;		/* the lines the user typed */
-	char			*ask_line;	/* a #command awaiting y/N */
-	char			*ask_pwd;
-	bool			 replied;	/* a reply went out, "D" is due */
-	bool			 late_done;	/* a "D" may still come, late */
-	bool			 holding;	/* typed keys held back */
-	bool			 sh_flow;	/* a fallback #command is under way */
-	struct strbuf		 held_in;	/* keys typed while holding */
-	struct strbuf		 prompt;	/* sh: the last prompt's text */
-	bool			 in_prompt;	/* sh: between its markers */
-	struct strbuf		 reply;		/* shell code for the hook */
-	unsigned long		 forged;	/* messages refused */
-	char			 cmd_last;	/* last byte a #command printed */
-	unsigned long		 commands;	/* #commands run */
-	struct strv		 stale;		/* images #save replaced, in use */
-	struct strbuf		 early;		/* output before the hello */
-	bool			 started;	/* the container said hello */
-	bool			 start_failed;	/* the client ended before it */
-	bool			 shell_exited;	/* it said so: its status is its own */
-	struct plugin_registry	*plugins;	/* loaded plugins */
+/* How a session ended (session_run). */
+struct session_end {
+	int		 code;		/* the shell's status, or 128 + signal */
+	int		 status;	/* the engine client's wait status */
+	int		 stop_signal;	/* SIGTERM, SIGHUP... that stopped paks */
+	bool		 child_done;	/* the engine client ended by itself */
+	bool		 shell_exited;	/* the shell said so: status its own */
+	bool		 start_failed;	/* the client ended before the hello */
+	bool		 need_newline;	/* the terminal's last line is open */
+	char		*early;		/* the engine's words before the hello */
 };
 
 /* A program run for a #command (see session_spawn). */
@@ -83,19 +63,19 @@ struct session_job {
 	bool		 timed_out, cancelled;
 };
 
-int	session_run(struct session *, int *, struct paks_error **);
+int	session_run(const struct session_opts *, struct session_end *,
+	    struct paks_error **);
+void	session_end_release(struct session_end *);
+
+/* for #commands and plugins */
+struct engine_op session_op(struct session *);
+void	session_export(struct session *, const char *, const char *);
+void	session_note_stale(struct session *, const char *);
+int	session_cwd(struct session *, const char **, struct paks_error **);
 int	session_spawn(struct session *, struct session_job *,
 	    struct paks_error **);
 void	session_job_release(struct session_job *);
-void	session_export(struct session *, const char *, const char *);
 int	session_engine(struct session *, char *const *, char **,
 	    struct paks_error **);
-int	session_engine_progress(struct session *, char *const *, const char *,
-	    char **, struct paks_error **);
-int	session_command(void *, char *const *, const char *, char **,
-	    struct paks_error **);
-int	session_command_fd(void *, char *const *, const char *, int,
-	    struct paks_error **);
-struct engine_op session_op(struct session *);
 
 #endif

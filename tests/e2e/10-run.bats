@@ -321,3 +321,53 @@ exit_is_own() {
 	echo "$output"
 	pk_refute grep -q "^paks-e2e-$PK_RUN_ID-" <<<"$output"
 }
+
+# An image whose ENTRYPOINT sets a variable and a directory, then runs its
+# arguments (as conda's and CUDA's do), made from the Debian test image.
+entrypoint_image() {
+	local img=paks-e2e-ep-$PK_RUN_ID:latest ctr=paks-e2e-ep-$PK_RUN_ID
+	local ep=$BATS_TEST_TMPDIR/ep.sh
+
+	printf '#!/bin/sh\nexport FROM_EP=set-by-entrypoint\nexec "$@"\n' > "$ep"
+	chmod +x "$ep"
+	"$PAKS_ENGINE" create --name "$ctr" --network none "$PK_DEBIAN" true >/dev/null
+	"$PAKS_ENGINE" cp "$ep" "$ctr:/ep.sh"
+	"$PAKS_ENGINE" commit --change 'ENTRYPOINT ["/ep.sh"]' "$ctr" "$img" >/dev/null
+	"$PAKS_ENGINE" rm "$ctr" >/dev/null
+	echo "$img"
+}
+
+@test "the image's ENTRYPOINT runs before the shell, #commands work; --no-entrypoint skips it" {
+	local img
+	img=$(entrypoint_image)
+	export PK_EP_HOST=from-the-host
+	start_shell "$img"
+	pk_line 'echo "ep=$FROM_EP"'
+	pk_wait_for '^ep=set-by-entrypoint$'
+	pk_line '#envhost PK_EP_HOST'
+	pk_wait_for -F 'copied 1 variable from the host'
+	pk_line 'echo "host=$PK_EP_HOST"'
+	pk_wait_for '^host=from-the-host$'
+	pk_line 'exit'
+	pk_exit_is 0
+	pk_tmux kill-server 2>/dev/null || true
+	PK_SOCK=$PK_DIR/tmux2.sock
+	start_shell --no-entrypoint "$img"
+	pk_line 'echo "ep=${FROM_EP:-none}"'
+	pk_wait_for '^ep=none$'
+	pk_line 'exit'
+	pk_exit_is 0
+	pk_tmux kill-server 2>/dev/null || true
+	# an ENTRYPOINT that never runs its arguments: said, with the way out
+	local ctr=paks-e2e-ep2-$PK_RUN_ID
+	"$PAKS_ENGINE" create --name "$ctr" --network none "$img" >/dev/null
+	"$PAKS_ENGINE" commit --change 'ENTRYPOINT ["/bin/echo"]' "$ctr" \
+	    "$img-echo" >/dev/null
+	"$PAKS_ENGINE" rm "$ctr" >/dev/null
+	PK_SOCK=$PK_DIR/tmux3.sock
+	pk_start "$img-echo"
+	pk_exit_is 1
+	pk_wait_for -F "paks: the image's ENTRYPOINT [\"/bin/echo\"] ended before the shell started"
+	pk_wait_for -F "hint: 'paks run --no-entrypoint $img-echo' starts the shell directly"
+	"$PAKS_ENGINE" rmi "$img" "$img-echo" >/dev/null
+}

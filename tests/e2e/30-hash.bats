@@ -369,6 +369,22 @@ b"
 	[[ $(pk_screen | sed -n '/^AFTER-SAVE$/,$p' | grep -c SECRETMARK) -eq 0 ]]
 }
 
+@test "sh: #cp with a relative container path starts in the shell's directory" {
+	mkdir -p "$BATS_TEST_TMPDIR/w/out"
+	echo back > "$BATS_TEST_TMPDIR/w/b.txt"
+	cd "$BATS_TEST_TMPDIR/w"
+	start_shell "$PK_BUSYBOX"
+	pk_line 'mkdir -p /tmp/rel && cd /tmp/rel && echo rel > r.txt && echo CD-DONE'
+	pk_wait_for '^CD-DONE$'
+	pk_line '#cp r.txt host:out/'
+	pk_wait_for -F 'copied r.txt to host:out/'
+	[[ $(cat "$BATS_TEST_TMPDIR/w/out/r.txt") == rel ]]
+	pk_line '#cp host:b.txt sub.txt'
+	pk_wait_for -F 'copied host:b.txt to sub.txt'
+	pk_line 'cat /tmp/rel/sub.txt'
+	pk_wait_for '^back$'
+}
+
 @test "bash: a value in the wrong place of #envsave is never echoed" {
 	start_shell "$PK_DEBIAN"
 	# the value after "K= ", where the name goes, as a key, as a VAR

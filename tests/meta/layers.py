@@ -48,13 +48,7 @@ LAYERS = [
 
 # Cycles between directories that may stay for now, each a set of two.
 # Nothing else belongs here; an entry no longer needed fails "dirs".
-ALLOWED_CYCLES = [
-    # session/ runs plugin jobs (plugin_session_start) and plugin/ sets a
-    # session's exports (session_export): the session's boundary is being
-    # redesigned so that a plugin sees a small context, as a #command sees
-    # cmd_ctx (STYLE.md §10, "The session's state is the session's").
-    {"session", "plugin"},
-]
+ALLOWED_CYCLES = []
 
 
 def unit_of(path):

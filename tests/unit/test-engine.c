@@ -63,10 +63,12 @@ test_docker_argv(void **state)
 	assert_string_equal(s, "docker|run|-it|--pull=never|--rm|--name=n|"
 	    "--log-driver=none|--security-opt=seccomp=/p/seccomp/docker.json|"
 	    "--workdir=/w|--volume=/h:/c|--env=K=V|--network=none|"
-	    "--entrypoint=/bin/sh|debian:12|-c|BOOT");
+	    "debian:12|/bin/sh|-c|BOOT");
 	free(s);
 	strv_release(&argv);
+	/* --no-entrypoint: the shell is the entrypoint */
 	o.keep = true;
+	o.no_entrypoint = true;
 	o.seccomp = "/p/seccomp/podman.json";
 	podman->run_argv(podman, &o, cmd, &argv);
 	s = joined(argv.v);
