@@ -22,7 +22,6 @@
 #include <libgen.h>
 #include <limits.h>
 #include <linux/openat2.h>
-#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +31,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "store/paths.h"
 #include "util/cleanup.h"
 #include "util/safetree.h"
 #include "util/spawn.h"
@@ -45,10 +45,10 @@
 static void
 ch_set_user(void)
 {
-	struct passwd *pw;
+	const char *name;
 
-	if (getenv("USER") == NULL && (pw = getpwuid(getuid())) != NULL)
-		setenv("USER", pw->pw_name, 1);
+	if (getenv("USER") == NULL && (name = paths_user_name()) != NULL)
+		setenv("USER", name, 1);
 }
 
 static int
@@ -95,20 +95,26 @@ ch_is_squash(const char *image)
 	return stat(image, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* A file below DIR, symbolic links resolved inside DIR. */
+/*
+ * A file below DIR, symbolic links resolved inside DIR as resolve says
+ * (RESOLVE_IN_ROOT, RESOLVE_NO_SYMLINKS): by openat2, or where it is
+ * missing (Linux < 5.6, PAKS_NO_OPENAT2=1) by safetree's walk by hand.
+ */
 static int
 ch_open_in(const char *root, const char *rel, int flags, uint64_t resolve)
 {
 	_cleanup_close_ int rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	struct open_how how = { .flags = (uint64_t)flags | O_CLOEXEC,
-		.resolve = resolve | RESOLVE_NO_MAGICLINKS };
+	enum safetree_resolve res = SAFETREE_BENEATH;
 
 	if (rfd < 0)
 		return -1;
+	if (resolve & RESOLVE_IN_ROOT)
+		res |= SAFETREE_IN_ROOT;
+	if (resolve & RESOLVE_NO_SYMLINKS)
+		res |= SAFETREE_NO_LINKS;
 	while (*rel == '/')
 		rel++;
-	return (int)syscall(SYS_openat2, rfd, *rel ? rel : ".", &how,
-	    sizeof how);
+	return safetree_open_how(rfd, rel, flags, res);
 }
 
 /* A small file of the image: DIR/rel, or "unsquashfs -cat" of a file. */

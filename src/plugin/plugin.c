@@ -27,6 +27,7 @@
 #include "plugin.h"
 #include "session/session.h"
 #include "store/paths.h"
+#include "store/paths-exe.h"
 #include "store/settings.h"
 #include "store/storefile.h"
 #include "util/cleanup.h"
@@ -458,13 +459,23 @@ plugin_user_dir(void)
 	return paths_join(home, "plugins");
 }
 
-/* PAKS_SYSTEM_PLUGINS overrides it (tests, like PAKS_SYSTEM_SETTINGS). */
+/*
+ * PAKS_SYSTEM_PLUGINS overrides it (tests, like PAKS_SYSTEM_SETTINGS);
+ * else the plugins that came with this binary, found from where it is (a
+ * build tree, or an install moved under another prefix); else the
+ * directory the build was configured with.
+ */
 char *
 plugin_system_dir(void)
 {
 	const char *p = getenv("PAKS_SYSTEM_PLUGINS");
+	char *bundled;
 
-	return xstrdup(p != NULL && *p ? p : PAKS_PLUGIN_DIR);
+	if (p != NULL && *p)
+		return xstrdup(p);
+	if ((bundled = paths_bundled_plugins()) != NULL)
+		return bundled;
+	return xstrdup(PAKS_PLUGIN_DIR);
 }
 
 /* Read dir/plugin.yml and check that its executable is there. */

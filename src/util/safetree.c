@@ -46,6 +46,7 @@ struct open_how {
 	uint64_t	resolve;
 };
 #define RESOLVE_NO_MAGICLINKS	0x02
+#define RESOLVE_NO_SYMLINKS	0x04
 #define RESOLVE_BENEATH		0x08
 #define RESOLVE_IN_ROOT		0x10
 #endif
@@ -88,6 +89,7 @@ struct walk {
 	size_t		 n, alloc;
 	int		 flags;
 	bool		 in_root;
+	bool		 no_links;	/* a link on the way: ELOOP */
 	int		 links;		/* followed so far */
 	struct strbuf	 rest;
 };
@@ -186,7 +188,7 @@ walk_name(struct walk *w, const char *name, bool last, int *rc, int *e)
 		return 0;
 	}
 	if (S_ISLNK(sb.st_mode)) {
-		*e = walk_splice(w, fd);
+		*e = w->no_links ? ELOOP : walk_splice(w, fd);
 		close(fd);
 		return *e == 0;
 	}
@@ -206,15 +208,18 @@ walk_name(struct walk *w, const char *name, bool last, int *rc, int *e)
 }
 
 /*
- * RESOLVE_BENEATH (in_root false) or RESOLVE_IN_ROOT done by hand: one
- * component at a time with O_PATH | O_NOFOLLOW; a link's text is read and
- * walked in turn; ".." pops the directories passed, so it never climbs
+ * RESOLVE_BENEATH (SAFETREE_BENEATH) or RESOLVE_IN_ROOT (SAFETREE_IN_ROOT)
+ * done by hand: one component at a time with O_PATH | O_NOFOLLOW; a link's
+ * text is read and walked in turn (RESOLVE_NO_SYMLINKS, SAFETREE_NO_LINKS:
+ * ELOOP instead); ".." pops the directories passed, so it never climbs
  * above root (an error beneath it, root itself in it).
  */
 static int
-walk_below(int root, const char *path, int flags, bool in_root)
+walk_below(int root, const char *path, int flags, enum safetree_resolve res)
 {
+	bool in_root = (res & SAFETREE_IN_ROOT) != 0;
 	struct walk w = { .flags = flags, .in_root = in_root,
+		.no_links = (res & SAFETREE_NO_LINKS) != 0,
 		.rest = STRBUF_INIT };
 	int rc = -1, e = 0;
 
@@ -259,12 +264,26 @@ walk_below(int root, const char *path, int flags, bool in_root)
 int
 safetree_open_below(int root, const char *path, int flags, bool in_root)
 {
+	return safetree_open_how(root, path, flags,
+	    in_root ? SAFETREE_IN_ROOT : SAFETREE_BENEATH);
+}
+
+/*
+ * openat2(root, path, { flags, res as RESOLVE_* | RESOLVE_NO_MAGICLINKS }),
+ * or the same walk by hand where openat2 is missing (Linux < 5.6) or
+ * PAKS_NO_OPENAT2 is set. -1 with errno on failure.
+ */
+int
+safetree_open_how(int root, const char *path, int flags,
+    enum safetree_resolve res)
+{
 	if (*path == '\0')
 		path = ".";
 	if (safetree_openat2()) {
 		struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC),
-			.resolve = (in_root ? RESOLVE_IN_ROOT : RESOLVE_BENEATH) |
-			    RESOLVE_NO_MAGICLINKS };
+			.resolve = ((res & SAFETREE_IN_ROOT) ? RESOLVE_IN_ROOT :
+			    RESOLVE_BENEATH) | ((res & SAFETREE_NO_LINKS) ?
+			    RESOLVE_NO_SYMLINKS : 0) | RESOLVE_NO_MAGICLINKS };
 
 		/* EAGAIN: a rename raced the walk; try again, then by hand */
 		for (int i = 0; i < 8; i++) {
@@ -274,7 +293,7 @@ safetree_open_below(int root, const char *path, int flags, bool in_root)
 				return fd;
 		}
 	}
-	return walk_below(root, path, flags, in_root);
+	return walk_below(root, path, flags, res);
 }
 
 /* A source path that names a directory's contents: "d/.", ".", "/". */

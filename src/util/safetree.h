@@ -46,7 +46,15 @@ struct safetree_member {
 	off_t		 size;		/* ... -1: to its end */
 };
 
+/* How the links of a path resolve below a directory (openat2's RESOLVE_*). */
+enum safetree_resolve {
+	SAFETREE_BENEATH	= 0,		/* links, ".." stay below: EXDEV */
+	SAFETREE_IN_ROOT	= 1 << 0,	/* as if the directory were "/" */
+	SAFETREE_NO_LINKS	= 1 << 1,	/* any link on the way: ELOOP */
+};
+
 int	safetree_open_below(int, const char *, int, bool);
+int	safetree_open_how(int, const char *, int, enum safetree_resolve);
 bool	safetree_openat2(void);
 bool	safetree_wants_contents(const char *);
 char   *safetree_top_of(const char *);

@@ -1,11 +1,16 @@
 /* Run child processes from argument vectors (never a shell string). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,9 +22,82 @@
 
 extern char **environ;
 
+/*
+ * close_range is called through syscall(): glibc has had a wrapper only
+ * since 2.34, the kernel the call since 5.9 and CLOSE_RANGE_CLOEXEC since
+ * 5.11; cluster login nodes have glibc 2.28 and Linux 4.18
+ * (docs/cluster.md). Where it fails, spawn_cloexec_from does its work.
+ */
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/* PAKS_NO_CLOSE_RANGE=1: do without close_range (tests), as on Linux 4.18 */
+static bool
+spawn_close_range_off(void)
+{
+	const char *no = getenv("PAKS_NO_CLOSE_RANGE");
+
+	return no != NULL && *no != '\0' && strcmp(no, "0") != 0;
+}
+
+/* fd n, from a name of /proc/self/fd; -1 if the name is not a number */
+static int
+spawn_fd_name(const char *s)
+{
+	int n = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (n > (INT_MAX - 9) / 10)
+			return -1;
+		n = n * 10 + (*s - '0');
+	}
+	return *s == '\0' ? n : -1;
+}
+
+/*
+ * In the child, what close_range(low, ~0U, CLOSE_RANGE_CLOEXEC) does:
+ * each fd open from low up becomes close-on-exec. The fds are read from
+ * /proc/self/fd with getdents64 into the stack (opendir would allocate,
+ * which is not safe after fork); without /proc, every fd up to the soft
+ * RLIMIT_NOFILE is tried.
+ */
+static void
+spawn_cloexec_from(int low)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	struct rlimit rl;
+	long n, max = 65536;
+	int dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dfd >= 0) {
+		while ((n = syscall(SYS_getdents64, dfd, buf, sizeof buf)) > 0)
+			for (long off = 0; off < n;) {
+				struct dirent64 *d = (void *)(buf + off);
+				int fd = spawn_fd_name(d->d_name);
+
+				if (fd >= low && fd != dfd)
+					fcntl(fd, F_SETFD, FD_CLOEXEC);
+				off += d->d_reclen;
+			}
+		close(dfd);
+		if (n == 0)
+			return;
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		max = rl.rlim_cur < INT_MAX ? (long)rl.rlim_cur : INT_MAX;
+	for (long fd = low; fd < max; fd++)
+		fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+}
+
 /* In the child: only async-signal-safe calls from here to exec. */
 static _Noreturn void
-spawn_child(struct spawn *sp, int errpipe)
+spawn_child(struct spawn *sp, int errpipe, bool close_range_ok)
 {
 	sigset_t none;
 	int fds[3] = { sp->in, sp->out, sp->err };
@@ -68,7 +146,9 @@ spawn_child(struct spawn *sp, int errpipe)
 	for (size_t i = 0; i < sp->env_add.n; i++)
 		putenv(sp->env_add.v[i]);
 	/* errpipe is O_CLOEXEC: it closes on a successful exec */
-	close_range(extra >= 0 ? 4 : 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (!close_range_ok || syscall(SYS_close_range, extra >= 0 ? 4 : 3,
+	    ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		spawn_cloexec_from(extra >= 0 ? 4 : 3);
 	fcntl(errpipe, F_SETFD, FD_CLOEXEC);
 	execvp(sp->args.v[0], sp->args.v);
 fail:;
@@ -81,6 +161,7 @@ fail:;
 int
 spawn_start(struct spawn *sp, struct paks_error **err)
 {
+	bool close_range_ok = !spawn_close_range_off();
 	int pfd[2], e, n;
 
 	if (sp->args.n == 0)
@@ -95,7 +176,7 @@ spawn_start(struct spawn *sp, struct paks_error **err)
 	}
 	if (sp->pid == 0) {
 		close(pfd[0]);
-		spawn_child(sp, pfd[1]);
+		spawn_child(sp, pfd[1], close_range_ok);
 	}
 	close(pfd[1]);
 	do
