@@ -43,6 +43,8 @@ sbom_release(struct sbom *s)
 		free(p->license);
 		free(p->supplier);
 		free(p->source);
+		free(p->epoch);
+		free(p->build);
 	}
 	free(s->v);
 	free(s->distro);
@@ -552,7 +554,47 @@ pypi_name(const char *name)
 	return strbuf_detach(&sb);
 }
 
-/* pkg:deb/debian/NAME@VERSION?arch=ARCH, pkg:apk/alpine/..., pkg:pypi/... */
+/* Whether the os-release ID names a distribution of package type. */
+static bool
+purl_distro_fits(const char *distro, const char *type)
+{
+	static const char *const others[][2] = {
+		{ "alpine", "deb" }, { "alpine", "rpm" },
+		{ "debian", "apk" }, { "debian", "rpm" },
+		{ "ubuntu", "apk" }, { "ubuntu", "rpm" },
+	};
+
+	if (distro == NULL)
+		return false;
+	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+		if (strcmp(others[i][0], distro) == 0 &&
+		    strcmp(others[i][1], type) == 0)
+			return false;
+	}
+	return true;
+}
+
+/* "?K=V&K=V", the qualifiers that are set, in the order given (sorted). */
+static void
+purl_qualifiers(struct strbuf *sb, const char *const (*q)[2], size_t n)
+{
+	char sep = '?';
+
+	for (size_t i = 0; i < n; i++) {
+		if (q[i][1] == NULL || *q[i][1] == '\0')
+			continue;
+		strbuf_addf(sb, "%c%s=", sep, q[i][0]);
+		purl_encode(sb, q[i][1], false);
+		sep = '&';
+	}
+}
+
+/*
+ * pkg:deb/debian/NAME@VERSION?arch=ARCH, pkg:apk/alpine/...,
+ * pkg:rpm/rocky/NAME@VERSION-RELEASE?arch=ARCH&epoch=1 (the namespace is
+ * the os-release ID, or "rpm"), pkg:pypi/NAME@VERSION (PEP 503 name),
+ * pkg:conda/NAME@VERSION?build=BUILD&subdir=SUBDIR.
+ */
 char *
 sbom_purl(const struct sbom *s, const struct sbom_pkg *p)
 {
@@ -560,11 +602,11 @@ sbom_purl(const struct sbom *s, const struct sbom_pkg *p)
 	const char *ns = NULL;
 
 	if (strcmp(p->type, "deb") == 0)
-		ns = s->distro && strcmp(s->distro, "alpine") != 0 ?
-		    s->distro : "debian";
+		ns = purl_distro_fits(s->distro, "deb") ? s->distro : "debian";
 	else if (strcmp(p->type, "apk") == 0)
-		ns = s->distro && strcmp(s->distro, "debian") != 0 &&
-		    strcmp(s->distro, "ubuntu") != 0 ? s->distro : "alpine";
+		ns = purl_distro_fits(s->distro, "apk") ? s->distro : "alpine";
+	else if (strcmp(p->type, "rpm") == 0)
+		ns = purl_distro_fits(s->distro, "rpm") ? s->distro : "rpm";
 	strbuf_addf(&sb, "pkg:%s/", p->type);
 	if (ns != NULL) {
 		purl_encode(&sb, ns, false);
@@ -577,9 +619,14 @@ sbom_purl(const struct sbom *s, const struct sbom_pkg *p)
 		purl_encode(&sb, p->name, false);
 	strbuf_addch(&sb, '@');
 	purl_encode(&sb, p->version, true);
-	if (p->arch != NULL && *p->arch != '\0') {
-		strbuf_adds(&sb, "?arch=");
-		purl_encode(&sb, p->arch, false);
+	if (strcmp(p->type, "conda") == 0) {
+		const char *const q[][2] = { { "build", p->build },
+			{ "subdir", p->arch } };
+		purl_qualifiers(&sb, q, 2);
+	} else {
+		const char *const q[][2] = { { "arch", p->arch },
+			{ "epoch", p->epoch } };
+		purl_qualifiers(&sb, q, 2);
 	}
 	return strbuf_detach(&sb);
 }
@@ -619,7 +666,7 @@ sbom_clean(struct sbom *s)
 	for (size_t i = 0; i < s->n; i++) {
 		struct sbom_pkg *p = &s->v[i];
 		char *fields[] = { p->name, p->version, p->arch, p->license,
-			p->supplier, p->source };
+			p->supplier, p->source, p->epoch, p->build };
 
 		for (size_t j = 0; j < sizeof fields / sizeof fields[0]; j++)
 			utf8_fix(fields[j]);

@@ -4,13 +4,14 @@
  * container to the host.
  *
  * It reads the package databases itself, through the engine's CLI, never
- * a shell on the host: "ENGINE cp CONTAINER:PATH -" (a tar stream, read
- * with paks' own tar reader, so an image needs no tools of its own) for
- * dpkg's status (or status.d), the copyright files in /usr/share/doc,
- * apk's installed database and os-release; and one "ENGINE exec
- * CONTAINER sh -c ..." that prints the headers of Python
- * *.dist-info/METADATA files, skipped where the image has no sh. The
- * plugin protocol is in docs/plugins.md.
+ * a shell on the host or in the container: "ENGINE cp CONTAINER:PATH -"
+ * (a tar stream, read with paks' own tar reader, so an image needs no
+ * tools of its own) for dpkg's status (or status.d), the copyright files
+ * in /usr/share/doc, apk's installed database, rpm's database directory
+ * and os-release; and "ENGINE export CONTAINER", the whole file system as
+ * one tar stream, for the Python distributions in every site-packages and
+ * dist-packages directory and conda's conda-meta records. The plugin
+ * protocol is in docs/plugins.md.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +29,7 @@
 #include "image/move-archive.h"
 #include "sbom.h"
 #include "util/cleanup.h"
+#include "util/fdio.h"
 #include "util/spawn.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -45,23 +47,6 @@ struct run {
 	const char	*image;
 	const char	*start_dir;
 };
-
-/* Where Python keeps installed distributions; headers up to a blank line. */
-static const char python_script[] =
-	"for f in /usr/lib/python3*/site-packages/*.dist-info/METADATA "
-	"/usr/lib/python3*/dist-packages/*.dist-info/METADATA "
-	"/usr/local/lib/python3*/site-packages/*.dist-info/METADATA "
-	"/usr/local/lib/python3*/dist-packages/*.dist-info/METADATA "
-	"/opt/*/lib/python3*/site-packages/*.dist-info/METADATA "
-	"/usr/lib/python3*/site-packages/*.egg-info/PKG-INFO "
-	"/usr/lib/python3*/dist-packages/*.egg-info/PKG-INFO "
-	"/usr/local/lib/python3*/site-packages/*.egg-info/PKG-INFO; do\n"
-	"  [ -f \"$f\" ] || continue\n"
-	"  while IFS= read -r l && [ -n \"$l\" ]; do printf '%s\\n' \"$l\"; "
-	"done < \"$f\"\n"
-	"  printf '\\000'\n"
-	"done\n"
-	"exit 0\n";
 
 /* What the engine said when a path or program is not in the container. */
 static bool
@@ -362,50 +347,177 @@ sbom_deb_licenses(const struct run *r, struct sbom *s)
 	return rc < 0 ? -1 : 0;
 }
 
-/* ---- Python ---- */
+/* ---- rpm ---- */
+
+/* The database files of one rpm directory, as "ENGINE cp" wrote them. */
+struct rpmdir {
+	struct strbuf	 sqlite, wal, bdb;
+	bool		 has_sqlite, has_bdb;
+	bool		 too_big;	/* one was over FILE_MAX */
+};
+
+/* "rpm/NAME" (the member names cp gives the directory rpm): NAME. */
+static const char *
+rpmdir_file(const char *name)
+{
+	const char *slash = strchr(name, '/');
+
+	return slash != NULL && strchr(slash + 1, '/') == NULL ?
+	    slash + 1 : "";
+}
+
+static bool
+rpmdir_want(const struct move_archive_entry *e, void *arg)
+{
+	const char *f = rpmdir_file(e->name);
+
+	(void)arg;
+	return strcmp(f, "rpmdb.sqlite") == 0 ||
+	    strcmp(f, "rpmdb.sqlite-wal") == 0 || strcmp(f, "Packages") == 0;
+}
 
 static int
-python_read(int fd, void *arg)
+rpmdir_entry(const struct move_archive_entry *e, const char *data, void *arg,
+    struct paks_error **err)
 {
-	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
-	struct sbom *s = arg;
-	char buf[8192];
-	ssize_t n;
+	struct rpmdir *d = arg;
+	const char *f = rpmdir_file(e->name);
 
-	while ((n = read(fd, buf, sizeof buf)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || sb.len > FILE_MAX)
-			return -1;
-		strbuf_add(&sb, buf, (size_t)n);
-	}
-	/* per file: its path on one line, its headers, a NUL byte */
-	for (size_t off = 0; off < sb.len;) {
-		const char *rec = sb.buf + off;
-		const char *end = memchr(rec, '\0', sb.len - off);
-		const char *nl = memchr(rec, '\n', (size_t)((end ? end :
-		    sb.buf + sb.len) - rec));
-		size_t len = (size_t)((end ? end : sb.buf + sb.len) - rec);
-
-		if (nl != NULL)
-			sbom_parse_metadata(nl + 1,
-			    len - (size_t)(nl + 1 - rec), s);
-		off += len + 1;
+	(void)err;
+	if (data == NULL && e->type == '0' && rpmdir_want(e, arg))
+		d->too_big = true;
+	if (data == NULL)
+		return 0;
+	if (strcmp(f, "rpmdb.sqlite") == 0) {
+		strbuf_add(&d->sqlite, data, (size_t)e->size);
+		d->has_sqlite = true;
+	} else if (strcmp(f, "rpmdb.sqlite-wal") == 0)
+		strbuf_add(&d->wal, data, (size_t)e->size);
+	else if (strcmp(f, "Packages") == 0) {
+		strbuf_add(&d->bdb, data, (size_t)e->size);
+		d->has_bdb = true;
 	}
 	return 0;
 }
 
+static void
+rpmdir_release(struct rpmdir *d)
+{
+	strbuf_release(&d->sqlite);
+	strbuf_release(&d->wal);
+	strbuf_release(&d->bdb);
+}
+
+/* Write len bytes to dir/name, a new file only this user may read. */
+static int
+sbom_put(const char *dir, const char *name, const char *data, size_t len)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s", dir, name);
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_EXCL |
+	    O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd < 0 || write_all(fd, data, len) < 0) {
+		fprintf(stderr, "sbom: cannot write '%s': %s\n", path,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Read the database of d, copied into a private temporary directory:
+ * sqlite wants a file, and a read-only sqlite in WAL mode needs its
+ * directory writable.
+ */
+static int
+sbom_rpm_read(struct rpmdir *d, struct sbom *s)
+{
+	const char *tmp = getenv("TMPDIR");
+	_cleanup_free_ char *dir = xasprintf("%s/paks-sbom-XXXXXX",
+	    tmp && *tmp ? tmp : "/tmp");
+	_cleanup_free_ char *path = NULL, *why = NULL;
+	static const char *const files[] = { "rpmdb.sqlite",
+		"rpmdb.sqlite-wal", "rpmdb.sqlite-shm", "Packages" };
+	int rc;
+
+	if (mkdtemp(dir) == NULL) {
+		fprintf(stderr, "sbom: cannot make a temporary directory: "
+		    "%s\n", strerror(errno));
+		return -1;
+	}
+	if (d->has_sqlite) {
+		rc = sbom_put(dir, "rpmdb.sqlite", d->sqlite.buf,
+		    d->sqlite.len);
+		if (rc == 0 && d->wal.len > 0)
+			rc = sbom_put(dir, "rpmdb.sqlite-wal", d->wal.buf,
+			    d->wal.len);
+		path = xasprintf("%s/rpmdb.sqlite", dir);
+		if (rc == 0 && sbom_rpmdb_sqlite(path, s, &why) < 0)
+			rc = -1;
+	} else {
+		rc = sbom_put(dir, "Packages", d->bdb.buf, d->bdb.len);
+		path = xasprintf("%s/Packages", dir);
+		if (rc == 0 && sbom_rpmdb_bdb(path, s, &why) < 0)
+			rc = -1;
+	}
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		_cleanup_free_ char *f = xasprintf("%s/%s", dir, files[i]);
+		unlink(f);
+	}
+	rmdir(dir);
+	if (why != NULL)
+		fprintf(stderr, "sbom: the container's rpm database: %s\n",
+		    why);
+	return rc;
+}
+
+/*
+ * rpm's database: /usr/lib/sysimage/rpm (Fedora, rpm >= 4.17) or
+ * /var/lib/rpm, one of them often a symlink to the other (cp copies a
+ * symlink as it is: the other is the real one); rpmdb.sqlite or, on RHEL
+ * and Rocky 8, the Berkeley DB Packages.
+ */
+static int
+sbom_rpm(const struct run *r, struct sbom *s)
+{
+	static const struct move_archive_visit visit = { rpmdir_want,
+		rpmdir_entry, FILE_MAX };
+	static const char *const dirs[] = { "/usr/lib/sysimage/rpm",
+		"/var/lib/rpm" };
+
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		struct rpmdir d = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT,
+			false, false, false };
+		int rc = sbom_cp(r, dirs[i], &visit, &d);
+
+		if (rc == 0 && d.too_big)
+			fprintf(stderr, "sbom: the rpm database in '%s' is over "
+			    "%u MiB: not read\n", dirs[i], FILE_MAX >> 20);
+		if (rc == 0 && (d.has_sqlite || d.has_bdb))
+			rc = sbom_rpm_read(&d, s);
+		else if (rc == 0)
+			rc = 1;		/* not this one */
+		rpmdir_release(&d);
+		if (rc <= 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- Python and conda, anywhere ---- */
+
 static int
 sbom_python(const struct run *r, struct sbom *s)
 {
-	char *args[] = { "exec", (char *)r->container, "sh", "-c",
-		(char *)python_script, NULL };
-	int rc = sbom_engine(r, args, python_read, s);
+	char *args[] = { "export", (char *)r->container, NULL };
+	struct sbom_py py = { s, STRV_INIT };
+	struct tar_job job = { &sbom_py_visit, &py };
+	int rc = sbom_engine(r, args, tar_read, &job);
 
+	sbom_py_release(&py);
 	if (rc == 1)
-		fprintf(stderr, "sbom: no sh in the container: Python "
-		    "packages not searched\n");
-	return rc < 0 ? -1 : 0;
+		fprintf(stderr, "sbom: %s export failed\n", r->engine);
+	return rc != 0 ? -1 : 0;
 }
 
 /* ---- the output ---- */
@@ -568,6 +680,8 @@ main(int argc, char **argv)
 	if (rc == 0)
 		rc = sbom_apk(&r, &s);
 	if (rc == 0)
+		rc = sbom_rpm(&r, &s);
+	if (rc == 0)
 		rc = sbom_python(&r, &s);
 	if (rc < 0) {
 		sbom_release(&s);
@@ -585,9 +699,13 @@ main(int argc, char **argv)
 		return 1;
 	}
 	printf("wrote %s (%s) of %zu package%s: %zu deb, %zu apk, %zu "
-	    "Python\n", path, format == SBOM_SPDX ? "SPDX 2.3" :
+	    "Python, %zu rpm", path, format == SBOM_SPDX ? "SPDX 2.3" :
 	    "CycloneDX 1.5", s.n, s.n == 1 ? "" : "s", sbom_count(&s, "deb"),
-	    sbom_count(&s, "apk"), sbom_count(&s, "pypi"));
+	    sbom_count(&s, "apk"), sbom_count(&s, "pypi"),
+	    sbom_count(&s, "rpm"));
+	if (sbom_count(&s, "conda") > 0)
+		printf(", %zu conda", sbom_count(&s, "conda"));
+	printf("\n");
 	sbom_release(&s);
 	return 0;
 }

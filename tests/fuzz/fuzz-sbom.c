@@ -1,17 +1,22 @@
 /*
  * Fuzz the #sbom plugin's readers (plugins/sbom/): everything they read
  * comes out of the container, which may write any bytes in its package
- * databases, os-release, METADATA and copyright files. The input is such a
- * file, given to every parser, then the packages found become documents.
- * (The tar stream an engine's 'cp' writes is read by libpaks' tar reader,
- * move_archive_stream, fuzzed as a stream in fuzz-archive.) Properties:
+ * databases, os-release, METADATA, conda-meta and copyright files. The
+ * input is such a file, given to every parser (as text, and as an rpm
+ * header blob of exactly its size, so that a read past it is caught),
+ * then the packages found become documents. The input is also read as the
+ * tar stream of "ENGINE export" by the Python and conda visitor (the tar
+ * reader itself, move_archive_stream, is fuzzed in fuzz-archive).
+ * Properties:
  *
  *  - after sbom_clean every field is valid UTF-8, so both documents dump
  *    as JSON and load again with one entry per package;
  *  - a package URL is "pkg:TYPE/..." with every byte outside [A-Za-z0-9
- *    .-_~:@/?=%] percent-encoded.
+ *    .-_~:@/?=&%] percent-encoded.
  */
 #include <stdbool.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 #include "plugins/sbom/sbom.h"
@@ -49,7 +54,7 @@ check_purl(const char *purl)
 	for (const char *c = purl; *c; c++)
 		FUZZ_CHECK((*c >= 'a' && *c <= 'z') || (*c >= 'A' &&
 		    *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-		    strchr(".-_~:@/?=%", *c) != NULL, "byte %#x in purl",
+		    strchr(".-_~:@/?=&%", *c) != NULL, "byte %#x in purl",
 		    (unsigned char)*c);
 }
 
@@ -84,12 +89,40 @@ check_documents(const struct sbom *s)
 	}
 }
 
+/* The input as "ENGINE export"'s tar: Python and conda packages. */
 static void
-fuzz_databases(const char *text, size_t len)
+fuzz_export(const uint8_t *data, size_t size, struct sbom *s)
+{
+	struct sbom_py py = { s, STRV_INIT };
+	struct paks_error *err = NULL;
+	int fd = memfd_create("fuzz-sbom", MFD_CLOEXEC);
+
+	if (fd < 0 || write(fd, data, size) != (ssize_t)size ||
+	    lseek(fd, 0, SEEK_SET) != 0)
+		abort();
+	(void)move_archive_stream(fd, &sbom_py_visit, &py, &err);
+	paks_error_free(err);
+	sbom_py_release(&py);
+	close(fd);
+}
+
+static void
+fuzz_databases(const uint8_t *data, size_t size, const char *text,
+    size_t len)
 {
 	struct sbom s = SBOM_INIT;
+	unsigned char *blob = malloc(size ? size : 1);
+	bool conda;
 	char *lic;
 
+	if (blob == NULL)
+		abort();
+	memcpy(blob, data, size);
+	(void)sbom_parse_rpm_header(blob, size, &s);
+	free(blob);
+	(void)sbom_parse_conda(text, len, &s);
+	(void)sbom_py_path(text, &conda);
+	fuzz_export(data, size, &s);
 	sbom_parse_os_release(text, len, &s);
 	(void)sbom_parse_dpkg(text, len, &s);
 	(void)sbom_parse_apk(text, len, &s);
@@ -102,7 +135,7 @@ fuzz_databases(const char *text, size_t len)
 	for (size_t i = 0; i < s.n; i++) {
 		const struct sbom_pkg *p = &s.v[i];
 		const char *f[] = { p->name, p->version, p->arch, p->license,
-			p->supplier, p->source };
+			p->supplier, p->source, p->epoch, p->build };
 		char *purl;
 
 		FUZZ_CHECK(p->type != NULL && p->name != NULL &&
@@ -130,7 +163,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(text, data, size);
 	text[size] = '\0';
-	fuzz_databases(text, size);
+	fuzz_databases(data, size, text, size);
 	free(text);
 	return 0;
 }

@@ -163,8 +163,29 @@ seed sbom metadata 'Metadata-Version: 2.1\nName: Requests_Oauth.lib\nVersion: 2.
 seed sbom os-release 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n'
 seed sbom copyright 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nCopyright: 1989-2022 Free Software Foundation\nLicense: GPL-3+ or Artistic\n\nFiles: debian/*\nLicense: BSD-3-clause\n'
 seed sbom latin1 'Package: caf\351\nVersion: 1\xff\nStatus: install ok installed\nMaintainer: Jos\351 <j@x>\n'
+seed sbom conda '{"name": "numpy", "version": "1.26.4", "build": "py311h64a7726_0", "subdir": "linux-64", "license": "BSD-3-Clause", "files": ["lib/python3.11/site-packages/numpy/__init__.py"]}\n'
+# one rpm header blob (the value of a Packages row): bash from Rocky 9
+seed sbom rpm-header '\000\000\000\010\000\000\000n\000\000\003\350\000\000\000\006\000\000\000\000\000\000\000\001\000\000\003\351\000\000\000\006\000\000\000\005\000\000\000\001\000\000\003\352\000\000\000\006\000\000\000\013\000\000\000\001\000\000\003\353\000\000\000\004\000\000\000\024\000\000\000\001\000\000\003\363\000\000\000\006\000\000\000\030\000\000\000\001\000\000\003\366\000\000\000\006\000\000\000=\000\000\000\001\000\000\003\376\000\000\000\006\000\000\000N\000\000\000\001\000\000\004\024\000\000\000\006\000\000\000U\000\000\000\001bash\0005.1.8\0006.el9\000\000\000\000\000\000\000\001Rocky Enterprise Software Foundation\000GPL-3.0-or-later\000x86_64\000bash-5.1.8-6.el9.src.rpm\000'
 mkdir -p "$tmp/src/var/lib/dpkg"
 cp "$dir/sbom/dpkg" "$tmp/src/var/lib/dpkg/status"
 cp "$dir/sbom/os-release" "$tmp/src/os-release"
 tar --format=pax -b 1 --sort=name --mtime=@0 --owner=0 --group=0 \
     --numeric-owner --pax-option="$pax" -C "$tmp/src" -cf "$dir/sbom/cp.tar" .
+
+# a container's export with Python packages in a venv, a conda
+# environment and Debian's dist-packages (#sbom python)
+x=$tmp/export
+mkdir -p "$x/opt/venv/lib/python3.11/site-packages/foo-1.2.dist-info" \
+    "$x/opt/conda/envs/x/conda-meta" \
+    "$x/opt/conda/envs/x/lib/python3.11/site-packages/bar-0.3.dist-info" \
+    "$x/usr/lib/python3/dist-packages"
+printf 'Metadata-Version: 2.1\nName: Foo\nVersion: 1.2\n\n' \
+    > "$x/opt/venv/lib/python3.11/site-packages/foo-1.2.dist-info/METADATA"
+printf '{"name":"bar","version":"0.3","build":"py311_0","subdir":"linux-64","license":"MIT","files":[]}' \
+    > "$x/opt/conda/envs/x/conda-meta/bar-0.3-py311_0.json"
+printf 'Metadata-Version: 2.1\nName: bar\nVersion: 0.3\nLicense: MIT\n\n' \
+    > "$x/opt/conda/envs/x/lib/python3.11/site-packages/bar-0.3.dist-info/METADATA"
+printf 'Name: zope.interface\nVersion: 5.0\n' \
+    > "$x/usr/lib/python3/dist-packages/zope.interface-5.0.egg-info"
+tar --format=pax -b 1 --sort=name --mtime=@0 --owner=0 --group=0 \
+    --numeric-owner --pax-option="$pax" -C "$x" -cf "$dir/sbom/export.tar" .

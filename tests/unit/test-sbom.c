@@ -1,8 +1,12 @@
 /*
  * Unit tests for the #sbom plugin's parsers and documents
- * (plugins/sbom/sbom-{db,doc}.c): dpkg, apk and Python databases, Debian
- * copyright files, license expressions, package URLs; and the tar streams
- * it reads with libpaks' reader (move_archive_stream, src/image/).
+ * (plugins/sbom/sbom-{db,doc,py,rpm}.c): dpkg, apk, rpm header and Python
+ * databases, Python and conda packages found in a file system's tar,
+ * Debian copyright files, license expressions, package URLs; and the tar
+ * streams it reads with libpaks' reader (move_archive_stream,
+ * src/image/). Built again as test-sbom-rpmdb (plugins/sbom/meson.build)
+ * with SBOM_TEST_RPMDB: the sqlite and Berkeley DB readers
+ * (sbom-rpmdb.c), on databases made here with those libraries.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -398,6 +402,496 @@ test_tar_short_pax(void **state)
 	free(buf);
 }
 
+/* ---- rpm headers ---- */
+
+/* One index entry of a hand-made rpm header, and its data. */
+struct hent {
+	uint32_t	 tag, type, count;
+	const void	*data;
+	size_t		 len;
+	int32_t		 offset;	/* HERE: where the data goes */
+};
+
+#define HERE	INT32_MIN
+
+static void
+put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+/*
+ * An rpm header blob as the databases hold it: il, dl, the index, the
+ * data (INT32 values aligned to 4, as rpm does). Allocated; *len set.
+ */
+static unsigned char *
+rpm_blob(const struct hent *e, size_t n, size_t *len)
+{
+	unsigned char data[1024], *blob;
+	size_t dl = 0;
+	uint32_t off[16];
+
+	assert_true(n <= 16);
+	for (size_t i = 0; i < n; i++) {
+		if (e[i].type == 4)
+			dl = (dl + 3) & ~(size_t)3;
+		off[i] = e[i].offset != HERE ? (uint32_t)e[i].offset :
+		    (uint32_t)dl;
+		memcpy(data + dl, e[i].data, e[i].len);
+		dl += e[i].len;
+	}
+	*len = 8 + 16 * n + dl;
+	blob = xmalloc(*len);
+	put32(blob, (uint32_t)n);
+	put32(blob + 4, (uint32_t)dl);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char *x = blob + 8 + 16 * i;
+		put32(x, e[i].tag);
+		put32(x + 4, e[i].type);
+		put32(x + 8, off[i]);
+		put32(x + 12, e[i].count);
+	}
+	memcpy(blob + 8 + 16 * n, data, dl);
+	return blob;
+}
+
+#define HSTR(tag, s)	{ tag, 6, 1, s, sizeof s, HERE }
+
+static const unsigned char epoch2[4] = { 0, 0, 0, 2 };
+
+/* A package as rpm -i writes it: a region tag, strings, an INT32. */
+static const struct hent demo_hdr[] = {
+	{ 63, 7, 16, "\0\0\0\077\0\0\0\007\377\377\377\000\0\0\0\020", 16,
+	    HERE },
+	HSTR(1000, "paks-demo"),
+	HSTR(1001, "1.0"),
+	HSTR(1002, "3.el9"),
+	{ 1003, 4, 1, epoch2, 4, HERE },
+	HSTR(1011, "Paks Test"),
+	HSTR(1014, "MIT"),
+	HSTR(1022, "noarch"),
+	HSTR(1044, "paks-demo-1.0-3.el9.src.rpm"),
+	{ 1004, 9, 1, "a summary", 10, HERE },
+};
+
+/* Parse a copy of exactly len bytes, so that ASan sees any overread. */
+static int
+parse_exact(const unsigned char *blob, size_t len, struct sbom *s)
+{
+	unsigned char *copy = xmalloc(len ? len : 1);
+	int rc;
+
+	memcpy(copy, blob, len);
+	rc = sbom_parse_rpm_header(copy, len, s);
+	free(copy);
+	return rc;
+}
+
+static void
+test_rpm_header(void **state)
+{
+	struct sbom s = SBOM_INIT;
+	size_t len;
+	unsigned char *blob = rpm_blob(demo_hdr, 10, &len);
+	char *purl;
+
+	(void)state;
+	assert_int_equal(parse_exact(blob, len, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.v[0].type, "rpm");
+	assert_string_equal(s.v[0].name, "paks-demo");
+	assert_string_equal(s.v[0].version, "1.0-3.el9");
+	assert_string_equal(s.v[0].arch, "noarch");
+	assert_string_equal(s.v[0].epoch, "2");
+	assert_string_equal(s.v[0].license, "MIT");
+	assert_string_equal(s.v[0].supplier, "Paks Test");
+	assert_string_equal(s.v[0].source, "paks-demo-1.0-3.el9.src.rpm");
+	assert_int_equal(sbom_count(&s, "rpm"), 1);
+
+	/* the namespace: the distribution's ID, "rpm" when it is none */
+	purl = sbom_purl(&s, &s.v[0]);
+	assert_string_equal(purl,
+	    "pkg:rpm/rpm/paks-demo@1.0-3.el9?arch=noarch&epoch=2");
+	free(purl);
+	s.distro = xstrdup("rocky");
+	purl = sbom_purl(&s, &s.v[0]);
+	assert_string_equal(purl,
+	    "pkg:rpm/rocky/paks-demo@1.0-3.el9?arch=noarch&epoch=2");
+	free(purl);
+	free(s.distro);
+	s.distro = xstrdup("debian");
+	purl = sbom_purl(&s, &s.v[0]);
+	assert_string_equal(purl,
+	    "pkg:rpm/rpm/paks-demo@1.0-3.el9?arch=noarch&epoch=2");
+	free(purl);
+	/* no epoch, no arch */
+	free(s.v[0].arch);
+	s.v[0].arch = NULL;
+	free(s.v[0].epoch);
+	s.v[0].epoch = NULL;
+	purl = sbom_purl(&s, &s.v[0]);
+	assert_string_equal(purl, "pkg:rpm/rpm/paks-demo@1.0-3.el9");
+	free(purl);
+	sbom_release(&s);
+
+	/* every truncation is refused, and adds nothing */
+	for (size_t n = 0; n < len; n++) {
+		assert_int_equal(parse_exact(blob, n, &s), -1);
+		assert_int_equal(s.n, 0);
+	}
+	/* trailing bytes are not the header's */
+	{
+		unsigned char *more = xmalloc(len + 7);
+		memcpy(more, blob, len);
+		memset(more + len, 'x', 7);
+		assert_int_equal(parse_exact(more, len + 7, &s), 0);
+		assert_int_equal(s.n, 1);
+		sbom_release(&s);
+		free(more);
+	}
+	free(blob);
+}
+
+static void
+test_rpm_hostile(void **state)
+{
+	static const unsigned char huge_il[] = { 0xff, 0xff, 0xff, 0xff, 0, 0,
+		0, 0 };
+	static const unsigned char huge_dl[] = { 0, 0, 0, 1, 0x7f, 0xff,
+		0xff, 0xff };
+	static const unsigned char none[] = { 0, 0, 0, 0, 0, 0, 0, 0 };
+	/* NAME's offset past the data; a string at the very end, unended */
+	const struct hent past[] = { { 1000, 6, 1, "x", 2, 4096 },
+		HSTR(1001, "1") };
+	const struct hent unended[] = { HSTR(1001, "1"),
+		{ 1000, 6, 1, "name", 4, HERE } };
+	/* NAME as an INT32, a count of 0, an EPOCH that runs past the end */
+	const struct hent wrongtype[] = { { 1000, 4, 1, epoch2, 4, HERE },
+		HSTR(1001, "1") };
+	const struct hent nocount[] = { { 1000, 6, 0, "n", 2, HERE },
+		HSTR(1001, "1") };
+	const struct hent epochend[] = { HSTR(1000, "n"), HSTR(1001, "1"),
+		{ 1003, 4, 1, "\0\0", 2, HERE } };
+	const struct hent negoff[] = { { 1000, 6, 1, "n", 2, -8 },
+		HSTR(1001, "1") };
+	const struct hent key[] = { HSTR(1000, "gpg-pubkey"),
+		HSTR(1001, "fd431d51") };
+	const struct hent norel[] = { HSTR(1000, "n\377"),
+		HSTR(1001, "2"), HSTR(1014, "GPLv2+") };
+	struct sbom s = SBOM_INIT;
+	unsigned char *b;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(parse_exact(huge_il, sizeof huge_il, &s), -1);
+	assert_int_equal(parse_exact(huge_dl, sizeof huge_dl, &s), -1);
+	assert_int_equal(parse_exact(none, sizeof none, &s), -1);
+	assert_int_equal(sbom_parse_rpm_header(NULL, 0, &s), -1);
+
+	b = rpm_blob(past, 2, &len);
+	assert_int_equal(parse_exact(b, len, &s), -1);
+	free(b);
+	b = rpm_blob(unended, 2, &len);
+	assert_int_equal(parse_exact(b, len, &s), -1);
+	free(b);
+	b = rpm_blob(wrongtype, 2, &len);
+	assert_int_equal(parse_exact(b, len, &s), -1);
+	free(b);
+	b = rpm_blob(nocount, 2, &len);
+	assert_int_equal(parse_exact(b, len, &s), -1);
+	free(b);
+	b = rpm_blob(negoff, 2, &len);
+	assert_int_equal(parse_exact(b, len, &s), -1);
+	free(b);
+	assert_int_equal(s.n, 0);
+
+	/* a bad EPOCH is left out, the package kept */
+	b = rpm_blob(epochend, 3, &len);
+	assert_int_equal(parse_exact(b, len, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_null(s.v[0].epoch);
+	free(b);
+	sbom_release(&s);
+
+	/* rpm's keys are no packages */
+	b = rpm_blob(key, 2, &len);
+	assert_int_equal(parse_exact(b, len, &s), 0);
+	assert_int_equal(s.n, 0);
+	free(b);
+
+	/* no RELEASE: the version alone; a name that is not UTF-8 */
+	b = rpm_blob(norel, 3, &len);
+	assert_int_equal(parse_exact(b, len, &s), 0);
+	assert_string_equal(s.v[0].version, "2");
+	assert_null(s.v[0].license);	/* "GPLv2+" is no SPDX id */
+	sbom_clean(&s);
+	assert_string_equal(s.v[0].name, "n?");
+	free(b);
+	sbom_release(&s);
+}
+
+/* ---- Python and conda anywhere in a file system ---- */
+
+static void
+test_py_path(void **state)
+{
+	static const char *const yes[] = {
+		"usr/lib/python3/dist-packages/a-1.dist-info/METADATA",
+		"opt/venv/lib/python3.11/site-packages/a-1.dist-info/METADATA",
+		"site-packages/a-1.dist-info/METADATA",
+		"usr/lib/python3/dist-packages/a-1.egg-info/PKG-INFO",
+		"usr/lib/python3/dist-packages/a-1.egg-info",
+		"opt/conda/conda-meta/python-3.11.5-h0_0.json",
+	};
+	static const char *const no[] = {
+		"usr/lib/python3/dist-packages/a-1.dist-info/RECORD",
+		"lib/python3/dist-packages/pip/_vendor/v.dist-info/METADATA",
+		"usr/lib/python3/dist-packages/METADATA",
+		"usr/lib/python3/dist-packages/.dist-info/METADATA",
+		"opt/x-packages/a-1.dist-info/METADATA",
+		"usr/lib/python3/dist-packages/a-1.egg-info/other",
+		"usr/share/doc/a-1.egg-info",
+		"opt/conda/conda-meta/history",
+		"opt/conda/conda-meta/sub/x.json",
+		"METADATA", "", "conda-meta/.json",
+	};
+	bool conda;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		if (!sbom_py_path(yes[i], &conda))
+			fail_msg("not taken: %s", yes[i]);
+		assert_int_equal(conda, strstr(yes[i], "conda-meta") != NULL);
+	}
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
+		if (sbom_py_path(no[i], &conda))
+			fail_msg("taken: %s", no[i]);
+	}
+}
+
+/* Read a tar stream of buf with the Python visitor into s. */
+static int
+py_stream(const unsigned char *buf, size_t len, struct sbom *s)
+{
+	struct sbom_py py = { s, STRV_INIT };
+	struct paks_error *err = NULL;
+	int fds[2], rc;
+
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], buf, len), (ssize_t)len);
+	close(fds[1]);
+	rc = move_archive_stream(fds[0], &sbom_py_visit, &py, &err);
+	close(fds[0]);
+	if (err != NULL)
+		paks_error_release(&err);
+	sbom_py_release(&py);
+	return rc;
+}
+
+static void
+test_py_tar(void **state)
+{
+	static const char foo[] = "Metadata-Version: 2.1\nName: Foo\n"
+	    "Version: 1.2\n\nName: body\n";
+	static const char bar[] = "Metadata-Version: 2.1\nName: bar\n"
+	    "Version: 0.3\nLicense: MIT\n\n";
+	static const char conda[] = "{\"name\": \"bar\", \"version\": \"0.3\", "
+	    "\"build\": \"py311_0\", \"subdir\": \"linux-64\", \"license\": "
+	    "\"MIT\", \"files\": [\"x\"]}";
+	static const char *const want[] = {
+		"pypi Foo 1.2 pkg:pypi/foo@1.2",
+		"pypi bar 0.3 pkg:pypi/bar@0.3",
+		"conda bar 0.3 pkg:conda/bar@0.3?build=py311_0&subdir=linux-64",
+		"pypi Zope.Interface 5.0 pkg:pypi/zope-interface@5.0",
+		"pypi Foo 1.2 pkg:pypi/foo@1.2",
+	};
+	unsigned char *buf = xcalloc(64, 512);
+	struct sbom s = SBOM_INIT;
+	size_t off = 0;
+
+	(void)state;
+	/* a venv */
+	off = tar_add(buf, off, "opt/venv/lib/python3.11/site-packages/", '5',
+	    NULL, NULL);
+	off = tar_add(buf, off, "opt/venv/lib/python3.11/site-packages/"
+	    "foo-1.2.dist-info/METADATA", '0', foo, NULL);
+	off = tar_add(buf, off, "opt/venv/lib/python3.11/site-packages/"
+	    "foo-1.2.dist-info/RECORD", '0', "Name: no\nVersion: 1\n", NULL);
+	/* a conda environment: site-packages (twice: once) and conda-meta */
+	off = tar_add(buf, off, "opt/conda/envs/x/lib/python3.11/"
+	    "site-packages/bar-0.3.dist-info/METADATA", '0', bar, NULL);
+	off = tar_add(buf, off, "opt/conda/envs/x/lib/python3.11/"
+	    "site-packages/bar-0.3.egg-info/PKG-INFO", '0', bar, NULL);
+	off = tar_add(buf, off, "opt/conda/envs/x/conda-meta/"
+	    "bar-0.3-py311_0.json", '0', conda, NULL);
+	off = tar_add(buf, off, "opt/conda/envs/x/conda-meta/history", '0',
+	    "==> 2024 <==\n", NULL);
+	off = tar_add(buf, off, "opt/conda/envs/x/conda-meta/bad.json", '0',
+	    "{\"name\": 1}", NULL);
+	/* a distutils egg-info file; a link; vendored metadata */
+	off = tar_add(buf, off, "usr/lib/python3/dist-packages/"
+	    "zope.interface-5.0.egg-info", '0',
+	    "Name: Zope.Interface\nVersion: 5.0\n", NULL);
+	off = tar_add(buf, off, "usr/lib/python3/dist-packages/"
+	    "l-1.dist-info/METADATA", '2', NULL, "../x");
+	off = tar_add(buf, off, "usr/lib/python3/dist-packages/pip/_vendor/"
+	    "v-1.dist-info/METADATA", '0', "Name: v\nVersion: 1\n", NULL);
+	/* the same distribution in another place is another install */
+	off = tar_add(buf, off, "root/.local/lib/python3.11/site-packages/"
+	    "foo-1.2.dist-info/METADATA", '0', foo, NULL);
+	off += 1024;
+	assert_true(off <= 64 * 512);
+
+	assert_int_equal(py_stream(buf, off, &s), 0);
+	assert_int_equal(s.n, sizeof want / sizeof want[0]);
+	for (size_t i = 0; i < s.n; i++) {
+		char *purl = sbom_purl(&s, &s.v[i]);
+		char *got = xasprintf("%s %s %s %s", s.v[i].type, s.v[i].name,
+		    s.v[i].version, purl);
+		assert_string_equal(got, want[i]);
+		free(got);
+		free(purl);
+	}
+	assert_string_equal(s.v[1].license, "MIT");
+	assert_string_equal(s.v[2].license, "MIT");
+	assert_int_equal(sbom_count(&s, "pypi"), 4);
+	assert_int_equal(sbom_count(&s, "conda"), 1);
+	sbom_release(&s);
+	free(buf);
+}
+
+#ifdef SBOM_TEST_RPMDB
+/* ---- rpm databases (plugins/sbom/sbom-rpmdb.c) ---- */
+
+#include <db.h>
+#include <sqlite3.h>
+#include "tmpdir.h"
+
+static void
+test_rpmdb_sqlite(void **state)
+{
+	char dir[] = "/tmp/test-sbom-XXXXXX";
+	char *path, *why = NULL;
+	unsigned char *blob;
+	size_t len;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	struct sbom s = SBOM_INIT;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/rpmdb.sqlite", dir);
+	blob = rpm_blob(demo_hdr, 10, &len);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = WAL; "
+	    "CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, "
+	    "blob BLOB NOT NULL)", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO Packages (blob) "
+	    "VALUES (?)", -1, &st, NULL), SQLITE_OK);
+	/* the package, then a blob that is no header, then a NULL */
+	sqlite3_bind_blob(st, 1, blob, (int)len, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_reset(st);
+	sqlite3_bind_blob(st, 1, blob, (int)len - 3, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_reset(st);
+	sqlite3_bind_zeroblob(st, 1, 0);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+
+	assert_int_equal(sbom_rpmdb_sqlite(path, &s, &why), 1);
+	assert_null(why);
+	assert_string_equal(s.v[0].name, "paks-demo");
+	assert_string_equal(s.v[0].version, "1.0-3.el9");
+	sbom_release(&s);
+
+	/* not a database, no Packages table */
+	assert_non_null(f = fopen(path, "w"));
+	fputs("not sqlite at all, not at all, not at all, no\n", f);
+	fclose(f);
+	assert_int_equal(sbom_rpmdb_sqlite(path, &s, &why), -1);
+	assert_non_null(why);
+	free(why);
+	why = NULL;
+	unlink(path);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE Other (x)", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(sbom_rpmdb_sqlite(path, &s, &why), -1);
+	assert_non_null(strstr(why, "Packages"));
+	free(why);
+	assert_int_equal(s.n, 0);
+	free(blob);
+	free(path);
+	tmpdir_remove(dir);
+}
+
+static void
+db_put(DB *db, uint32_t k, const void *v, size_t n)
+{
+	DBT key, val;
+
+	memset(&key, 0, sizeof key);
+	memset(&val, 0, sizeof val);
+	key.data = &k;
+	key.size = sizeof k;
+	val.data = (void *)v;
+	val.size = (uint32_t)n;
+	assert_int_equal(db->put(db, NULL, &key, &val, 0), 0);
+}
+
+static void
+test_rpmdb_bdb(void **state)
+{
+	char dir[] = "/tmp/test-sbom-XXXXXX";
+	char *path, *why = NULL;
+	unsigned char *blob;
+	uint32_t next = 3;
+	size_t len;
+	struct sbom s = SBOM_INIT;
+	DB *db;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/Packages", dir);
+	blob = rpm_blob(demo_hdr, 10, &len);
+	assert_int_equal(db_create(&db, NULL, 0), 0);
+	assert_int_equal(db->open(db, NULL, path, NULL, DB_HASH, DB_CREATE,
+	    0600), 0);
+	/* rpm's record 0 (the next instance), a package, a broken one */
+	db_put(db, 0, &next, sizeof next);
+	db_put(db, 1, blob, len);
+	db_put(db, 2, blob, len / 2);
+	assert_int_equal(db->close(db, 0), 0);
+
+	assert_int_equal(sbom_rpmdb_bdb(path, &s, &why), 1);
+	assert_null(why);
+	assert_string_equal(s.v[0].name, "paks-demo");
+	assert_string_equal(s.v[0].epoch, "2");
+	sbom_release(&s);
+
+	/* not a Berkeley DB */
+	assert_non_null(f = fopen(path, "w"));
+	for (int i = 0; i < 600; i++)
+		fputs("garbage!", f);
+	fclose(f);
+	assert_int_equal(sbom_rpmdb_bdb(path, &s, &why), -1);
+	assert_non_null(strstr(why, "Packages"));
+	free(why);
+	assert_int_equal(s.n, 0);
+	free(blob);
+	free(path);
+	tmpdir_remove(dir);
+}
+#endif
+
 /* ---- documents ---- */
 
 static void
@@ -469,6 +963,14 @@ main(void)
 		cmocka_unit_test(test_tar),
 		cmocka_unit_test(test_tar_short_pax),
 		cmocka_unit_test(test_documents),
+		cmocka_unit_test(test_rpm_header),
+		cmocka_unit_test(test_rpm_hostile),
+		cmocka_unit_test(test_py_path),
+		cmocka_unit_test(test_py_tar),
+#ifdef SBOM_TEST_RPMDB
+		cmocka_unit_test(test_rpmdb_sqlite),
+		cmocka_unit_test(test_rpmdb_bdb),
+#endif
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
