@@ -22,8 +22,9 @@
 static const struct cmd_option run_options[] = {
 	{ .name = "shell", .arg = "SHELL",
 	  .help = "shell to start (default: container_shell, /bin/bash)" },
-	{ .name = "container-tech", .letter = 'c', .arg = "E",
-	  .help = "engine: docker, podman or charliecloud" },
+	{ .name = "engine", .letter = 'c', .arg = "E",
+	  .help = "engine: docker, podman or charliecloud",
+	  .aliases = CMD_NAMES("container-tech") },
 	{ .name = "set", .letter = 's', .arg = "KEY=VALUE",
 	  .flags = CMD_OPT_REPEAT | CMD_OPT_SETTING,
 	  .help = "override a setting for this run" },
@@ -85,7 +86,7 @@ run_args_get(const struct cmd_args *args, struct run_args *a,
 
 	a->image = args->argv[1];
 	a->shell = cmd_opt_get(args, "shell");
-	a->tech = cmd_opt_get(args, "container-tech");
+	a->tech = cmd_opt_get(args, "engine");
 	a->workdir = cmd_opt_get(args, "workdir");
 	a->name = cmd_opt_get(args, "name");
 	a->keep = cmd_opt_has(args, "keep");

@@ -16,8 +16,9 @@ host_save_run(void *e, char *const *args, char **out, struct paks_error **err)
 }
 
 static const struct cmd_option save_options[] = {
-	{ .name = "container-tech", .letter = 'c', .arg = "E",
-	  .help = "engine that has the container: docker or podman" },
+	{ .name = "engine", .letter = 'c', .arg = "E",
+	  .help = "engine that has the container: docker or podman",
+	  .aliases = CMD_NAMES("container-tech") },
 	{ .name = NULL },
 };
 
@@ -49,7 +50,7 @@ host_save_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	const struct settings *settings;
 	const struct engine *engine;
 	_cleanup_free_ char *source = NULL, *target = NULL;
-	const char *tech = cmd_opt_get(ctx->args, "container-tech");
+	const char *tech = cmd_opt_get(ctx->args, "engine");
 	const char *container = argv[1], *image = argc > 2 ? argv[2] : NULL;
 
 	if (argc < 2) {

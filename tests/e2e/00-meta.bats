@@ -175,9 +175,12 @@ check_options() {
 		done
 	done
 	[[ $bad -eq 0 ]]
-	# the options were found: paks run lists ten
-	[[ $(listed_options run | wc -l) -eq 10 ]]
-	[[ $(listed_options move | grep -c '^engine value c container-tech$') -eq 1 ]]
+	# the options were found: paks run lists eleven
+	[[ $(listed_options run | wc -l) -eq 11 ]]
+	# one spelling for the engine everywhere, the old one an alias
+	for cmd in run save move load; do
+		[[ $(listed_options "$cmd" | grep -c '^engine value c container-tech$') -eq 1 ]]
+	done
 }
 
 @test "--help anywhere among the options, and after the words of env and load" {
