@@ -212,6 +212,46 @@ bash_complete() {
 	[[ $output == run ]]
 }
 
+# fake_engine NAME WORD...: a NAME command in $BATS_TEST_TMPDIR/bin whose
+# `images --format F` and `ps -a --format F` print the WORDs, one a line
+fake_engine() {
+	local bin=$BATS_TEST_TMPDIR/bin name=$1
+	shift
+	mkdir -p "$bin"
+	{
+		printf '#!/bin/sh\ncase "$1 $2" in\n'
+		printf '"images --format"|"ps -a") printf "%%s\\n"'
+		printf ' %q' "$@"
+		printf ' ;;\n*) exit 1 ;;\nesac\n'
+	} > "$bin/$name"
+	chmod +x "$bin/$name"
+}
+
+@test "bash: image names come from the engine on the line, else docker, else podman" {
+	local bin=$BATS_TEST_TMPDIR/bin t
+	fake_engine docker dock/a:1 '<none>:<none>' dock/b:2
+	fake_engine podman pod/c:3
+	# only the fakes and what the completion itself runs
+	for t in bash timeout grep; do
+		ln -s "$(command -v "$t")" "$bin/$t"
+	done
+	PATH=$bin run bash_complete paks run ''
+	[[ $output == $'dock/a:1\ndock/b:2' ]]
+	PATH=$bin run bash_complete paks run -c podman ''
+	[[ $output == pod/c:3 ]]
+	PATH=$bin run bash_complete paks save --engine=podman x ''
+	[[ $output == pod/c:3 ]]
+	PATH=$bin run bash_complete paks run dock/b
+	[[ $output == dock/b:2 ]]
+	rm "$bin/docker"
+	PATH=$bin run bash_complete paks run ''
+	[[ $output == pod/c:3 ]]
+	# an engine that does not answer: nothing, and no error
+	printf '#!/bin/sh\nexit 1\n' > "$bin/podman"
+	PATH=$bin run bash_complete paks run ''
+	[[ $status -eq 0 && -z $output ]]
+}
+
 @test "zsh: autoload finds _paks in fpath, and it completes" {
 	command -v zsh >/dev/null || skip "zsh is not installed (tests/deps)"
 	local dir=$PK_SHARE/zsh/site-functions

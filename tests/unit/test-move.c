@@ -390,7 +390,7 @@ test_archive_roundtrip(void **state)
 	move_archive_release(&b);
 
 	/* and as a docker-archive again, all layers whole when present=NULL */
-	ftruncate(out, 0);
+	assert_int_equal(ftruncate(out, 0), 0);
 	lseek(out, 0, SEEK_SET);
 	assert_int_equal(move_archive_write(&a, NULL, NULL, out, &st, &err), 0);
 	assert_int_equal(st.sent, 2);
