@@ -4,6 +4,7 @@
 #include "cmd.h"
 
 extern const struct cmd_entry host_run_entry;
+extern const struct cmd_entry host_exec_entry;
 extern const struct cmd_entry host_save_entry;
 extern const struct cmd_entry host_move_entry;
 extern const struct cmd_entry host_load_entry;
@@ -15,6 +16,7 @@ extern const struct cmd_entry host_version_entry;
 
 const struct cmd_entry *const host_commands[] = {
 	&host_run_entry,
+	&host_exec_entry,
 	&host_save_entry,
 	&host_move_entry,
 	&host_load_entry,

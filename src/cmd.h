@@ -36,6 +36,11 @@ enum paks_exit {
 	EXIT_OK = 0,
 	EXIT_ERROR = 1,
 	EXIT_USAGE = 2,
+	/* paks run, as docker run: failed before the shell or CMD started,
+	 * it cannot be run, it is not in the image */
+	EXIT_RUN_FAILED = 125,
+	EXIT_CANNOT_RUN = 126,
+	EXIT_NOT_FOUND = 127,
 };
 
 /* exec returns an exit status (>= 0), -1 on error, or CMD_USAGE_ERROR. */

@@ -1,4 +1,5 @@
 /* paks: global options, host command dispatch, exit status. */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,8 +41,15 @@ main_run(struct cmd_ctx *ctx, int argc, char **argv, struct strv *overrides,
 		paks_error_set(err, 0, "no command given");
 		paks_error_hint(err, "see 'paks --help'");
 		rc = CMD_USAGE_ERROR;
+	} else if ((ctx->settings_file = cmd_opt_get(&args,
+	    "settings-file")) != NULL && access(ctx->settings_file, R_OK) < 0) {
+		/* a file named and not there is a usage error, for any command */
+		paks_error_set(err, errno, "cannot read settings file '%s'",
+		    ctx->settings_file);
+		paks_error_hint(err, "name an existing file, or leave out "
+		    "--settings-file");
+		rc = CMD_USAGE_ERROR;
 	} else {
-		ctx->settings_file = cmd_opt_get(&args, "settings-file");
 		cmd_opt_values(&args, "set", overrides);
 		ctx->overrides = overrides->v;
 		rc = cmd_dispatch(ctx, host_commands, args.argc - 1,

@@ -317,9 +317,20 @@ man_paks_page(const char *dir, struct paks_error **err)
 	    ".SH EXIT STATUS\n.TP\n%d\nsuccess\n.TP\n%d\nan error, "
 	    "which paks prints in one line on standard error\n.TP\n%d\na "
 	    "usage error: an unknown command or option, a missing or extra "
-	    "argument, or no terminal where one is needed\n.PP\n\\fBpaks "
-	    "run\\fR exits with the status of the shell in the container.\n",
-	    EXIT_OK, EXIT_ERROR, EXIT_USAGE);
+	    "argument, a bad -v or -e, a --settings-file that is not there, "
+	    "or no terminal where one is needed\n"
+	    ".PP\n\\fBpaks run\\fR and \\fBpaks exec\\fR answer as "
+	    "\\fBdocker run\\fR does:\n"
+	    ".TP\n%d\npaks or the engine failed before the shell (or CMD) "
+	    "started: the image is missing and cannot be pulled, the engine "
+	    "is down, an option's value is wrong, the engine refused to start "
+	    "the container\n"
+	    ".TP\n%d\nthe shell (or CMD) is in the image but cannot be run\n"
+	    ".TP\n%d\nthe shell \\-\\-shell names (or CMD) is not in the image "
+	    "(without \\-\\-shell, paks starts /bin/sh where there is no bash)\n"
+	    ".PP\nOtherwise they exit with the status of the shell or CMD.\n",
+	    EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_RUN_FAILED, EXIT_CANNOT_RUN,
+	    EXIT_NOT_FOUND);
 	fputs(
 	    ".SH ENVIRONMENT\n"
 	    ".TP\n.B PAKS_HOME\nthe directory of your settings, environments "

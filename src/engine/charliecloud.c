@@ -321,6 +321,12 @@ ch_run_argv(const struct engine *e, const struct run_opts *o,
 	engine_run_opts(o, &names, argv);
 	strv_push(argv, o->image);
 	strv_push(argv, "--");
+	/* command mode: CMD itself; ch-run passes on its environment, so
+	 * --envload values go there, not through a FIFO */
+	if (o->command != NULL) {
+		strv_pushv(argv, o->command);
+		return;
+	}
 	strv_push(argv, "/bin/sh");
 	strv_pushv(argv, cmd);
 }

@@ -1,5 +1,7 @@
 /* Engine selection, probing, and the argument vectors docker and podman share. */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <stdio.h>
@@ -9,6 +11,7 @@
 #include "engine.h"
 #include "store/paths.h"
 #include "util/cleanup.h"
+#include "util/fdio.h"
 #include "util/spawn.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -281,6 +284,75 @@ engine_pull(const struct engine *e, const char *image, struct paks_error **err)
 	return engine_simple(e, args, NULL, err);
 }
 
+/* Where the last line of s starts (trailing newlines are part of it). */
+static size_t
+engine_before_last_line(const char *s, size_t len)
+{
+	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+		len--;
+	while (len > 0 && s[len - 1] != '\n')
+		len--;
+	return len;
+}
+
+/*
+ * Pull IMAGE with the engine's own progress on paks's stderr (its
+ * stdout too: in command mode paks's stdout is CMD's). A failure carries
+ * the engine's last line ("manifest unknown", "connection refused").
+ * loopback: the registry is on this machine (see move_registry_loopback).
+ */
+int
+engine_pull_shown(const struct engine *e, const char *image, bool loopback,
+    struct paks_error **err)
+{
+	_cleanup_spawn_ struct spawn sp = SPAWN_INIT;
+	_cleanup_close_ int rd = -1, wr = -1;
+	_cleanup_free_ char *last = NULL;
+	struct strbuf tail = STRBUF_INIT;
+	char buf[4096];
+	int fds[2], code;
+	ssize_t n;
+	size_t k;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return paks_error_set(err, errno, "cannot create a pipe");
+	rd = fds[0], wr = fds[1];
+	strv_push(&sp.args, e->program);
+	strv_push(&sp.args, "pull");
+	/* docker's daemon takes a loopback registry as insecure itself */
+	if (loopback && !e->daemon)
+		strv_push(&sp.args, "--tls-verify=false");
+	strv_push(&sp.args, image);
+	sp.out = STDERR_FILENO;
+	sp.err = wr;
+	if (spawn_start(&sp, err) < 0)
+		return paks_error_hint(err, "is %s installed? see the README's "
+		    "install section", e->name);
+	close(TAKE_FD(wr));
+	while ((n = read(rd, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		strbuf_add(&tail, buf, (size_t)n);
+		/* all but the last line: it may be the reason, said once */
+		k = engine_before_last_line(tail.buf, tail.len);
+		if (k == 0 && tail.len > 65536)	/* no line ends: show it */
+			k = tail.len;
+		write_all(STDERR_FILENO, tail.buf, k);
+		strbuf_remove_front(&tail, k);
+	}
+	code = spawn_status_code(spawn_wait(&sp));
+	if (code == 0)
+		write_all(STDERR_FILENO, tail.buf ? tail.buf : "", tail.len);
+	last = engine_last_line(tail.buf ? tail.buf : "");
+	strbuf_release(&tail);
+	if (code == 0)
+		return 0;
+	return paks_error_set(err, 0, "%s pull %s failed: %s", e->name, image,
+	    *last ? last : "no message");
+}
+
 bool
 engine_container_exists(const struct engine *e, const char *name)
 {
@@ -432,6 +504,37 @@ engine_run_opts(const struct run_opts *o, const struct run_opt_names *f,
 	strv_pushv(argv, o->extra);
 }
 
+/*
+ * Command mode: "IMAGE CMD ARGS" as docker runs it (the ENTRYPOINT gets
+ * CMD as its arguments; --no-entrypoint makes CMD the entrypoint). With
+ * --envload, a shell first sources the FIFO mounted at ENGINE_ENVPIPE and
+ * then execs CMD: the values pass through no argv, no -e (the container's
+ * Config.Env, which a commit keeps) and no file.
+ */
+static void
+cli_command_argv(const struct run_opts *o, struct strv *argv)
+{
+	char *const *cmd = o->command;
+
+	if (o->envpipe != NULL)
+		strv_pushf(argv, "--volume=%s:%s:ro", o->envpipe,
+		    ENGINE_ENVPIPE);
+	if (o->no_entrypoint)
+		strv_pushf(argv, "--entrypoint=%s", o->envpipe ? "/bin/sh" :
+		    cmd[0]);
+	strv_push(argv, o->image);
+	if (o->envpipe != NULL) {
+		if (!o->no_entrypoint)
+			strv_push(argv, "/bin/sh");
+		strv_push(argv, "-c");
+		strv_push(argv, ". " ENGINE_ENVPIPE " && exec \"$@\"");
+		strv_push(argv, "sh");
+	} else if (o->no_entrypoint) {
+		cmd++;
+	}
+	strv_pushv(argv, cmd);
+}
+
 /* "ENGINE run -it ... IMAGE /bin/sh CMD..." for an interactive session. */
 static void
 cli_run_argv(const struct engine *e, const struct run_opts *o,
@@ -442,7 +545,11 @@ cli_run_argv(const struct engine *e, const struct run_opts *o,
 
 	strv_push(argv, e->program);
 	strv_push(argv, "run");
-	strv_push(argv, "-it");
+	if (o->command == NULL)
+		strv_push(argv, "-it");
+	else if (o->open_stdin || o->tty)
+		strv_pushf(argv, "-%s%s", o->open_stdin ? "i" : "",
+		    o->tty ? "t" : "");
 	/* paks pulls, and only when the run says the image is missing */
 	strv_push(argv, "--pull=never");
 	if (!o->keep)
@@ -452,6 +559,10 @@ cli_run_argv(const struct engine *e, const struct run_opts *o,
 	if (o->seccomp != NULL && !seccomp_user_chose(o->extra))
 		strv_pushf(argv, "--security-opt=seccomp=%s", o->seccomp);
 	engine_run_opts(o, &names, argv);
+	if (o->command != NULL) {
+		cli_command_argv(o, argv);
+		return;
+	}
 	/*
 	 * The image's ENTRYPOINT runs, as under "docker run -it", with the
 	 * shell as its arguments: one that sets up an environment and ends

@@ -23,7 +23,16 @@ struct run_opts {
 					 * engine_run_argv makes paks's own */
 	bool		 keep;
 	bool		 no_entrypoint;	/* skip the image's ENTRYPOINT */
+	/* command mode: CMD ARGS in place of the session's shell */
+	char *const	*command;	/* program first; NULL: a session */
+	bool		 open_stdin;	/* -i */
+	bool		 tty;		/* -t */
+	const char	*envpipe;	/* a FIFO of shell code that CMD starts
+					 * after (--envload), or NULL */
 };
+
+/* Where the --envload FIFO is inside the container. */
+#define ENGINE_ENVPIPE "/run/paks-envload"
 
 /* An engine's names for the run options all engines take ("--workdir"). */
 struct run_opt_names {
@@ -144,6 +153,8 @@ int	engine_image_state(const struct engine *, const char *,
 char	*engine_last_line(const char *);
 int	engine_pick(const char *, const struct engine **, struct paks_error **);
 int	engine_pull(const struct engine *, const char *, struct paks_error **);
+int	engine_pull_shown(const struct engine *, const char *, bool,
+	    struct paks_error **);
 char	*engine_image_entrypoint(const struct engine *, const char *);
 void	engine_run_argv(const struct engine *, const struct run_opts *,
 	    char *const *, struct strv *);

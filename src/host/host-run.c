@@ -9,9 +9,11 @@
 #include "cmd.h"
 #include "engine/engine.h"
 #include "image/imageref.h"
+#include "image/move-registry.h"
 #include "image/names.h"
 #include "plugin/plugin.h"
 #include "session/session.h"
+#include "host-runcmd.h"
 #include "store/settings.h"
 #include "util/cleanup.h"
 #include "util/signame.h"
@@ -44,6 +46,8 @@ static const struct cmd_option run_options[] = {
 	{ .name = "run-option", .letter = 'o', .arg = "OPT",
 	  .flags = CMD_OPT_REPEAT,
 	  .help = "pass OPT to the engine's run, e.g. -o --network=none" },
+	{ .name = "envload", .arg = "NAME", .flags = CMD_OPT_REPEAT,
+	  .help = "start with the variables of environment NAME (paks env)" },
 	{ .name = "srun", .arg = "OPTIONS",
 	  .flags = CMD_OPT_VALUE_OPTIONAL | CMD_OPT_REPEAT,
 	  .help = "start the session on a compute node: srun --pty OPTIONS" },
@@ -52,7 +56,8 @@ static const struct cmd_option run_options[] = {
 
 struct run_args {
 	const char	*image, *shell, *tech, *workdir, *name;
-	struct strv	 volumes, envs, extra, srun;
+	struct strv	 volumes, envs, extra, srun, envload;
+	char *const	*command;	/* after "--": command mode */
 	bool		 keep, use_srun, no_entrypoint;
 };
 
@@ -63,6 +68,7 @@ run_args_release(struct run_args *a)
 	strv_release(&a->envs);
 	strv_release(&a->extra);
 	strv_release(&a->srun);
+	strv_release(&a->envload);
 }
 
 /* --srun='-p debug --time=10': options split on white space. */
@@ -85,6 +91,16 @@ run_args_get(const struct cmd_args *args, struct run_args *a,
 	_cleanup_strv_ struct strv srun = STRV_INIT;
 
 	a->image = args->argv[1];
+	if (args->argc > 2 && (strcmp(args->argv[2], "--") != 0 ||
+	    args->argc < 4)) {
+		paks_error_set(err, 0, "run: a command after IMAGE goes after "
+		    "'--'");
+		return paks_error_hint(err, "paks run [OPTIONS] IMAGE -- CMD "
+		    "[ARGS...]");
+	}
+	if (args->argc > 3)
+		a->command = args->argv + 3;
+	cmd_opt_values(args, "envload", &a->envload);
 	a->shell = cmd_opt_get(args, "shell");
 	a->tech = cmd_opt_get(args, "engine");
 	a->workdir = cmd_opt_get(args, "workdir");
@@ -113,18 +129,26 @@ run_args_get(const struct cmd_args *args, struct run_args *a,
 	return 0;
 }
 
-/* The image is not here: pull it, or say clearly what to do. */
+/*
+ * The image is not here: pull it, the engine's progress shown (the
+ * terminal is not raw here), or say why not in the engine's words.
+ */
 static int
 run_pull(const struct engine *e, const char *image, struct paks_error **err)
 {
-	if (engine_pull(e, image, err) < 0) {
-		paks_error_release(err);
-		paks_error_set(err, 0, "image '%s' is not in %s and could not "
-		    "be pulled", image, e->name);
+	struct imageref ref = { 0 };
+	struct paks_error *bad = NULL;
+	bool loopback = false;
+
+	/* a registry on this machine is plain http, as docker takes it */
+	if (imageref_parse(image, &ref, &bad) == 0 && ref.registry != NULL)
+		loopback = move_registry_loopback(ref.registry);
+	paks_error_free(bad);
+	imageref_release(&ref);
+	if (engine_pull_shown(e, image, loopback, err) < 0)
 		return paks_error_hint(err, "check the name, or build or load "
 		    "the image first ('%s images' lists what is here)",
 		    e->name);
-	}
 	return 0;
 }
 
@@ -398,7 +422,23 @@ run_once(struct cmd_ctx *ctx, struct session_opts *o, struct session_end *end,
 	return rc;
 }
 
-/* The session, once more if the image had to be pulled first. */
+/* --shell named a shell the image lacks (127) or cannot run (126). */
+static int
+run_shell_failed(const struct session_opts *o, int code,
+    struct paks_error **err)
+{
+	paks_error_set(err, 0, "shell '%s' %s in the image", o->shell,
+	    code == 127 ? "not found" : "cannot be run");
+	paks_error_hint(err, "leave out --shell to start bash, or /bin/sh "
+	    "where the image has no bash");
+	return code;
+}
+
+/*
+ * The session, once more if the image had to be pulled first. Its
+ * status, or -1 when it never started (125 for the user, as docker's;
+ * 126 or 127 when the engine could not run /bin/sh itself).
+ */
 static int
 run_session(struct cmd_ctx *ctx, struct session_opts *o,
     struct paks_error **err)
@@ -413,15 +453,21 @@ run_session(struct cmd_ctx *ctx, struct session_opts *o,
 
 		if (run_once(ctx, o, &end, err) < 0)
 			break;
-		if (!end.start_failed) {
+		if (end.shell_failed != 0) {
+			rc = run_shell_failed(o, end.shell_failed, err);
+		} else if (!end.start_failed) {
 			rc = end.code;
 			run_explain_end(o, &end, err);
+		}
+		if (end.shell_failed != 0 || !end.start_failed) {
 			session_end_release(&end);
 			break;
 		}
 		/* the container never started: say why, pull if that helps */
 		again = run_start_failed(o->engine, &o->run, end.early,
 		    tries == 0, err) == 0;
+		if (!again && (end.code == 126 || end.code == 127))
+			rc = end.code;
 		session_end_release(&end);
 		if (!again)
 			break;
@@ -429,29 +475,100 @@ run_session(struct cmd_ctx *ctx, struct session_opts *o,
 	return rc;
 }
 
+/*
+ * Command mode: CMD in a new container on paks's own stdin, stdout and
+ * stderr (see host-runcmd.c), with the session's options. Its status, as
+ * docker gives it (125, 126, 127 its own), or -1 before it ran.
+ */
+static int
+run_command(const struct session_opts *o, char *const *command,
+    char *const *vars, struct paks_error **err)
+{
+	const struct engine *e = o->engine;
+	struct run_opts run = o->run;
+	struct runcmd_pipe pipe = { .writer = -1 };
+	_cleanup_strv_ struct strv argv = STRV_INIT;
+	enum image_state state = IMAGE_PRESENT;
+	int rc;
+
+	if (o->srun != NULL) {
+		paks_error_set(err, 0, "run: --srun (or the srun setting) "
+		    "opens a session, not a command");
+		return paks_error_hint(err, "run the command in a session, "
+		    "or with srun yourself");
+	}
+	if (e->images && engine_image_state(e, run.image, &state, err) < 0)
+		return -1;
+	if (state == IMAGE_ENGINE_DOWN && engine_probe(e, err) < 0)
+		return -1;
+	if (state == IMAGE_ABSENT && run_pull(e, run.image, err) < 0)
+		return -1;
+	run.command = command;
+	runcmd_stdio(&run.open_stdin, &run.tty);
+	if (e->images && vars != NULL && *vars != NULL) {
+		if (runcmd_envpipe_open(&pipe, vars, err) < 0)
+			return -1;
+		run.envpipe = pipe.fifo;
+	}
+	engine_run_argv(e, &run, NULL, &argv);
+	/* charliecloud: ch-run passes its environment on */
+	rc = runcmd_spawn(argv.v, e->images ? NULL : vars, err);
+	runcmd_envpipe_close(&pipe);
+	return rc;
+}
+
+/* The session or the command, once the options are checked. */
+static int
+run_go(struct cmd_ctx *ctx, const struct run_args *a, struct run_hold *h,
+    struct paks_error **err)
+{
+	struct session_opts o = { 0 };
+	const struct settings *settings;
+	_cleanup_strv_ struct strv vars = STRV_INIT;
+	int rc = -1;
+
+	if ((settings = cmd_settings(ctx, err)) == NULL ||
+	    runcmd_envload(a->envload.v, &vars, err) < 0 ||
+	    run_setup(settings, a, &o, h, err) < 0)
+		goto out;
+	if (a->command != NULL) {
+		rc = run_command(&o, a->command, vars.v, err);
+		goto out;
+	}
+	o.strict_shell = a->shell != NULL;
+	o.exports = vars.v;
+	rc = run_session(ctx, &o, err);
+out:
+	for (size_t i = 0; i < vars.n; i++)
+		explicit_bzero(vars.v[i], strlen(vars.v[i]));
+	return rc;
+}
+
+/*
+ * Exit statuses, as docker run's: 2 for a usage error, 125 when paks or
+ * the engine failed before the shell (or CMD) started, 126 and 127 when
+ * it cannot be run or is not in the image, else its own status.
+ */
 static int
 run_exec(struct cmd_ctx *ctx, int argc, char **argv, struct paks_error **err)
 {
 	struct run_args a = { 0 };
 	struct run_hold h = { 0 };
-	struct session_opts o = { 0 };
-	const struct settings *settings;
-	int rc = -1;
+	int rc;
 
 	(void)argc, (void)argv;
-	if (run_args_get(ctx->args, &a, err) < 0)
-		goto out;
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+	if (run_args_get(ctx->args, &a, err) < 0) {
+		rc = CMD_USAGE_ERROR;
+	} else if (a.command == NULL && (!isatty(STDIN_FILENO) ||
+	    !isatty(STDOUT_FILENO))) {
 		paks_error_set(err, 0, "run needs a terminal (stdin and "
 		    "stdout are not both a tty)");
-		paks_error_hint(err, "run it from an interactive terminal");
+		paks_error_hint(err, "run it from an interactive terminal, "
+		    "or give a command: paks run IMAGE -- CMD");
 		rc = CMD_USAGE_ERROR;
-		goto out;
+	} else if ((rc = run_go(ctx, &a, &h, err)) < 0) {
+		rc = EXIT_RUN_FAILED;
 	}
-	if ((settings = cmd_settings(ctx, err)) != NULL &&
-	    run_setup(settings, &a, &o, &h, err) == 0)
-		rc = run_session(ctx, &o, err);
-out:
 	run_hold_release(&h);
 	run_args_release(&a);
 	return rc;
@@ -459,7 +576,7 @@ out:
 
 const struct cmd_entry host_run_entry = {
 	.name = "run",
-	.usage = "IMAGE",
+	.usage = "IMAGE [-- CMD [ARGS...]]",
 	.summary = "open an interactive shell in a new container from IMAGE",
 	.help =
 	    "#commands work in bash, zsh and POSIX sh. IMAGE is an image\n"
@@ -467,11 +584,19 @@ const struct cmd_entry host_run_entry = {
 	    "directory, a SquashFS file or a ch-image name (a path starting\n"
 	    "with / or . picks charliecloud). --srun needs charliecloud.\n"
 	    "Options come before IMAGE.\n"
+	    "\nWith '-- CMD', CMD runs instead of the shell, with the same\n"
+	    "options, on paks's stdin (-i unless it is /dev/null) and with a\n"
+	    "terminal when stdin and stdout are both one (-t); paks exits\n"
+	    "with CMD's status. --envload values reach CMD (or the shell)\n"
+	    "through a FIFO, never an argv, -e or the container's config.\n"
+	    "Exit status: 2 usage, 125 failed before the shell or CMD ran,\n"
+	    "126 cannot be run, 127 not in the image, else its own.\n"
 	    "\nexamples:\n  paks run -c podman -o --network=none debian:bookworm\n"
-	    "  paks run --srun='--partition=debug' -c charliecloud ~/img/dev\n",
+	    "  paks run --srun='--partition=debug' -c charliecloud ~/img/dev\n"
+	    "  paks run --envload proj debian:bookworm -- make test\n",
 	.options = run_options,
 	.min_args = 1,
-	.max_args = 1,
+	.max_args = -1,
 	.flags = CMD_OPTIONS_FIRST,
 	.exec = run_exec,
 };

@@ -38,6 +38,8 @@
 #include <string.h>
 
 #include "integration.h"
+#include "util/cleanup.h"
+#include "util/xalloc.h"
 #include "util/text.h"
 
 /*
@@ -61,7 +63,13 @@ static const char integration_start[] =
 	"s=$__paks_w\n"
 	"case $s in /*) ;; *) s=$(command -v \"$s\" 2>/dev/null) ;; esac\n"
 	"f=\n"
-	"if [ -z \"$s\" ] || [ ! -x \"$s\" ]; then f=1; s=/bin/sh; fi\n"
+	/* __paks_s: --shell named it, so no fallback: 127 absent, 126 not
+	 * executable, as docker says of a command (acked as the status) */
+	"if [ -z \"$s\" ] || [ ! -x \"$s\" ]; then\n"
+	"if [ -n \"$__paks_s\" ]; then k=127; "
+	"[ -n \"$s\" ] && [ -e \"$s\" ] && k=126; "
+	"printf '\\033]6973;A;%s\\007' \"$k\"; exit $k; fi\n"
+	"f=1; s=/bin/sh; fi\n"
 	"case ${s##*/} in bash) k=bash ;; zsh) k=zsh ;; "
 	"sh|ash|dash|ksh|mksh) k=sh ;; *) k=plain ;; esac\n"
 	/* zsh reads no rc file named on its command line: a directory of
@@ -77,7 +85,7 @@ static const char integration_start[] =
 	"printf '\\033]6973;A;%s\\007' \"$k\"\n"
 	"[ -n \"$f\" ] && printf 'paks: %s not found in the image, using "
 	"/bin/sh\\r\\n' \"$__paks_w\" >&2\n"
-	"unset __paks_w __paks_t f l\n"
+	"unset __paks_w __paks_t __paks_s f l\n"
 	"case $k in\n"
 	"bash) exec \"$s\" --rcfile /dev/fd/9 -i 9<<'PAKS_EOF'\n"
 	"@BASHRC@"
@@ -310,16 +318,23 @@ const char integration_sh[] =
  * and the hooks filled in. Terminal lines are short and plain ASCII.
  */
 void
-integration_script(struct strbuf *sb, const char *shell, const char *term,
+integration_script(struct strbuf *sb, const struct integration_opts *o,
     const char *nonce, const char *cmds)
 {
 	const char *p = integration_start;
 
 	strbuf_adds(sb, "__paks_w=");
-	text_shell_quote(sb, shell);
+	text_shell_quote(sb, o->shell);
 	strbuf_adds(sb, "\n__paks_t=");
-	text_shell_quote(sb, term ? term : "");
-	strbuf_adds(sb, "\n");
+	text_shell_quote(sb, o->term ? o->term : "");
+	strbuf_adds(sb, o->strict ? "\n__paks_s=1\n" : "\n");
+	/* --envload: exported here, so the shell starts with them */
+	for (char *const *e = o->exports; e && *e; e++) {
+		_cleanup_free_ char *key = xstrndup(*e, strcspn(*e, "="));
+
+		integration_export(sb, SHELL_SH, key, *e + strlen(key) +
+		    ((*e)[strlen(key)] == '='));
+	}
 	while (*p) {
 		const char *at = strchr(p, '@');
 		if (at == NULL) {

@@ -62,6 +62,9 @@ struct session {
 	const struct engine	*engine;
 	struct run_opts		 run;
 	const char		*shell;
+	bool			 strict_shell;
+	char *const		*exports;
+	int			 shell_failed;	/* acked 126 or 127 */
 	const char		*start_dir;	/* where paks was started */
 	char *const		*srun;		/* srun's options; NULL: no srun */
 	session_extra_fn	*extra;		/* plugins' #command entries */
@@ -551,8 +554,11 @@ session_hello(struct session *s)
 {
 	_cleanup_free_ char *cmds = session_cmd_names(s);
 	struct strbuf sb = STRBUF_INIT;
+	struct integration_opts io = { .shell = s->shell,
+		.term = getenv("TERM"), .strict = s->strict_shell,
+		.exports = s->exports };
 
-	integration_script(&sb, s->shell, getenv("TERM"), s->nonce, cmds);
+	integration_script(&sb, &io, s->nonce, cmds);
 	proxy_to_pty(&s->proxy, sb.buf, sb.len);
 	explicit_bzero(sb.buf, sb.len);
 	strbuf_release(&sb);
@@ -562,6 +568,12 @@ session_hello(struct session *s)
 static void
 session_ack(struct session *s, const char *kind)
 {
+	if (strcmp(kind, "126") == 0 || strcmp(kind, "127") == 0) {
+		/* the shell --shell named is not there: the caller says so */
+		s->shell_failed = atoi(kind);
+		s->out = OUT_DISCARD_ACK;
+		return;
+	}
 	s->kind = integration_kind(kind);
 	s->out = OUT_PASS;
 	s->lb.kill_whole = s->kind == SHELL_ZSH;
@@ -1247,6 +1259,8 @@ session_new(const struct session_opts *o)
 	s->engine = o->engine;
 	s->run = o->run;
 	s->shell = o->shell;
+	s->strict_shell = o->strict_shell;
+	s->exports = o->exports;
 	s->start_dir = o->start_dir;
 	s->srun = o->srun;
 	s->extra = o->extra;
@@ -1350,6 +1364,7 @@ session_finish(struct session *s, struct spawn *sp, struct session_end *end)
 	end->stop_signal = p->stop_signal;
 	end->child_done = p->child_done;
 	end->shell_exited = s->shell_exited;
+	end->shell_failed = s->shell_failed;
 	end->need_newline = p->last_out != '\n';
 	end->early = strbuf_detach(&s->early);
 }

@@ -28,6 +28,8 @@ struct session_opts {
 	const struct engine	*engine;
 	struct run_opts		 run;
 	const char		*shell;
+	bool			 strict_shell;	/* --shell: no /bin/sh fallback */
+	char *const		*exports;	/* "K=V" the shell starts with */
 	const char		*start_dir;	/* where paks was started */
 	char *const		*srun;		/* srun's options; NULL: no srun */
 	/* asked before each #command: #load may add entries */
@@ -44,6 +46,8 @@ struct session_end {
 	bool		 shell_exited;	/* the shell said so: status its own */
 	bool		 start_failed;	/* the client ended before the hello */
 	bool		 need_newline;	/* the terminal's last line is open */
+	int		 shell_failed;	/* 127: the shell is not in the image,
+					 * 126: it cannot be run; else 0 */
 	char		*early;		/* the engine's words before the hello */
 };
 

@@ -175,8 +175,8 @@ check_options() {
 		done
 	done
 	[[ $bad -eq 0 ]]
-	# the options were found: paks run lists eleven
-	[[ $(listed_options run | wc -l) -eq 11 ]]
+	# the options were found: paks run lists twelve
+	[[ $(listed_options run | wc -l) -eq 12 ]]
 	# one spelling for the engine everywhere, the old one an alias
 	for cmd in run save move load; do
 		[[ $(listed_options "$cmd" | grep -c '^engine value c container-tech$') -eq 1 ]]

@@ -366,7 +366,7 @@ entrypoint_image() {
 	"$PAKS_ENGINE" rm "$ctr" >/dev/null
 	PK_SOCK=$PK_DIR/tmux3.sock
 	pk_start "$img-echo"
-	pk_exit_is 1
+	pk_exit_is 125
 	pk_wait_for -F "paks: the image's ENTRYPOINT [\"/bin/echo\"] ended before the shell started"
 	pk_wait_for -F "hint: 'paks run --no-entrypoint $img-echo' starts the shell directly"
 	"$PAKS_ENGINE" rmi "$img" "$img-echo" >/dev/null

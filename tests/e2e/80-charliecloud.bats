@@ -150,20 +150,20 @@ start() {
 	pk_tmux kill-server
 	pk_setup
 	ch_start --keep "$PK_CH_IMAGE"
-	pk_exit_is 1
+	pk_exit_is 125
 	pk_output | grep -qx 'paks: run: --keep is not supported by charliecloud'
 }
 
 @test "charliecloud: a missing or wrong image is one clear line" {
 	ch_start "$PK_CH_BASE/nope"
-	pk_exit_is 1
+	pk_exit_is 125
 	[[ $(pk_output) == \
 	    "paks: no Charliecloud image '$PK_CH_BASE/nope': No such file or directory" ]]
 	pk_tmux kill-server
 	pk_setup
 	mkdir -p "$PK_CH_BASE/empty"
 	ch_start "$PK_CH_BASE/empty"
-	pk_exit_is 1
+	pk_exit_is 125
 	pk_output | grep -qx "paks: '$PK_CH_BASE/empty' is not a Charliecloud image directory (no bin, usr or ch in it)"
 	rmdir "$PK_CH_BASE/empty"
 }
@@ -194,7 +194,7 @@ start() {
 		pk_line 'exit 3'
 		pk_exit_is 3
 	else
-		pk_exit_is 1
+		pk_exit_is 125
 		pk_output | grep -q "^paks: '$sq' is a SquashFS image, and ch-run mounts those with FUSE"
 	fi
 	rm -rf "$PK_CH_BASE/bb" "$sq"

@@ -132,7 +132,7 @@ no_jobs_left() {
 @test "slurm: --srun with docker, or without srun, is one clear line" {
 	pk_start_cmd env PAKS_HOME="$PK_CH_BASE/root-home" "$PAKS" run \
 	    -c "$PK_CH_ENGINE" --name "$PK_NAME" --srun "$PK_DEBIAN"
-	pk_exit_is 1
+	pk_exit_is 125
 	pk_output | grep -qx "paks: run: --srun is not supported with $PK_CH_ENGINE"
 	pk_tmux kill-server
 	pk_setup
@@ -142,6 +142,6 @@ no_jobs_left() {
 	pk_start_as "$PK_CH_USER" "$PK_CH_BASE" PATH="$PK_CH_BASE/nosrun" \
 	    "$PK_CH_PAKS" run -c charliecloud --name "$PK_NAME" --srun \
 	    "$PK_CH_IMAGE"
-	pk_exit_is 1
+	pk_exit_is 125
 	pk_output | grep -qx "paks: run: --srun needs Slurm's srun, which is not installed"
 }

@@ -80,6 +80,46 @@ test_docker_argv(void **state)
 	strv_release(&argv);
 }
 
+/* Command mode: CMD as docker runs it; --envload through the FIFO. */
+static void
+test_command_argv(void **state)
+{
+	char *command[] = { "make", "test", NULL };
+	struct run_opts o = { .image = "debian:12", .name = "n",
+		.command = command, .open_stdin = true, .seccomp = "/p.json" };
+	const struct engine *docker = engine_find("docker");
+	struct strv argv = STRV_INIT;
+	char *s;
+
+	(void)state;
+	docker->run_argv(docker, &o, NULL, &argv);
+	s = joined(argv.v);
+	assert_string_equal(s, "docker|run|-i|--pull=never|--rm|--name=n|"
+	    "--log-driver=none|--security-opt=seccomp=/p.json|"
+	    "debian:12|make|test");
+	free(s);
+	strv_release(&argv);
+	/* no stdin, a terminal; CMD the entrypoint */
+	o.open_stdin = false, o.tty = true, o.no_entrypoint = true;
+	docker->run_argv(docker, &o, NULL, &argv);
+	s = joined(argv.v);
+	assert_string_equal(s, "docker|run|-t|--pull=never|--rm|--name=n|"
+	    "--log-driver=none|--security-opt=seccomp=/p.json|"
+	    "--entrypoint=make|debian:12|test");
+	free(s);
+	strv_release(&argv);
+	/* --envload: no value anywhere, a shell sources the FIFO first */
+	o.tty = false, o.no_entrypoint = false, o.envpipe = "/tmp/d/env";
+	docker->run_argv(docker, &o, NULL, &argv);
+	s = joined(argv.v);
+	assert_string_equal(s, "docker|run|--pull=never|--rm|--name=n|"
+	    "--log-driver=none|--security-opt=seccomp=/p.json|"
+	    "--volume=/tmp/d/env:/run/paks-envload:ro|debian:12|/bin/sh|-c|"
+	    ". /run/paks-envload && exec \"$@\"|sh|make|test");
+	free(s);
+	strv_release(&argv);
+}
+
 /* The user's seccomp choice (run_options, -o) wins over paks's profile. */
 static void
 test_seccomp_user_choice(void **state)
@@ -910,6 +950,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_docker_argv),
+		cmocka_unit_test(test_command_argv),
 		cmocka_unit_test(test_settings_engines),
 		cmocka_unit_test(test_seccomp_user_choice),
 		cmocka_unit_test(test_charliecloud_argv),
