@@ -59,6 +59,8 @@ struct engine_op {
 	const char		*cwd;		/* the shell's directory, or NULL */
 	const char		*start_dir;	/* relative host paths start here */
 	bool			 keep_history;	/* the save_history setting */
+	char *const		*secrets;	/* #save: values to refuse */
+	bool			 allow_secrets;	/* #save --allow-secrets */
 	engine_run_fn		*run_fn;
 	engine_run_fd_fn	*run_fd;
 	void			*run_ctx;

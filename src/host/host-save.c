@@ -1,12 +1,17 @@
 /* paks save: save a container (kept with --keep, or running) as an image. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "engine/engine.h"
 #include "image/save.h"
+#include "image/secretscan.h"
 #include "store/settings.h"
 #include "util/cleanup.h"
+#include "util/spawn.h"
 #include "util/xalloc.h"
 
 static int
@@ -15,10 +20,42 @@ host_save_run(void *e, char *const *args, char **out, struct paks_error **err)
 	return engine_simple(e, args, out, err);
 }
 
+/* An engine command with its stdout in fd (the secret scan's tars). */
+static int
+host_save_run_fd(void *e, char *const *args, int fd, struct paks_error **err)
+{
+	const struct engine *engine = e;
+	_cleanup_spawn_ struct spawn sp = SPAWN_INIT;
+	_cleanup_free_ char *text = NULL, *last = NULL;
+	_cleanup_close_ int efd = -1;
+	int code;
+
+	strv_push(&sp.args, engine->program);
+	strv_pushv(&sp.args, args);
+	if ((efd = memfd_create("paks-err", MFD_CLOEXEC)) < 0)
+		return paks_error_set(err, errno, "cannot make a memory file");
+	sp.in = SPAWN_DEVNULL;
+	sp.out = fd;
+	sp.err = efd;
+	if (spawn_start(&sp, err) < 0)
+		return -1;
+	if ((code = spawn_status_code(spawn_wait(&sp))) == 0)
+		return 0;
+	text = xcalloc(1, 4097);
+	if (pread(efd, text, 4096, 0) < 0)
+		*text = '\0';
+	last = engine_last_line(text);
+	return paks_error_set(err, 0, "%s %s failed: %s", engine->name,
+	    args[0], last && *last ? last : "no message");
+}
+
 static const struct cmd_option save_options[] = {
 	{ .name = "engine", .letter = 'c', .arg = "E",
 	  .help = "engine that has the container: docker or podman",
 	  .aliases = CMD_NAMES("container-tech") },
+	{ .name = "allow-secrets",
+	  .help = "save even if a changed file holds a value of an "
+	      "environment in ~/.paks/envs" },
 	{ .name = NULL },
 };
 
@@ -50,6 +87,7 @@ host_save_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	const struct settings *settings;
 	const struct engine *engine;
 	_cleanup_free_ char *source = NULL, *target = NULL;
+	_cleanup_strv_ struct strv secrets = STRV_INIT;
 	const char *tech = cmd_opt_get(ctx->args, "engine");
 	const char *container = argv[1], *image = argc > 2 ? argv[2] : NULL;
 
@@ -66,11 +104,16 @@ host_save_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	    host_save_source(engine, container, &source, err) < 0)
 		return -1;
 	target = image ? xstrdup(image) : save_target(source, "-saved");
+	/* no session: every value any environment holds is a secret */
+	secretscan_envstore(&secrets);
 	struct save_job job = {
 		.engine = engine, .container = container, .source = source,
 		.target = target,
 		.keep_history = settings_get_bool(settings, "save_history"),
 		.run = host_save_run, .run_ctx = (void *)engine,
+		.secrets = secrets.v,
+		.allow_secrets = cmd_opt_has(ctx->args, "allow-secrets"),
+		.run_fd = host_save_run_fd,
 	};
 	if (save_check_target(target, err) < 0)
 		return -1;
@@ -93,6 +136,9 @@ const struct cmd_entry host_save_entry = {
 	.help = "For a container started with 'paks run --keep', or one still\n"
 	    "running in another terminal. The image keeps its source's config\n"
 	    "and gains org.paks.* labels; layers stay bounded.\n"
+	    "A changed file that holds a value of any environment in\n"
+	    "~/.paks/envs (6 bytes or longer) stops the save, naming the\n"
+	    "file: remove it, or give --allow-secrets.\n"
 	    "\nexample:\n  paks save devbox myproject:v2\n",
 	.options = save_options,
 	/* 0: "no container given" says more than "too few arguments" */

@@ -336,6 +336,54 @@ move_archive_stream(int fd, const struct move_archive_visit *v, void *arg,
 	}
 }
 
+/* A wanted member's data to v->chunk, a piece at a time, through buf. */
+static int
+tar_chunks(struct tar_reader *r, const struct move_archive_entry *e,
+    const struct move_archive_chunked *v, void *arg, char *buf, size_t cap,
+    struct paks_error **err)
+{
+	off_t left = e->size;
+
+	while (left > 0) {
+		size_t n = left < (off_t)cap ? (size_t)left : cap;
+		int rc;
+
+		if (tar_fill(r, buf, n, NULL, err) < 0)
+			return -1;
+		left -= (off_t)n;
+		if ((rc = v->chunk(e, buf, n, arg, err)) != 0)
+			return rc < 0 ? -1 : 0;
+	}
+	return 0;
+}
+
+/*
+ * Read the tar in fd once, front to back, as move_archive_stream does;
+ * the data of the members v->want asks for goes to v->chunk in pieces,
+ * so a file of any size takes no more memory than one piece.
+ */
+int
+move_archive_chunks(int fd, const struct move_archive_chunked *v, void *arg,
+    struct paks_error **err)
+{
+	struct tar_reader r = { .fd = fd, .stream = true };
+	const size_t cap = 256 * 1024;
+	_cleanup_free_ char *buf = xmalloc(cap);
+
+	for (;;) {
+		struct move_archive_entry e;
+		int rc = tar_next(&r, &e, err);
+
+		if (rc <= 0)
+			return rc;
+		if (e.type == '0' && v->want(&e, arg))
+			rc = tar_chunks(&r, &e, v, arg, buf, cap, err);
+		tar_entry_release(&e);
+		if (rc < 0)
+			return -1;
+	}
+}
+
 /*
  * Make the members, in their order, in the copy st (util/safetree.c): one
  * tree, named as the archive names it, or the contents of a directory

@@ -60,6 +60,17 @@ struct move_archive_visit {
 	size_t	  max;
 };
 
+/*
+ * What move_archive_chunks does: want says whether to read a regular
+ * file's data, of any size, which goes to chunk piece by piece; chunk
+ * returns 0, 1 to skip the rest of the member, or -1 with *err set.
+ */
+struct move_archive_chunked {
+	bool	(*want)(const struct move_archive_entry *, void *);
+	int	(*chunk)(const struct move_archive_entry *, const char *,
+		    size_t, void *, struct paks_error **);
+};
+
 /* What move_archive_write sent. */
 struct move_archive_stats {
 	uint64_t	written;	/* bytes of the whole archive */
@@ -70,6 +81,8 @@ struct move_archive_stats {
 
 int	move_archive_index(int, struct move_archive *, struct paks_error **);
 int	move_archive_stream(int, const struct move_archive_visit *, void *,
+	    struct paks_error **);
+int	move_archive_chunks(int, const struct move_archive_chunked *, void *,
 	    struct paks_error **);
 int	move_archive_read(int, struct move_archive *, struct paks_error **);
 const struct move_archive_entry *move_archive_find(

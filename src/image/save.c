@@ -28,6 +28,7 @@
 
 #include "imageref.h"
 #include "save.h"
+#include "secretscan.h"
 #include "util/cleanup.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
@@ -333,6 +334,8 @@ save_image(struct save_job *job, struct paks_error **err)
 	base = xstrdup(label ? label : job->source);
 
 	save_history(job);
+	if (secretscan_save(job, err) < 0)
+		goto out;
 	job->flattened = src_layers + 1 > base_layers + 2;
 	save_changes(job, src, ctr, job->flattened && job->engine->daemon,
 	    base, base_layers, &changes);
@@ -415,6 +418,19 @@ save_op_run(void *ctx, char *const *args, char **out,
 	    err);
 }
 
+/* The same with stdout to fd: the secret scan's tars. */
+static int
+save_op_run_fd(void *ctx, char *const *args, int fd, struct paks_error **err)
+{
+	const struct engine_op *op = ctx;
+	_cleanup_strv_ struct strv argv = STRV_INIT;
+
+	strv_push(&argv, op->engine->program);
+	strv_pushv(&argv, args);
+	return op->run_fd(op->run_ctx, argv.v, "looking for secrets...", fd,
+	    err);
+}
+
 /* Commit the session's container as target; *saved says what it wrote. */
 int
 save_op_commit(const struct engine_op *op, const char *target,
@@ -425,6 +441,8 @@ save_op_commit(const struct engine_op *op, const char *target,
 		.source = op->run->image, .target = target,
 		.keep_history = op->keep_history,
 		.run = save_op_run, .run_ctx = (void *)op,
+		.secrets = op->secrets, .allow_secrets = op->allow_secrets,
+		.run_fd = op->run_fd ? save_op_run_fd : NULL,
 	};
 
 	if (op->engine->commit != NULL)

@@ -9,6 +9,8 @@
 
 /* How save runs engine commands: in a session (Ctrl-C aware) or plainly. */
 typedef int save_run_fn(void *, char *const *, char **, struct paks_error **);
+/* The same with the program's stdout written to an fd (a tar). */
+typedef int save_run_fd_fn(void *, char *const *, int, struct paks_error **);
 
 struct save_job {
 	const struct engine	*engine;
@@ -23,6 +25,11 @@ struct save_job {
 	int			 layers;	/* out: layers of the new image */
 	char			*stale;		/* out: the image the target tag
 						 * left, still in use for now */
+	/* values looked for in the changed files before the commit
+	 * (image/secretscan.c; NULL: none); run_fd reads the files */
+	char *const		*secrets;
+	bool			 allow_secrets;	/* save even if one is found */
+	save_run_fd_fn		*run_fd;
 };
 
 char	*save_target(const char *, const char *);

@@ -23,6 +23,17 @@ hash_move_run(void *s, char *const *args, char **out, struct paks_error **err)
 	return session_engine(s, args, out, err);
 }
 
+static int
+hash_move_run_fd(void *s, char *const *args, int fd, struct paks_error **err)
+{
+	struct engine_op op = session_op(s);
+	_cleanup_strv_ struct strv argv = STRV_INIT;
+
+	strv_push(&argv, op.engine->program);
+	strv_pushv(&argv, args);
+	return op.run_fd(op.run_ctx, argv.v, "looking for secrets...", fd, err);
+}
+
 /* The child's "paks: MSG" / "hint: HINT" lines become this command's error. */
 static int
 hash_move_failed(const char *text, int status, struct paks_error **err)
@@ -85,6 +96,9 @@ hash_move_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		.keep_history = ctx->settings != NULL &&
 		    settings_get_bool(ctx->settings, "save_history"),
 		.run = hash_move_run, .run_ctx = s,
+		.secrets = session_secrets(s),
+		.allow_secrets = cmd_opt_has(ctx->args, "allow-secrets"),
+		.run_fd = hash_move_run_fd,
 	};
 	cmd_printf(ctx, "saving %s as %s ...\n", run->name, target);
 	rc = save_image(&sj, err);
@@ -134,6 +148,9 @@ static const struct cmd_option hash_move_options[] = {
 	  .choices = CMD_NAMES("true", "false") },
 	{ .name = "cert-dir", .arg = "DIR",
 	  .help = "trust the registry certificates in DIR" },
+	{ .name = "allow-secrets",
+	  .help = "save even if a changed file holds a value this session "
+	      "loaded" },
 	{ .name = NULL },
 };
 

@@ -16,9 +16,22 @@ hash_save_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	const struct engine *e = op.engine;
 	struct engine_saved saved = { 0 };
 	_cleanup_free_ char *target = NULL;
+	const char *suffix = NULL;
 
+	/* not a declared option: a SUFFIX may start with '-' ("-dev") */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--allow-secrets") == 0)
+			op.allow_secrets = true;
+		else if (suffix == NULL)
+			suffix = argv[i];
+		else {
+			paks_error_set(err, 0, "#save: too many arguments");
+			return CMD_USAGE_ERROR;
+		}
+	}
 	op.keep_history = settings_get_bool(ctx->settings, "save_history");
-	if ((target = save_op_target(&op, argc > 1 ? argv[1] : "-saved",
+	op.secrets = session_secrets(ctx->session);
+	if ((target = save_op_target(&op, suffix ? suffix : "-saved",
 	    err)) == NULL)
 		return -1;
 	cmd_printf(ctx, "saving %s as %s\n", e->images ? op.run->name :
@@ -34,13 +47,16 @@ hash_save_exec(struct cmd_ctx *ctx, int argc, char **argv,
 
 const struct cmd_entry hash_save_entry = {
 	.name = "save",
-	.usage = "[SUFFIX]",
+	.usage = "[--allow-secrets] [SUFFIX]",
 	.summary = "commit this container as a new image, IMAGE-saved",
 	.help = "The suffix (default -saved) is added to the image's tag.\n"
 	    "The image keeps its source's entrypoint, command, environment,\n"
 	    "working directory, user, ports and labels, and gains org.paks.*\n"
-	    "labels; its layers never grow past the base's + 2.\n",
+	    "labels; its layers never grow past the base's + 2.\n"
+	    "\nA changed file that holds the value of a variable this session\n"
+	    "loaded (#envload, #envsave, #envhost; 6 bytes or longer) stops\n"
+	    "the save, naming the file: remove it, or give --allow-secrets.\n",
 	.min_args = 0,
-	.max_args = 1,
+	.max_args = 2,
 	.exec = hash_save_exec,
 };

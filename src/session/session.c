@@ -95,6 +95,7 @@ struct session {
 	char			 cmd_last;	/* last byte a #command printed */
 	unsigned long		 commands;	/* #commands run */
 	struct strv		 stale;		/* images #save replaced, in use */
+	struct strv		 secrets;	/* values exported through paks */
 	struct strbuf		 early;		/* output before the hello */
 	bool			 started;	/* the container said hello */
 	bool			 shell_exited;	/* it said so: its status is its own */
@@ -113,6 +114,14 @@ void
 session_export(struct session *s, const char *key, const char *value)
 {
 	integration_export(&s->reply, s->kind, key, value);
+	strv_push(&s->secrets, value);
+}
+
+/* The values this session exported (#envload...): secrets, for #save. */
+char *const *
+session_secrets(struct session *s)
+{
+	return s->secrets.v;
 }
 
 /* An image #save replaced while this container uses it: removed at the end. */
@@ -1278,6 +1287,9 @@ static void
 session_free(struct session *s)
 {
 	strv_release(&s->stale);
+	for (size_t i = 0; i < s->secrets.n; i++)
+		explicit_bzero(s->secrets.v[i], strlen(s->secrets.v[i]));
+	strv_release(&s->secrets);
 	strbuf_release(&s->early);
 	strbuf_release(&s->proxy.to_user);
 	strbuf_release(&s->proxy.to_pty);

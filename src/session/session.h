@@ -75,6 +75,7 @@ void	session_end_release(struct session_end *);
 struct engine_op session_op(struct session *);
 void	session_export(struct session *, const char *, const char *);
 void	session_note_stale(struct session *, const char *);
+char *const *session_secrets(struct session *);
 int	session_cwd(struct session *, const char **, struct paks_error **);
 int	session_spawn(struct session *, struct session_job *,
 	    struct paks_error **);
