@@ -23,7 +23,13 @@ struct run_opts {
 					 * engine_run_argv makes paks's own */
 	bool		 keep;
 	bool		 no_entrypoint;	/* skip the image's ENTRYPOINT */
+	bool		 enter;		/* the container exists (paks enter):
+					 * the session is an exec into it */
 };
+
+/* The labels paks gives the containers it runs (paks ls finds them). */
+#define ENGINE_LABEL_RUN "org.paks.run"		/* the container's name */
+#define ENGINE_LABEL_SOURCE "org.paks.source"	/* the image it ran */
 
 /* An engine's names for the run options all engines take ("--workdir"). */
 struct run_opt_names {

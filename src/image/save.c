@@ -28,6 +28,7 @@
 
 #include "imageref.h"
 #include "save.h"
+#include "snapshot.h"
 #include "util/cleanup.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
@@ -299,6 +300,16 @@ save_name_move(struct save_job *job, const char *id, const char *old_id,
 	return 0;
 }
 
+/* The save is done: its snapshot is a tag more, and none is no failure. */
+static void
+save_snapshot(struct save_job *job)
+{
+	struct paks_error *ignored = NULL;
+
+	if (snapshot_take(job, &job->snapshot, &ignored) < 0)
+		paks_error_free(ignored);
+}
+
 int
 save_image(struct save_job *job, struct paks_error **err)
 {
@@ -371,6 +382,7 @@ save_image(struct save_job *job, struct paks_error **err)
 		paks_error_free(ignored);
 	}
 	job->id = TAKE_PTR(id);
+	save_snapshot(job);
 	rc = 0;
 out:
 	json_decref(src);
@@ -431,8 +443,9 @@ save_op_commit(const struct engine_op *op, const char *target,
 		return op->engine->commit(op, target, saved, err);
 	if (save_image(&job, err) < 0)
 		return -1;
-	saved->detail = xasprintf("%.19s, %d layer%s%s", job.id, job.layers,
-	    job.layers == 1 ? "" : "s", job.flattened ? ", flattened" : "");
+	saved->detail = xasprintf("%.19s, %d layer%s%s, snapshot %d", job.id,
+	    job.layers, job.layers == 1 ? "" : "s",
+	    job.flattened ? ", flattened" : "", job.snapshot);
 	saved->stale = TAKE_PTR(job.stale);
 	save_job_release(&job);
 	return 0;

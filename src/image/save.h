@@ -23,6 +23,8 @@ struct save_job {
 	int			 layers;	/* out: layers of the new image */
 	char			*stale;		/* out: the image the target tag
 						 * left, still in use for now */
+	int			 snapshot;	/* out: its snapshot's number, or
+						 * 0 (see snapshot.c) */
 };
 
 char	*save_target(const char *, const char *);
