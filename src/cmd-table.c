@@ -13,6 +13,9 @@ extern const struct cmd_entry host_env_entry;
 extern const struct cmd_entry host_plugin_entry;
 extern const struct cmd_entry host_help_entry;
 extern const struct cmd_entry host_version_entry;
+extern const struct cmd_entry host_ls_entry;
+extern const struct cmd_entry host_enter_entry;
+extern const struct cmd_entry host_snapshots_entry;
 
 const struct cmd_entry *const host_commands[] = {
 	&host_run_entry,
@@ -25,6 +28,9 @@ const struct cmd_entry *const host_commands[] = {
 	&host_plugin_entry,
 	&host_help_entry,
 	&host_version_entry,
+	&host_ls_entry,
+	&host_enter_entry,
+	&host_snapshots_entry,
 	NULL,
 };
 
@@ -38,6 +44,7 @@ extern const struct cmd_entry hash_load_entry;
 extern const struct cmd_entry hash_move_entry;
 extern const struct cmd_entry hash_save_entry;
 extern const struct cmd_entry hash_size_entry;
+extern const struct cmd_entry hash_snapshots_entry;
 
 const struct cmd_entry *const hash_commands[] = {
 	&hash_save_entry,
@@ -50,5 +57,6 @@ const struct cmd_entry *const hash_commands[] = {
 	&hash_envhost_entry,
 	&hash_load_entry,
 	&hash_help_entry,
+	&hash_snapshots_entry,
 	NULL,
 };

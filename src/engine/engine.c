@@ -15,6 +15,7 @@
 #include "util/spawn.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
+#include "version.h"
 
 /*
  * No log: the session's terminal is the container's output, and a log
@@ -480,7 +481,7 @@ engine_run_argv(const struct engine *e, const struct run_opts *o,
 	struct run_opts with = *o;
 	_cleanup_free_ char *profile = NULL;
 
-	if (e->seccomp != SECCOMP_NONE && o->seccomp == NULL)
+	if (e->seccomp != SECCOMP_NONE && o->seccomp == NULL && !o->enter)
 		with.seccomp = profile = engine_seccomp(e, o->extra);
 	e->run_argv(e, &with, cmd, argv);
 }
@@ -535,6 +536,26 @@ cli_command_argv(const struct run_opts *o, struct strv *argv)
 	strv_pushv(argv, cmd);
 }
 
+/*
+ * paks enter: "ENGINE exec -it NAME /bin/sh CMD..." into a container that
+ * runs; the container keeps its own user, mounts and seccomp profile.
+ */
+static void
+cli_exec_argv(const struct engine *e, const struct run_opts *o,
+    char *const *cmd, struct strv *argv)
+{
+	strv_push(argv, e->program);
+	strv_push(argv, "exec");
+	strv_push(argv, "-it");
+	if (o->workdir != NULL)
+		strv_pushf(argv, "--workdir=%s", o->workdir);
+	for (char *const *v = o->envs; v && *v; v++)
+		strv_pushf(argv, "--env=%s", *v);
+	strv_push(argv, o->name);
+	strv_push(argv, "/bin/sh");
+	strv_pushv(argv, cmd);
+}
+
 /* "ENGINE run -it ... IMAGE /bin/sh CMD..." for an interactive session. */
 static void
 cli_run_argv(const struct engine *e, const struct run_opts *o,
@@ -543,6 +564,10 @@ cli_run_argv(const struct engine *e, const struct run_opts *o,
 	static const struct run_opt_names names = { "--workdir", "--user",
 		"--volume", "--env" };
 
+	if (o->enter) {
+		cli_exec_argv(e, o, cmd, argv);
+		return;
+	}
 	strv_push(argv, e->program);
 	strv_push(argv, "run");
 	if (o->command == NULL)
@@ -555,6 +580,11 @@ cli_run_argv(const struct engine *e, const struct run_opts *o,
 	if (!o->keep)
 		strv_push(argv, "--rm");
 	strv_pushf(argv, "--name=%s", o->name);
+	/* paks ls knows its containers by these (a container made from a
+	 * saved image inherits them, with another name) */
+	strv_pushf(argv, "--label=%s=%s", ENGINE_LABEL_RUN, o->name);
+	strv_pushf(argv, "--label=%s=%s", ENGINE_LABEL_SOURCE, o->image);
+	strv_pushf(argv, "--label=org.paks.version=%s", PAKS_VERSION);
 	e->run_flags(e, argv);
 	if (o->seccomp != NULL && !seccomp_user_chose(o->extra))
 		strv_pushf(argv, "--security-opt=seccomp=%s", o->seccomp);

@@ -29,10 +29,16 @@ struct run_opts {
 	bool		 tty;		/* -t */
 	const char	*envpipe;	/* a FIFO of shell code that CMD starts
 					 * after (--envload), or NULL */
+	bool		 enter;		/* the container exists (paks enter):
+					 * the session is an exec into it */
 };
 
 /* Where the --envload FIFO is inside the container. */
 #define ENGINE_ENVPIPE "/run/paks-envload"
+
+/* The labels paks gives the containers it runs (paks ls finds them). */
+#define ENGINE_LABEL_RUN "org.paks.run"		/* the container's name */
+#define ENGINE_LABEL_SOURCE "org.paks.source"	/* the image it ran */
 
 /* An engine's names for the run options all engines take ("--workdir"). */
 struct run_opt_names {

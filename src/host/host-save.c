@@ -122,9 +122,9 @@ host_save_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		save_job_release(&job);
 		return -1;
 	}
-	cmd_printf(ctx, "saved %s (%.19s, %d layer%s%s)\n", target, job.id,
-	    job.layers, job.layers == 1 ? "" : "s",
-	    job.flattened ? ", flattened" : "");
+	cmd_printf(ctx, "saved %s (%.19s, %d layer%s%s, snapshot %d)\n",
+	    target, job.id, job.layers, job.layers == 1 ? "" : "s",
+	    job.flattened ? ", flattened" : "", job.snapshot);
 	save_job_release(&job);
 	return 0;
 }

@@ -29,6 +29,7 @@
 #include "imageref.h"
 #include "save.h"
 #include "secretscan.h"
+#include "snapshot.h"
 #include "util/cleanup.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
@@ -300,6 +301,31 @@ save_name_move(struct save_job *job, const char *id, const char *old_id,
 	return 0;
 }
 
+/* The save is done: its snapshot is a tag more, and none is no failure. */
+/* The layers of the image written: counted, not predicted (docker adds
+ * no layer for no change). */
+static void
+save_count_layers(struct save_job *job, char *id)
+{
+	char *args[] = { "image", "inspect", "--format",
+		"{{len .RootFS.Layers}}", id, NULL };
+	_cleanup_free_ char *n = NULL;
+	struct paks_error *ignored = NULL;
+
+	if (job->run(job->run_ctx, args, &n, &ignored) == 0)
+		job->layers = atoi(n);
+	paks_error_free(ignored);
+}
+
+static void
+save_snapshot(struct save_job *job)
+{
+	struct paks_error *ignored = NULL;
+
+	if (snapshot_take(job, &job->snapshot, &ignored) < 0)
+		paks_error_free(ignored);
+}
+
 int
 save_image(struct save_job *job, struct paks_error **err)
 {
@@ -363,17 +389,9 @@ save_image(struct save_job *job, struct paks_error **err)
 		save_rmi(job, id);
 		goto out;
 	}
-	{
-		/* count, not predict: docker adds no layer for no change */
-		char *args[] = { "image", "inspect", "--format",
-			"{{len .RootFS.Layers}}", id, NULL };
-		_cleanup_free_ char *n = NULL;
-		struct paks_error *ignored = NULL;
-		if (job->run(job->run_ctx, args, &n, &ignored) == 0)
-			job->layers = atoi(n);
-		paks_error_free(ignored);
-	}
+	save_count_layers(job, id);
 	job->id = TAKE_PTR(id);
+	save_snapshot(job);
 	rc = 0;
 out:
 	json_decref(src);
@@ -449,8 +467,9 @@ save_op_commit(const struct engine_op *op, const char *target,
 		return op->engine->commit(op, target, saved, err);
 	if (save_image(&job, err) < 0)
 		return -1;
-	saved->detail = xasprintf("%.19s, %d layer%s%s", job.id, job.layers,
-	    job.layers == 1 ? "" : "s", job.flattened ? ", flattened" : "");
+	saved->detail = xasprintf("%.19s, %d layer%s%s, snapshot %d", job.id,
+	    job.layers, job.layers == 1 ? "" : "s",
+	    job.flattened ? ", flattened" : "", job.snapshot);
 	saved->stale = TAKE_PTR(job.stale);
 	save_job_release(&job);
 	return 0;

@@ -30,6 +30,8 @@ struct save_job {
 	char *const		*secrets;
 	bool			 allow_secrets;	/* save even if one is found */
 	save_run_fd_fn		*run_fd;
+	int			 snapshot;	/* out: its snapshot's number, or
+						 * 0 (see snapshot.c) */
 };
 
 char	*save_target(const char *, const char *);

@@ -1181,7 +1181,9 @@ session_cwd(struct session *s, const char **cwd, struct paks_error **err)
 	char *rl[] = { "readlink", NULL, NULL };
 
 	*cwd = s->cwd;
-	if (s->cwd != NULL || s->mode != MODE_SH || !s->engine->images)
+	/* entered (paks enter), the shell is not the first process */
+	if (s->cwd != NULL || s->mode != MODE_SH || !s->engine->images ||
+	    s->run.enter)
 		return 0;
 	if (session_has_init(s)) {
 		if (session_exec_line(s, children, &pid, err) < 0)

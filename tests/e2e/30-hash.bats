@@ -259,7 +259,8 @@ line2" --force
 	pk_line "#save -e2e$$"
 	pk_wait_for -F "saved $target" 120
 	run "$PAKS_ENGINE" run --rm --network none "$target" cat /root/work.txt
-	"$PAKS_ENGINE" rmi -f "$target" >/dev/null 2>&1 || true
+	# the save's snapshot is a tag too (see paks snapshots)
+	"$PAKS_ENGINE" rmi -f "$target" "$target.snap-1" >/dev/null 2>&1 || true
 	[[ $output == kept ]]
 	pk_line '#save bad:suffix'
 	pk_wait_for -F "paks: invalid image reference"

@@ -23,7 +23,7 @@ setup() {
 }
 
 teardown() {
-	"$PAKS_ENGINE" rmi -f "$TARGET" >/dev/null 2>&1 || true
+	"$PAKS_ENGINE" rmi -f "$TARGET" "$TARGET.snap-1" >/dev/null 2>&1 || true
 	pk_teardown
 }
 

@@ -27,6 +27,7 @@
 #include "util/strbuf.h"
 #include "util/strv.h"
 #include "tmpdir.h"
+#include "version.h"
 
 /* argv as one line, words joined by '|' */
 static char *
@@ -61,6 +62,8 @@ test_docker_argv(void **state)
 	docker->run_argv(docker, &o, cmd, &argv);
 	s = joined(argv.v);
 	assert_string_equal(s, "docker|run|-it|--pull=never|--rm|--name=n|"
+	    "--label=org.paks.run=n|--label=org.paks.source=debian:12|"
+	    "--label=org.paks.version=" PAKS_VERSION "|"
 	    "--log-driver=none|--security-opt=seccomp=/p/seccomp/docker.json|"
 	    "--workdir=/w|--volume=/h:/c|--env=K=V|--network=none|"
 	    "debian:12|/bin/sh|-c|BOOT");
@@ -73,6 +76,8 @@ test_docker_argv(void **state)
 	podman->run_argv(podman, &o, cmd, &argv);
 	s = joined(argv.v);
 	assert_string_equal(s, "podman|run|-it|--pull=never|--name=n|"
+	    "--label=org.paks.run=n|--label=org.paks.source=debian:12|"
+	    "--label=org.paks.version=" PAKS_VERSION "|"
 	    "--log-driver=none|--security-opt=seccomp=/p/seccomp/podman.json|"
 	    "--workdir=/w|--volume=/h:/c|--env=K=V|"
 	    "--network=none|--entrypoint=/bin/sh|debian:12|-c|BOOT");
@@ -95,6 +100,8 @@ test_command_argv(void **state)
 	docker->run_argv(docker, &o, NULL, &argv);
 	s = joined(argv.v);
 	assert_string_equal(s, "docker|run|-i|--pull=never|--rm|--name=n|"
+	    "--label=org.paks.run=n|--label=org.paks.source=debian:12|"
+	    "--label=org.paks.version=" PAKS_VERSION "|"
 	    "--log-driver=none|--security-opt=seccomp=/p.json|"
 	    "debian:12|make|test");
 	free(s);
@@ -104,6 +111,8 @@ test_command_argv(void **state)
 	docker->run_argv(docker, &o, NULL, &argv);
 	s = joined(argv.v);
 	assert_string_equal(s, "docker|run|-t|--pull=never|--rm|--name=n|"
+	    "--label=org.paks.run=n|--label=org.paks.source=debian:12|"
+	    "--label=org.paks.version=" PAKS_VERSION "|"
 	    "--log-driver=none|--security-opt=seccomp=/p.json|"
 	    "--entrypoint=make|debian:12|test");
 	free(s);
@@ -113,9 +122,32 @@ test_command_argv(void **state)
 	docker->run_argv(docker, &o, NULL, &argv);
 	s = joined(argv.v);
 	assert_string_equal(s, "docker|run|--pull=never|--rm|--name=n|"
+	    "--label=org.paks.run=n|--label=org.paks.source=debian:12|"
+	    "--label=org.paks.version=" PAKS_VERSION "|"
 	    "--log-driver=none|--security-opt=seccomp=/p.json|"
 	    "--volume=/tmp/d/env:/run/paks-envload:ro|debian:12|/bin/sh|-c|"
 	    ". /run/paks-envload && exec \"$@\"|sh|make|test");
+	free(s);
+	strv_release(&argv);
+}
+
+/* paks enter: an exec into the container, with none of run's options. */
+static void
+test_enter_argv(void **state)
+{
+	char *envs[] = { "K=V", NULL };
+	char *extra[] = { "--network=none", NULL };
+	struct run_opts o = { .image = "debian:12", .name = "n",
+		.workdir = "/w", .envs = envs, .extra = extra, .enter = true,
+		.seccomp = "/p/seccomp/docker.json" };
+	struct strv argv = STRV_INIT;
+	char *s;
+
+	(void)state;
+	engine_find("podman")->run_argv(engine_find("podman"), &o, cmd, &argv);
+	s = joined(argv.v);
+	assert_string_equal(s, "podman|exec|-it|--workdir=/w|--env=K=V|n|"
+	    "/bin/sh|-c|BOOT");
 	free(s);
 	strv_release(&argv);
 }
@@ -951,6 +983,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_docker_argv),
 		cmocka_unit_test(test_command_argv),
+		cmocka_unit_test(test_enter_argv),
 		cmocka_unit_test(test_settings_engines),
 		cmocka_unit_test(test_seccomp_user_choice),
 		cmocka_unit_test(test_charliecloud_argv),
