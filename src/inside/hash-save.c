@@ -22,12 +22,19 @@ hash_save_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--allow-secrets") == 0)
 			op.allow_secrets = true;
-		else if (suffix == NULL)
-			suffix = argv[i];
+		else if (suffix == NULL)	/* upstream paks: suffix=-x */
+			suffix = strncmp(argv[i], "suffix=", 7) == 0 ?
+			    argv[i] + 7 : argv[i];
 		else {
 			paks_error_set(err, 0, "#save: too many arguments");
 			return CMD_USAGE_ERROR;
 		}
+	}
+	if (suffix != NULL && *suffix == '\0') {
+		paks_error_set(err, 0, "#save: the suffix is empty: the save "
+		    "would replace the image the container came from");
+		paks_error_hint(err, "name one, e.g. #save -dev");
+		return CMD_USAGE_ERROR;
 	}
 	op.keep_history = settings_get_bool(ctx->settings, "save_history");
 	op.secrets = session_secrets(ctx->session);
@@ -49,7 +56,8 @@ const struct cmd_entry hash_save_entry = {
 	.name = "save",
 	.usage = "[--allow-secrets] [SUFFIX]",
 	.summary = "commit this container as a new image, IMAGE-saved",
-	.help = "The suffix (default -saved) is added to the image's tag.\n"
+	.help = "The suffix (default -saved) is added to the image's tag;\n"
+	    "suffix=-x, as the original paks spelled it, is the same as -x.\n"
 	    "The image keeps its source's entrypoint, command, environment,\n"
 	    "working directory, user, ports and labels, and gains org.paks.*\n"
 	    "labels; its layers never grow past the base's + 2.\n"

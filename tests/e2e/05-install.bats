@@ -174,8 +174,10 @@ bash_complete() {
 	run bash --norc --noprofile -c \
 	    "source '$PK_SHARE/bash-completion/completions/paks' && complete -p paks"
 	[[ $status -eq 0 && $output == "complete -F _paks paks" ]]
+	run bash_complete paks conf
+	[[ $output == config ]]
 	run bash_complete paks en
-	[[ $output == env ]]
+	[[ $output == $'enter\nenv' || $output == $'env\nenter' ]]
 	run bash_complete paks run -
 	[[ $'\n'$output$'\n' == *$'\n--keep\n'* ]]
 	for cmd in $(host_commands); do
@@ -271,8 +273,8 @@ fake_engine() {
 @test "fish: the completion loads and completes commands and options" {
 	command -v fish >/dev/null || skip "fish is not installed (tests/deps)"
 	local f=$PK_SHARE/fish/vendor_completions.d/paks.fish
-	run fish --no-config -c "source '$f'; complete -C'paks en'"
-	[[ $status -eq 0 && ${lines[0]} == env* ]]
+	run fish --no-config -c "source '$f'; complete -C'paks conf'"
+	[[ $status -eq 0 && ${lines[0]} == config* ]]
 	run fish --no-config -c "source '$f'; complete -C'paks run --'"
 	[[ $output == *--keep* ]]
 }

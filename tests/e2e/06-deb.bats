@@ -196,8 +196,8 @@ need_install_allowed() {
 	run zsh -f -c 'autoload -Uz +X _paks && whence -w _paks'
 	[[ $output == "_paks: function" ]]
 	run env HOME="$BATS_TEST_TMPDIR" XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/c" \
-	    XDG_DATA_HOME="$BATS_TEST_TMPDIR/d" fish -c "complete -C'paks en'"
-	[[ ${lines[0]} == env* ]]
+	    XDG_DATA_HOME="$BATS_TEST_TMPDIR/d" fish -c "complete -C'paks conf'"
+	[[ ${lines[0]} == config* ]]
 }
 
 # deb_session ENGINE: /usr/bin/paks run on ENGINE, #load sbom, #sbom, exit

@@ -431,7 +431,7 @@ X")
 	[ "${stderr_lines[0]}" = "paks: env rm: argument 2: invalid variable name" ]
 	# "-e $TOKEN" for the container: refused before any engine is asked
 	run --separate-stderr env PATH=/nonexistent "$PAKS" run -e A=1 -e "$SECRET" img
-	check_error 1
+	check_error 2
 	[ "${stderr_lines[0]}" = "paks: run: -e number 2 is not KEY=VALUE (values are never shown)" ]
 	[ "$(snapshot)" = "$before" ]
 	[ ! -e "$ENVS/x" ]

@@ -74,8 +74,14 @@ layers() {
 	pk_wait_for '^/tmp$'
 	pk_line '#save'
 	pk_wait_for -F "saved $CFG-saved" 120
+	# the original paks's spelling; an empty suffix would overwrite $CFG
+	pk_line '#save suffix=-v2'
+	pk_wait_for -F "saved $CFG-v2" 120
+	pk_line '#save suffix='
+	pk_wait_for -F "paks: #save: the suffix is empty"
 	pk_line 'exit'
 	pk_wait_exit
+	"$E" image inspect "$CFG-v2" >/dev/null
 	local s=$CFG-saved
 	[[ $(conf "$s" Entrypoint) == "$(conf "$CFG" Entrypoint)" ]]
 	[[ $(conf "$s" Cmd) == '["bash","-l"]' ]]

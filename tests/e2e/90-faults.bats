@@ -202,7 +202,7 @@ engine_client_pid() {
 	# paks run will not start on a settings file it cannot read
 	pk_start "$PK_DEBIAN"
 	code=$(pk_wait_exit)
-	[[ $code -eq 1 ]]
+	[[ $code -eq 125 ]]	# docker's: failed before the shell started
 	pk_output
 	pk_output | grep -q "^paks: $PAKS_HOME/settings.yml:.*malformed YAML"
 	[[ $(pk_output | grep -c '^paks: ') -eq 1 ]]
