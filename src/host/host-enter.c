@@ -57,31 +57,17 @@ enter_find(const char *tech, const char *name, const struct engine **e,
 	return paks_error_hint(err, "'paks ls' lists the containers paks ran");
 }
 
-static const struct cmd_entry *const *
-enter_plugin_entries(void *registry)
-{
-	return plugin_registry_entries(registry);
-}
-
 /* The session, with the plugins the plugins setting names. */
 static int
 enter_session(struct cmd_ctx *ctx, struct session_opts *o,
     struct paks_error **err)
 {
-	struct plugin_registry reg = PLUGIN_REGISTRY_INIT;
 	_cleanup_free_ char *start_dir = getcwd(NULL, 0);
-	struct cmd_ctx sctx = *ctx;
 	struct session_end end;
 	int rc;
 
-	plugin_session_start(&reg, ctx->settings);
-	sctx.registry = &reg;
-	o->ctx = &sctx;
-	o->extra = enter_plugin_entries;
-	o->extra_arg = &reg;
 	o->start_dir = start_dir;
-	rc = session_run(o, &end, err);
-	plugin_registry_release(&reg);
+	rc = plugin_session_run(ctx, o, &end, err);
 	if (rc < 0)
 		return -1;
 	rc = end.code;

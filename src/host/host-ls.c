@@ -56,13 +56,18 @@ ls_size(long long n)
 	return n < 0 ? xstrdup("?") : text_size((uint64_t)n);
 }
 
-/* s cut to width, its end shown as "~" when cut. */
+/*
+ * s cut to width, its end shown as "~" when cut, as plain text: a label
+ * is the image's, and any image may carry paks's labels.
+ */
 static char *
 ls_cut(const char *s, int width)
 {
-	if ((int)strlen(s) <= width)
-		return xstrdup(s);
-	return xasprintf("%.*s~", width - 1, s);
+	char *c = (int)strlen(s) <= width ? xstrdup(s) :
+	    xasprintf("%.*s~", width - 1, s);
+
+	text_plain(c);
+	return c;
 }
 
 /* The snapshots of what a container's #save writes (IMAGE-saved). */

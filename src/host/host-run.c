@@ -397,31 +397,6 @@ run_setup(const struct settings *settings, const struct run_args *a,
 }
 
 /* The #command entries of the session's plugins. */
-static const struct cmd_entry *const *
-run_plugin_entries(void *registry)
-{
-	return plugin_registry_entries(registry);
-}
-
-/* One session, with the plugins the plugins setting names. */
-static int
-run_once(struct cmd_ctx *ctx, struct session_opts *o, struct session_end *end,
-    struct paks_error **err)
-{
-	struct plugin_registry reg = PLUGIN_REGISTRY_INIT;
-	struct cmd_ctx sctx = *ctx;
-	int rc;
-
-	plugin_session_start(&reg, ctx->settings);
-	sctx.registry = &reg;
-	o->ctx = &sctx;
-	o->extra = run_plugin_entries;
-	o->extra_arg = &reg;
-	rc = session_run(o, end, err);
-	plugin_registry_release(&reg);
-	return rc;
-}
-
 /* --shell named a shell the image lacks (127) or cannot run (126). */
 static int
 run_shell_failed(const struct session_opts *o, int code,
@@ -451,7 +426,7 @@ run_session(struct cmd_ctx *ctx, struct session_opts *o,
 		struct session_end end;
 		bool again;
 
-		if (run_once(ctx, o, &end, err) < 0)
+		if (plugin_session_run(ctx, o, &end, err) < 0)
 			break;
 		if (end.shell_failed != 0) {
 			rc = run_shell_failed(o, end.shell_failed, err);

@@ -849,3 +849,32 @@ plugin_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		session_export(s, vars.v[i].key, vars.v[i].value);
 	return 0;
 }
+
+static const struct cmd_entry *const *
+plugin_session_entries(void *registry)
+{
+	return plugin_registry_entries(registry);
+}
+
+/*
+ * One session (paks run, paks enter) whose #commands include those of
+ * the plugins setting and of #load; ctx is the session's context from
+ * then on, with the registry in it.
+ */
+int
+plugin_session_run(struct cmd_ctx *ctx, struct session_opts *o,
+    struct session_end *end, struct paks_error **err)
+{
+	struct plugin_registry reg = PLUGIN_REGISTRY_INIT;
+	struct cmd_ctx sctx = *ctx;
+	int rc;
+
+	plugin_session_start(&reg, ctx->settings);
+	sctx.registry = &reg;
+	o->ctx = &sctx;
+	o->extra = plugin_session_entries;
+	o->extra_arg = &reg;
+	rc = session_run(o, end, err);
+	plugin_registry_release(&reg);
+	return rc;
+}

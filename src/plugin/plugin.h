@@ -103,5 +103,10 @@ int	plugin_session_load(struct plugin_registry *, const char *,
 	    struct paks_error **);
 void	plugin_session_start(struct plugin_registry *,
 	    const struct settings *);
+/* session_run with the plugins the settings name, and #load */
+struct session_opts;
+struct session_end;
+int	plugin_session_run(struct cmd_ctx *, struct session_opts *,
+	    struct session_end *, struct paks_error **);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* Set *err (if err is not NULL and not already set); always returns -1. */
@@ -59,25 +60,6 @@ paks_error_wrap(struct paks_error **err, const char *fmt, ...)
 	return -1;
 }
 
-/*
- * A message may quote what an engine, a plugin or the container said: it
- * reaches the terminal as plain text. Control bytes (but the line break
- * before a hint) and UTF-8-encoded C1 controls become '?', so no escape
- * sequence (a title, OSC 52, paks's own OSC 6973) rides on an error.
- */
-static void
-error_plain(char *s)
-{
-	for (unsigned char *p = (unsigned char *)s; *p; p++) {
-		if ((*p < 0x20 && *p != '\n') || *p == 0x7f)
-			*p = '?';
-		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			*p = '?';
-			memmove(p + 1, p + 2, strlen((char *)p + 2) + 1);
-		}
-	}
-}
-
 /* "msg: strerror" on one line, then "hint: ..." on a second if present. */
 char *
 paks_error_format(const struct paks_error *e)
@@ -89,12 +71,12 @@ paks_error_format(const struct paks_error *e)
 	else
 		line = xstrdup(e->msg);
 	if (e->hint == NULL) {
-		error_plain(line);
+		text_plain(line);
 		return line;
 	}
 	out = xasprintf("%s\nhint: %s", line, e->hint);
 	free(line);
-	error_plain(out);
+	text_plain(out);
 	return out;
 }
 

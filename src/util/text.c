@@ -91,3 +91,22 @@ text_distance(const char *a, size_t la, const char *b, size_t lb)
 	free(rows);
 	return d;
 }
+
+/*
+ * What an engine, a plugin or the container said, made plain text for
+ * the terminal: control bytes (but a line break) and UTF-8-encoded C1
+ * controls become '?', so no escape sequence (a title, OSC 52, paks's
+ * own OSC 6973) rides on a message or a listing.
+ */
+void
+text_plain(char *s)
+{
+	for (unsigned char *p = (unsigned char *)s; *p; p++) {
+		if ((*p < 0x20 && *p != '\n') || *p == 0x7f)
+			*p = '?';
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			*p = '?';
+			memmove(p + 1, p + 2, strlen((char *)p + 2) + 1);
+		}
+	}
+}

@@ -11,4 +11,6 @@ char	*text_size(uint64_t);
 void	 text_shell_quote(struct strbuf *, const char *);
 size_t	 text_distance(const char *, size_t, const char *, size_t);
 
+void	 text_plain(char *);	/* control bytes become '?' */
+
 #endif

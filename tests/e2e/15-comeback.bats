@@ -27,13 +27,8 @@ setup() {
 }
 
 teardown() {
-	local i
-
 	pk_teardown || true
-	for i in $("$E" images --format '{{.Repository}}:{{.Tag}}' |
-	    grep -F -e "$REPO:" || true); do
-		"$E" rmi -f "$i" >/dev/null 2>&1 || true
-	done
+	pk_rmi_matching "$REPO:"
 }
 
 PROMPT='#$'
@@ -173,4 +168,19 @@ state() {
 	pk_output | grep -F "the container '$PK_NAME' was not made by paks run"
 	run "$PAKS" snapshots -c "$E" "$REPO:none"
 	[[ $output == "no snapshots of '$REPO:none' in $E" ]]
+}
+
+@test "ls: an image's forged paks labels reach the terminal as plain text" {
+	local c=paks-e2e-evil-$PK_RUN_ID esc
+	esc=$(printf 'x\033]0;pwned\007y')
+	"$E" create --name "$c" --network none "$PK_DEBIAN" true >/dev/null
+	"$E" commit --change "LABEL org.paks.saved=2026-01-01T00:00:00Z" \
+	    --change "LABEL org.paks.base=$esc" "$c" "$REPO:evil" >/dev/null
+	"$E" rm "$c" >/dev/null
+	run "$PAKS" ls -c "$E"
+	[[ $status -eq 0 ]]
+	echo "$output"
+	[[ $output == *"$REPO:evil"* ]]
+	[[ $output != *$'\033'* && $output != *$'\007'* ]]
+	[[ $output == *'x?]0;pwn'* ]]
 }

@@ -37,10 +37,7 @@ teardown() {
 	local i
 
 	pk_teardown || true
-	for i in $("$E" images --format '{{.Repository}}:{{.Tag}}' |
-	    grep -F -e "$REPO:" || true); do
-		"$E" rmi -f "$i" >/dev/null 2>&1 || true
-	done
+	pk_rmi_matching "$REPO:"
 	# images a save replaced while its session's container still used
 	# them are left untagged (only saved ones are listed: the base's id
 	# is paks-test/debian's too), and so is what an engine finished after

@@ -311,3 +311,14 @@ pk_signal_paks() {
 	fi
 	kill "-$1" $pid
 }
+
+# pk_rmi_matching TEXT: remove the images of $PAKS_ENGINE whose
+# REPOSITORY:TAG holds TEXT (a test's own repository, "REPO:")
+pk_rmi_matching() {
+	local i
+
+	for i in $("$PAKS_ENGINE" images --format '{{.Repository}}:{{.Tag}}' |
+	    grep -F -e "$1" || true); do
+		"$PAKS_ENGINE" rmi -f "$i" >/dev/null 2>&1 || true
+	done
+}
