@@ -80,7 +80,8 @@ ls_box_snaps(const struct ls_engine *le, const struct engine_box *b)
 }
 
 /* NAME ENGINE STATUS AGE SIZE FROM SNAPS, in 80 columns: the name as
- * wide as the widest (up to 40), the image it came from in what is left */
+ * wide as the widest (up to 40), the image it came from in what is left
+ * (never under 12) */
 #define LS_ROW "%-*s %-6s %-7s %4s %8s %-*s %5s\n"
 #define LS_FIXED (6 + 7 + 4 + 8 + 5 + 6)
 
@@ -106,6 +107,8 @@ ls_widths(const struct ls_engine *le, size_t n, struct ls_widths *w)
 	}
 	w->name = w->name > 40 ? 40 : w->name;
 	w->from = 79 - LS_FIXED - w->name;
+	if (w->from < 12)	/* a wider line beats an unreadable column */
+		w->from = 12;
 }
 
 static void

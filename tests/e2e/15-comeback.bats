@@ -182,5 +182,5 @@ state() {
 	echo "$output"
 	[[ $output == *"$REPO:evil"* ]]
 	[[ $output != *$'\033'* && $output != *$'\007'* ]]
-	[[ $output == *'x?]0;pwn'* ]]
+	[[ $output == *'x?]0;pw'* ]]
 }
