@@ -291,7 +291,7 @@ FORGE
 	pk_line 'bash /tmp/forge.sh & sleep 0.3; echo typing-goes-on'
 	pk_wait_for '^typing-goes-on$'
 	pk_line 'wait; echo "K=[$K]"'
-	pk_wait_for '^FORGE-DONE$'
+	pk_wait_for 'FORGE-DONE$'
 	pk_wait_for -F 'K=[]'
 	pk_forgery_had_no_effect "$BATS_TEST_TMPDIR/w"
 }
