@@ -16,6 +16,8 @@ extern const struct cmd_entry host_version_entry;
 extern const struct cmd_entry host_ls_entry;
 extern const struct cmd_entry host_enter_entry;
 extern const struct cmd_entry host_snapshots_entry;
+extern const struct cmd_entry host_history_entry;
+extern const struct cmd_entry host_recipe_entry;
 
 const struct cmd_entry *const host_commands[] = {
 	&host_run_entry,
@@ -31,6 +33,8 @@ const struct cmd_entry *const host_commands[] = {
 	&host_ls_entry,
 	&host_enter_entry,
 	&host_snapshots_entry,
+	&host_history_entry,
+	&host_recipe_entry,
 	NULL,
 };
 
@@ -39,6 +43,7 @@ extern const struct cmd_entry hash_envhost_entry;
 extern const struct cmd_entry hash_envload_entry;
 extern const struct cmd_entry hash_envsave_entry;
 extern const struct cmd_entry hash_help_entry;
+extern const struct cmd_entry hash_history_entry;
 extern const struct cmd_entry hash_inspect_entry;
 extern const struct cmd_entry hash_load_entry;
 extern const struct cmd_entry hash_move_entry;
@@ -58,5 +63,6 @@ const struct cmd_entry *const hash_commands[] = {
 	&hash_load_entry,
 	&hash_help_entry,
 	&hash_snapshots_entry,
+	&hash_history_entry,
 	NULL,
 };

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "imageref.h"
+#include "imagehistory.h"
 #include "save.h"
 #include "secretscan.h"
 #include "snapshot.h"
@@ -360,7 +361,7 @@ save_image(struct save_job *job, struct paks_error **err)
 	base = xstrdup(label ? label : job->source);
 
 	save_history(job);
-	if (secretscan_save(job, err) < 0)
+	if (imagehistory_put(job, err) < 0 || secretscan_save(job, err) < 0)
 		goto out;
 	job->flattened = src_layers + 1 > base_layers + 2;
 	save_changes(job, src, ctr, job->flattened && job->engine->daemon,

@@ -20,6 +20,8 @@
 
 #include "gate.h"
 #include "linebuf.h"
+#include "util/cleanup.h"
+#include "util/xalloc.h"
 
 #define GATE_MAX_AGE 8		/* prompts a typed-ahead line waits */
 #define GATE_MAX_TRUSTED 256
@@ -185,6 +187,36 @@ gate_confirmed(struct gate *g, const char *line)
 	if (g->last >= 0 && g->last < g->n)
 		gate_drop(g, g->last + 1);
 	gate_trust(g, line);
+}
+
+/*
+ * For the record only (it decides nothing): whether an Enter the user
+ * typed, not yet matched to a line, can have made line. The oldest such
+ * Enter is the line's; its text, when paks could follow it, must be line,
+ * each line of a pasted block in turn.
+ */
+bool
+gate_seen(const struct gate *g, const char *line)
+{
+	const char *t, *l = line;
+
+	if (g->n == 0)
+		return false;
+	if ((t = g->q[0].tmpl) == NULL)
+		return true;
+	for (;;) {
+		const char *tn = strchr(t, '\n'), *ln = strchr(l, '\n');
+		size_t tlen = tn ? (size_t)(tn - t) : strlen(t);
+		_cleanup_free_ char *one = ln ? xstrndup(l, (size_t)(ln - l)) :
+		    NULL;
+
+		if (!linebuf_match(t, tlen, one ? one : l))
+			return false;
+		if (tn == NULL || ln == NULL)
+			return tn == NULL && ln == NULL;
+		t = tn + 1;
+		l = ln + 1;
+	}
 }
 
 bool

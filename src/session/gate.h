@@ -38,5 +38,6 @@ void	gate_line(struct gate *);
 enum gate_verdict gate_check(struct gate *, const char *);
 void	gate_confirmed(struct gate *, const char *);
 bool	gate_pending(const struct gate *);
+bool	gate_seen(const struct gate *, const char *);
 
 #endif

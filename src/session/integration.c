@@ -126,6 +126,17 @@ static const char integration_bashrc[] =
 
 const char integration_bash[] =
 	"__paks_prompt() { printf '\\033]6973;P;%s\\007' \"$__paks_n\"; }\n"
+	/* the record (session/record.c): the line and $PWD as the shell
+	 * takes it, then $? and $PWD before the next prompt; lengths in
+	 * bytes, a line cut at 16 KiB */
+	"__paks_line() {\n"
+	"  local LC_ALL=C; local __paks_x=${1:0:16384}\n"
+	"  printf '\\033]6973;L;%s;%s;%s;%s%s\\007' \"$__paks_n\" \"${#__paks_x}\" \"${#PWD}\" \"$__paks_x\" \"$PWD\"\n"
+	"}\n"
+	"__paks_status() {\n"
+	"  local __paks_x=$?; local LC_ALL=C\n"
+	"  printf '\\033]6973;S;%s;%s;%s;%s%s\\007' \"$__paks_n\" \"${#__paks_x}\" \"${#PWD}\" \"$__paks_x\" \"$PWD\"\n"
+	"}\n"
 	"__paks_run() {\n"
 	"  local LC_ALL=C __paks_l=$1 __paks_p=$PWD __paks_r __paks_s= __paks_m=$'\\035paks:'\n"
 	"  printf '\\033]6973;C;%s;%s;%s;%s%s\\007' \"$__paks_n\" \"${#__paks_l}\" \"${#__paks_p}\" \"$__paks_l\" \"$__paks_p\"\n"
@@ -151,7 +162,7 @@ const char integration_bash[] =
 	"__paks_hook() {\n"
 	"  local __paks_a=$READLINE_LINE __paks_rest __paks_line __paks_keep= __paks_pr __paks_w __paks_i=0 __paks_multi= __paks_sw\n"
 	"  if [[ $__paks_a != *'#'[A-Za-z]* ]]; then\n"
-	"    printf '\\033]6973;L;%s\\007' \"$__paks_n\"\n"
+	"    __paks_line \"$__paks_a\"\n"
 	"    [[ -z $__paks_c ]] || { __paks_c=; __paks_bind accept-line; }\n"
 	"    return\n"
 	"  fi\n"
@@ -177,11 +188,11 @@ const char integration_bash[] =
 	"  done\n"
 	"  ((__paks_i == 0)) || __paks_done\n"
 	"  if ((__paks_i == 0)); then\n"
-	"    printf '\\033]6973;L;%s\\007' \"$__paks_n\"\n"
+	"    __paks_line \"$__paks_a\"\n"
 	"    [[ -z $__paks_c ]] || { __paks_c=; __paks_bind accept-line; }\n"
 	"  elif [[ -n $__paks_keep ]]; then\n"
 	"    READLINE_LINE=$__paks_keep; READLINE_POINT=${#__paks_keep}\n"
-	"    printf '\\033]6973;L;%s\\007' \"$__paks_n\"\n"
+	"    __paks_line \"$__paks_keep\"\n"
 	"    [[ -z $__paks_c ]] || { __paks_c=; __paks_bind accept-line; }\n"
 	"  else\n"
 	"    READLINE_LINE=; READLINE_POINT=0\n"
@@ -196,7 +207,7 @@ const char integration_bash[] =
 	"  bind -m $__paks_k '\"\\C-j\": \"\\C-x\\C-p1\\C-x\\C-p2\"'\n"
 	"done\n"
 	"unset __paks_k; __paks_c=1; __paks_bind accept-line; __paks_c=\n"
-	"PROMPT_COMMAND=\"${PROMPT_COMMAND:+$PROMPT_COMMAND$'\\n'}__paks_prompt\"\n"
+	"PROMPT_COMMAND=__paks_status$'\\n'\"${PROMPT_COMMAND:+$PROMPT_COMMAND$'\\n'}__paks_prompt\"\n"
 	/* the shell ending by itself says so, before any EXIT trap that
 	 * bashrc set (kept: it runs after, and may exit with its own status) */
 	"__paks_bye() { printf '\\033]6973;X;%s\\007' \"$__paks_n\"; }\n"
@@ -227,6 +238,15 @@ static const char integration_zshrc[] =
 
 const char integration_zsh[] =
 	"__paks_prompt() { printf '\\033]6973;P;%s\\007' \"$__paks_n\"; }\n"
+	"__paks_line() {\n"
+	"  emulate -L zsh; setopt nomultibyte\n"
+	"  local __paks_x=${1[1,16384]}\n"
+	"  printf '\\033]6973;L;%s;%s;%s;%s%s\\007' \"$__paks_n\" \"${#__paks_x}\" \"${#PWD}\" \"$__paks_x\" \"$PWD\"\n"
+	"}\n"
+	"__paks_status() {\n"
+	"  local __paks_x=$?; emulate -L zsh; setopt nomultibyte\n"
+	"  printf '\\033]6973;S;%s;%s;%s;%s%s\\007' \"$__paks_n\" \"${#__paks_x}\" \"${#PWD}\" \"$__paks_x\" \"$PWD\"\n"
+	"}\n"
 	"__paks_run() {\n"
 	"  emulate -L zsh; setopt nomultibyte\n"
 	"  local __paks_l=$1 __paks_p=$PWD __paks_r __paks_s= __paks_m=$'\\035paks:'\n"
@@ -271,7 +291,7 @@ const char integration_zsh[] =
 	"    fi\n"
 	"    BUFFER=$__paks_keep\n"
 	"  fi\n"
-	"  printf '\\033]6973;L;%s\\007' \"$__paks_n\"\n"
+	"  __paks_line \"$BUFFER\"\n"
 	"  zle $__paks_acc\n"
 	"}\n"
 	/* a zshrc's own accept-line widget still runs, after the report */
@@ -281,7 +301,7 @@ const char integration_zsh[] =
 	"zle -N accept-line __paks_accept\n"
 	"__paks_nop() { zle reset-prompt }; zle -N __paks_nop\n"
 	"for __paks_k in emacs viins vicmd; do bindkey -M $__paks_k $'\\035paks:.' __paks_nop; done; unset __paks_k\n"
-	"precmd_functions+=(__paks_prompt)\n"
+	"precmd_functions=(__paks_status $precmd_functions __paks_prompt)\n"
 	"__paks_bye() { printf '\\033]6973;X;%s\\007' \"$__paks_n\"; }\n"
 	"zshexit_functions+=(__paks_bye)\n";
 

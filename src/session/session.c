@@ -28,6 +28,7 @@
 #include "integration.h"
 #include "linebuf.h"
 #include "proxy.h"
+#include "record.h"
 #include "session.h"
 #include "shellhook.h"
 #include "store/envstore.h"
@@ -99,6 +100,7 @@ struct session {
 	struct strbuf		 early;		/* output before the hello */
 	bool			 started;	/* the container said hello */
 	bool			 shell_exited;	/* it said so: its status is its own */
+	struct record		 rec;		/* the lines it ran (record.c) */
 };
 
 static void session_feed_input(struct session *, const char *, size_t);
@@ -240,6 +242,7 @@ session_hash(struct session *s, const char *line, const char *pwd)
 	_cleanup_strv_ struct strv argv = STRV_INIT;
 	struct paks_error *err = NULL;
 	struct cmd_ctx ctx = *s->ctx;
+	int64_t start = history_now();
 
 	proxy_flush_user(&s->proxy);
 	s->cwd = pwd;
@@ -262,8 +265,11 @@ session_hash(struct session *s, const char *line, const char *pwd)
 		/* #load may have added entries: look again */
 		session_learn(s, n);
 		ctx.plugins = session_extra(s);
-		if (cmd_lookup(&ctx, hash_commands, argv.v[0]) != NULL)
+		if (cmd_lookup(&ctx, hash_commands, argv.v[0]) != NULL) {
 			session_history(s, argv.v);
+			record_paks(&s->rec, argv.v, s->cwd, s->start_dir,
+			    err != NULL, start, s->secrets.v);
+		}
 	}
 	/* output without a last newline: the shell's prompt would draw
 	 * over it */
@@ -498,6 +504,9 @@ session_feed_input(struct session *s, const char *buf, size_t n)
 			if (s->mode == MODE_HOOK && s->at_prompt)
 				session_hold(s, true);
 			else if (s->mode == MODE_SH && s->at_prompt) {
+				if (ev.known && linebuf_exact(ev.text))
+					record_begin(&s->rec, ev.text, NULL,
+					    true, s->secrets.v);
 				/*
 				 * Keys typed ahead wait for the next prompt,
 				 * so that a #command among them is seen at
@@ -584,6 +593,8 @@ session_ack(struct session *s, const char *kind)
 		return;
 	}
 	s->kind = integration_kind(kind);
+	s->rec.shell = s->kind == SHELL_BASH ? "bash" : s->kind == SHELL_ZSH ?
+	    "zsh" : "sh";
 	s->out = OUT_PASS;
 	s->lb.kill_whole = s->kind == SHELL_ZSH;
 	s->mode = s->kind == SHELL_BASH || s->kind == SHELL_ZSH ? MODE_HOOK :
@@ -657,12 +668,33 @@ session_hook_cmd(struct session *s, const char *line, const char *pwd)
 	}
 }
 
+/*
+ * The shell runs a line: recorded, marked typed if an Enter of the user's
+ * can have made it. Keys typed ahead stay held until its next prompt (500
+ * ms at most, then they are for the program that runs): the prompt starts
+ * a new line, and a #command among them is followed from its start.
+ */
+static void
+session_line(struct session *s, const struct hook_event *ev)
+{
+	bool ours = s->mode == MODE_HOOK && !s->replied && s->ask_line == NULL;
+
+	if (s->mode == MODE_HOOK)
+		record_begin(&s->rec, ev->text, ev->pwd, ours &&
+		    gate_seen(&s->gate, ev->text ? ev->text : ""),
+		    s->secrets.v);
+	if (ours) {
+		gate_line(&s->gate);
+		s->at_prompt = false;
+	}
+}
+
 static void
 session_event(struct session *s, struct hook_event *ev)
 {
 	static const char *names[] = { "none", "hello", "ack", "prompt",
-		"prompt-end", "line", "cmd", "done", "ready", "exit",
-		"forged" };
+		"prompt-end", "line", "cmd", "done", "ready", "status",
+		"exit", "forged" };
 
 	if (ev->type != HOOK_NONE)
 		session_trace(s, names[ev->type]);
@@ -681,6 +713,8 @@ session_event(struct session *s, struct hook_event *ev)
 			session_ack(s, ev->text);
 		break;
 	case HOOK_PROMPT:
+		if (s->mode == MODE_SH)
+			record_end(&s->rec, -1, NULL, s->secrets.v);
 		session_prompt(s);
 		s->in_prompt = s->mode == MODE_SH;
 		strbuf_reset(&s->prompt);
@@ -689,16 +723,7 @@ session_event(struct session *s, struct hook_event *ev)
 		s->in_prompt = false;
 		break;
 	case HOOK_LINE:
-		/*
-		 * The shell runs a line. Keys typed ahead stay held until
-		 * its next prompt (500 ms at most, then they are for the
-		 * program that runs): the prompt starts a new line, and a
-		 * #command among them is followed from its start.
-		 */
-		if (s->mode == MODE_HOOK && !s->replied && s->ask_line == NULL) {
-			gate_line(&s->gate);
-			s->at_prompt = false;
-		}
+		session_line(s, ev);
 		break;
 	case HOOK_CMD:
 		session_hook_cmd(s, ev->text, ev->pwd);
@@ -718,6 +743,11 @@ session_event(struct session *s, struct hook_event *ev)
 			s->out = OUT_DISCARD_PROMPT;
 		} else
 			s->forged++;
+		break;
+	case HOOK_STATUS:
+		if (s->mode == MODE_HOOK)
+			record_end(&s->rec, atoi(ev->text), ev->pwd,
+			    s->secrets.v);
 		break;
 	case HOOK_EXIT:
 		s->shell_exited = true;
@@ -1277,6 +1307,11 @@ session_new(const struct session_opts *o)
 	s->extra = o->extra;
 	s->extra_arg = o->extra_arg;
 	session_make_nonce(s->nonce);
+	record_init(&s->rec, s->run.name, !s->run.enter);
+	/* --envload's values are secrets too (masked, looked for by #save) */
+	for (char *const *e = s->exports; e != NULL && *e != NULL; e++)
+		if (strchr(*e, '=') != NULL)
+			strv_push(&s->secrets, strchr(*e, '=') + 1);
 	shellhook_init(&s->hook, s->nonce);
 	linebuf_init(&s->lb);
 	gate_init(&s->gate);
@@ -1288,6 +1323,7 @@ session_new(const struct session_opts *o)
 static void
 session_free(struct session *s)
 {
+	record_release(&s->rec, s->secrets.v);
 	strv_release(&s->stale);
 	for (size_t i = 0; i < s->secrets.n; i++)
 		explicit_bzero(s->secrets.v[i], strlen(s->secrets.v[i]));

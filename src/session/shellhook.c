@@ -69,8 +69,16 @@ parse_len(const char *s, size_t n, size_t *out)
 	return true;
 }
 
+/* The messages with a raw part: "C", "D", "L" (with its line) and "S". */
+static bool
+shellhook_has_raw(char t)
+{
+	return t == 'C' || t == 'D' || t == 'L' || t == 'S';
+}
+
 /*
- * A "C" or "D" header is complete once it has four fields: C;NONCE;LEN;PWDLEN;
+ * A "C", "D", "L" or "S" header is complete once it has four fields:
+ * C;NONCE;LEN;PWDLEN;
  * Returns 1 when the raw part should start, 0 to keep reading, -1 if bad.
  */
 static int
@@ -79,7 +87,7 @@ shellhook_cmd_header(struct shellhook *h)
 	const char *b = h->body.buf, *f[5];
 	size_t n = h->body.len, k = 0;
 
-	if (n < 2 || (b[0] != 'C' && b[0] != 'D') || b[n - 1] != ';')
+	if (n < 2 || !shellhook_has_raw(b[0]) || b[n - 1] != ';')
 		return 0;
 	f[k++] = b;
 	for (size_t i = 0; i < n && k < 5; i++)
@@ -119,15 +127,25 @@ shellhook_finish(struct shellhook *h, struct hook_event *ev)
 	if (n < 2 + SHELLHOOK_NONCE_LEN ||
 	    !shellhook_nonce_ok(h, b + 2, SHELLHOOK_NONCE_LEN))
 		return;
-	if (t == 'C' || t == 'D') {
+	if (shellhook_has_raw(t) && (h->cmd_ok || t == 'C' || t == 'D')) {
+		static const enum hook_type types[] = { ['C'] = HOOK_CMD,
+			['D'] = HOOK_DONE, ['L'] = HOOK_LINE,
+			['S'] = HOOK_STATUS };
 		if (!h->cmd_ok || n < h->len1 + h->len2)
 			return;
 		const char *raw = b + n - h->len1 - h->len2;
-		ev->type = t == 'C' ? HOOK_CMD : HOOK_DONE;
+		ev->type = types[(unsigned char)t];
 		ev->text = xstrndup(raw, h->len1);
 		ev->pwd = xstrndup(raw + h->len1, h->len2);
 		/* a line with a NUL in it is not a line the user typed */
 		if (strlen(ev->text) != h->len1 || strlen(ev->pwd) != h->len2) {
+			hook_event_release(ev);
+			ev->type = HOOK_FORGED;
+		}
+		/* a status is a number the shell printed: 0 to 255 */
+		if (t == 'S' && (h->len1 == 0 || h->len1 > 3 ||
+		    strspn(ev->text, "0123456789") != h->len1 ||
+		    atoi(ev->text) > 255)) {
 			hook_event_release(ev);
 			ev->type = HOOK_FORGED;
 		}

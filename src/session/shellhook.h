@@ -16,19 +16,22 @@ enum hook_type {
 	HOOK_ACK,	/* the start-up script runs: "A;KIND" (handshake only) */
 	HOOK_PROMPT,	/* the shell shows a prompt: "P;NONCE" */
 	HOOK_PROMPT_END, /* sh: the prompt text ends here: "E;NONCE" */
-	HOOK_LINE,	/* an ordinary line was accepted: "L;NONCE" */
+	HOOK_LINE,	/* an ordinary line was accepted: "L;NONCE", or with
+			 * the line and $PWD: "L;NONCE;LEN;PWDLEN;LINEPWD" */
 	HOOK_CMD,	/* a #command line: "C;NONCE;LEN;PWDLEN;LINEPWD" */
 	HOOK_DONE,	/* the hook read the reply: "D;NONCE;LEN;0;SWALLOWED" */
 	HOOK_READY,	/* the shell waits for injected lines: "R;NONCE" */
+	HOOK_STATUS,	/* the last line ended: "S;NONCE;LEN;PWDLEN;STATUSPWD" */
 	HOOK_EXIT,	/* the shell ends by itself (its EXIT trap): "X;NONCE" */
 	HOOK_FORGED,	/* a 6973 message that failed the checks */
 };
 
 struct hook_event {
 	enum hook_type	 type;
-	char		*text;	/* HOOK_CMD: the line; HOOK_DONE: keys the hook
-				 * read before the reply; HOOK_ACK: kind */
-	char		*pwd;	/* HOOK_CMD: the shell's working directory */
+	char		*text;	/* HOOK_CMD, HOOK_LINE: the line; HOOK_DONE:
+				 * keys the hook read before the reply;
+				 * HOOK_ACK: kind; HOOK_STATUS: the status */
+	char		*pwd;	/* HOOK_CMD, HOOK_LINE, HOOK_STATUS: $PWD */
 };
 
 struct shellhook {

@@ -6,8 +6,15 @@
 # value of a variable paks loaded (the refusal names the file, never the
 # value); removing the file or --allow-secrets lets the save go on; a
 # change of many files is scanned too (one export rather than many cp).
+# The session record: every line bash runs, with its status, directory
+# and time, #history in the session and paks history on the host, secrets
+# masked, a forged report kept apart and never acted on; a save carries
+# the record, and paks recipe drafts a Containerfile from it.
 # Exercises: src/image/secretscan.c, src/image/save.c,
-# src/inside/hash-save.c, src/inside/hash-move.c, src/host/host-save.c.
+# src/inside/hash-save.c, src/inside/hash-move.c, src/host/host-save.c,
+# src/session/record.c, src/store/history.c, src/image/imagehistory.c,
+# src/image/recipe.c, src/inside/hash-history.c, src/host/host-history.c,
+# src/host/host-recipe.c.
 
 load lib/helpers
 bats_require_minimum_version 1.5.0
@@ -104,4 +111,107 @@ no_token() {
 	[[ $stderr != *KEY* ]]
 	run "$PAKS" save -c "$E" --allow-secrets "$C" "$target"
 	[[ $status == 0 ]]
+}
+
+# The record: one bash session that copies a file in, makes a directory,
+# writes a file, reads, fails once, saves a secret and types it, and
+# prints forged reports; then #history, paks history, the image's record
+# and paks recipe.
+@test "session record: #history, paks history, the saved record, paks recipe" {
+	local target=$PK_DEBIAN-$TAG out=$BATS_TEST_TMPDIR/rebuild
+	local zeros=00000000000000000000000000000000 rec json
+	echo hello-from-host > "$BATS_TEST_TMPDIR/hello.txt"
+	pk_start "$PK_DEBIAN"
+	pk_wait_for '# ?$'
+	pk_line "#cp host:$BATS_TEST_TMPDIR/hello.txt /opt/"
+	pk_wait_for -F 'copied'
+	pk_line 'mkdir -p /opt/app && cd /opt/app'
+	pk_line 'echo built > out.txt'
+	pk_line 'ls /opt'
+	pk_line 'false'
+	pk_line "#envsave proj PASS=$TOKEN"
+	pk_wait_for -F "saved 1 variable"
+	pk_line "echo $TOKEN | wc -c"
+	# no nonce: dropped; the shell's own nonce: kept, marked not typed
+	pk_line "printf '\\033]6973;L;%s;5;1;evil1/\\a' $zeros"
+	pk_line "printf '\\033]6973;L;%s;5;1;evil2/\\a' \"\$__paks_n\""
+	pk_line 'echo done-$((6*7))'
+	pk_wait_for '^done-42'
+	pk_line '#history'
+	pk_wait_for '^ +[0-9]+ +1  .* /opt/app +false$'
+	pk_wait_for '^ +[0-9]+ +0  .* / +mkdir -p /opt/app && cd /opt/app$'
+	pk_wait_for -F '#envsave proj PASS=***'
+	pk_wait_for -F 'echo *** | wc -c'
+	pk_wait_for '!evil2$'
+	pk_screen_lacks -F 'evil1$'
+	pk_line "#save -$TAG"
+	pk_wait_for -F "saved $target" 120
+	pk_line 'exit'
+	pk_exit_is 0
+	# on the host: the container's record, no secret in it
+	rec=$PAKS_HOME/records/$PK_NAME.jsonl
+	[[ -f $rec ]]
+	run ! grep -F "$TOKEN" "$rec"
+	run "$PAKS" history "$PK_NAME"
+	[[ $status == 0 ]]
+	[[ $output == *"echo built > out.txt"* ]]
+	[[ $output != *"$TOKEN"* ]]
+	run "$PAKS" history --format json "$PK_NAME"
+	[[ $status == 0 ]]
+	json=$output
+	[[ $(jq -r '.[] | select(.line == "false") | .status' <<<"$json") == 1 ]]
+	[[ $(jq -r '.[] | select(.line == "evil2") | .typed' <<<"$json") == false ]]
+	[[ $(jq '[.[] | select(.line == "evil1")] | length' <<<"$json") == 0 ]]
+	[[ $(jq -r '.[] | select(.line == "ls /opt") | .typed' <<<"$json") == true ]]
+	[[ $(jq -r '.[] | select(.line == "echo built > out.txt") | .cwd' \
+	    <<<"$json") == /opt/app ]]
+	# the saved image carries it, read without running the image
+	run "$PAKS" history -c "$E" "$target"
+	[[ $status == 0 ]]
+	[[ $output == *"mkdir -p /opt/app && cd /opt/app"* ]]
+	[[ $output != *"$TOKEN"* ]]
+	# the recipe, built and compared with the image: nothing differs
+	run "$PAKS" recipe --check -c "$E" "$target" -o "$out"
+	echo "$output" >&2
+	[[ $status == 0 ]]
+	[[ $output == *"the draft rebuilds $target: no path differs"* ]]
+	local cf=$out/Containerfile
+	cat "$cf" >&2
+	head -1 "$cf" | grep -q DRAFT
+	grep -qx "FROM $PK_DEBIAN" "$cf"
+	grep -qx 'COPY hello.txt /opt/' "$cf"
+	grep -qx 'RUN mkdir -p /opt/app && cd /opt/app' "$cf"
+	grep -qx 'WORKDIR /opt/app' "$cf"
+	grep -qF 'echo built > out.txt' "$cf"
+	grep -qx '# failed: false' "$cf"
+	grep -qx '# reported, not typed: evil2' "$cf"
+	run ! grep -E '^RUN .*ls /opt' "$cf"
+	run ! grep -F "$TOKEN" "$cf"
+	cmp "$out/hello.txt" "$BATS_TEST_TMPDIR/hello.txt"
+}
+
+@test "session record in zsh: status and directory from its hooks" {
+	pk_start --shell zsh "$PK_DEBIAN"
+	pk_wait_for '#$'
+	pk_line 'cd /tmp'
+	pk_line 'false'
+	pk_line 'echo zsh-$((6*7))'
+	pk_wait_for '^zsh-42$'
+	pk_line '#history'
+	pk_wait_for '^ +1 +0  .* / +cd /tmp$'
+	pk_wait_for '^ +2 +1  .* /tmp +false$'
+	pk_line 'exit 0'
+	pk_exit_is 0
+}
+
+@test "session record in sh: the typed line, no status or directory" {
+	pk_start "$PK_BUSYBOX"
+	pk_wait_for '# ?$'
+	pk_line 'ls /'
+	pk_line 'echo sh-$((6*7))'
+	pk_wait_for '^sh-42$'
+	pk_line '#history'
+	pk_wait_for '^ +1 +\?  .* \? +ls /$'
+	pk_line 'exit 0'
+	pk_exit_is 0
 }

@@ -12,8 +12,9 @@
  *  - an event that needs the nonce (prompt, line, command, ...) comes only
  *    from an input that holds the nonce, and never when paks has none;
  *  - hello and ack come only during the handshake (before the first ack);
- *  - a command's line and directory (and the handshake's shell kind) are
- *    taken from the input.
+ *  - a command's (or a recorded line's) text and directory, a status's
+ *    number and directory (and the handshake's shell kind) are taken from
+ *    the input; a status is 0 to 255.
  */
 #include <stdbool.h>
 
@@ -34,7 +35,7 @@ needs_nonce(enum hook_type t)
 {
 	return t == HOOK_PROMPT || t == HOOK_PROMPT_END || t == HOOK_LINE ||
 	    t == HOOK_CMD || t == HOOK_DONE || t == HOOK_READY ||
-	    t == HOOK_EXIT;
+	    t == HOOK_EXIT || t == HOOK_STATUS;
 }
 
 static void
@@ -51,7 +52,14 @@ check_event(const struct hook_event *ev, bool *handshake, const char *key,
 		    ev->type);
 	if (ev->type == HOOK_ACK)
 		*handshake = false;
-	if (ev->type == HOOK_CMD || ev->type == HOOK_DONE) {
+	if (ev->type == HOOK_STATUS)
+		FUZZ_CHECK(ev->text != NULL && strlen(ev->text) >= 1 &&
+		    strlen(ev->text) <= 3 && strspn(ev->text, "0123456789") ==
+		    strlen(ev->text) && atoi(ev->text) <= 255,
+		    "a status that is not 0 to 255");
+	if (ev->type == HOOK_CMD || ev->type == HOOK_DONE ||
+	    ev->type == HOOK_STATUS || (ev->type == HOOK_LINE &&
+	    ev->text != NULL)) {
 		FUZZ_CHECK(ev->text != NULL && ev->pwd != NULL, "no text");
 		FUZZ_CHECK(strlen(ev->text) + strlen(ev->pwd) <=
 		    SHELLHOOK_MAX_BODY, "body too long");

@@ -28,6 +28,8 @@ seed shellhook prompt '\033]6973;P;%s\007root@c0ffee:/# ' "$N"
 seed shellhook line '\033]6973;L;%s\007ls\r\n' "$N"
 seed shellhook cmd '\033]6973;C;%s;5;5;#help/work\007' "$N"
 seed shellhook cmd-utf8 '\033]6973;C;%s;13;1;#envhost \303\251 X/\007' "$N"
+seed shellhook line-text '\033]6973;L;%s;5;5;ls -l/work\007' "$N"
+seed shellhook status '\033]6973;S;%s;1;5;1/work\007' "$N"
 seed shellhook done '\033]6973;D;%s;3;0;abc\007' "$N"
 seed shellhook done-empty '\033]6973;D;%s;0;0;\007' "$N"
 seed shellhook done-more '\033]6973;D;%s;3;1;ab\036+\007' "$N"
@@ -106,6 +108,11 @@ seed plugin escape 'name: a\nversion: "1"\nexec: x/../../y\ncommands: [{name: a,
 seed plugin twice 'name: a\nversion: 1~rc_2+x\ncommands:\n- {name: b, description: d}\n- {name: b, description: e, max_args: -1}\n'
 seed plugin exports 'A=1\000B=two\nlines\000_C=\000'
 seed plugin exports-bad '__paks_n=1\000A=1'
+
+# ---- history: session records (~/.paks/records, /.paks/history in images)
+seed history one '{"v":1,"k":"sh","line":"ls -l","cwd":"/work","sid":"ab12","shell":"bash","st":0,"t":1700000000000,"d":12,"typed":true}\n'
+seed history several '{"line":"make","t":5,"st":2,"to":"/x"}\n{"line":"#cp host:a /b","k":"paks","from":"/h/a","t":4,"typed":true}\nnot json\n{"line":"a\\nb\\u0001","t":1,"d":null,"st":null}\n'
+seed history bad '{"line":1,"t":1}\n{"t":1}\n{"line":"x","t":-1}\n{"line":"x","t":1,"st":256}\n{"line":"x","line":"y","t":1}\n[1]\n'
 
 # ---- remote: what the other side of 'paks move ssh://' prints (the
 # answer to the layer query, after any login banner), then the engine's

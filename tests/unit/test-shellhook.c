@@ -54,11 +54,66 @@ test_messages(void **state)
 	expect("a\033]6973;P;" NONCE "\007b", "ab", "d");
 	expect("\033]6973;L;" NONCE "\033\\", "", "f");
 	expect("\033]6973;C;" NONCE ";5;1;#help/\007", "", "g");
-	expect("\033]6973;P;00000000000000000000000000000000\007", "", "k");
+	expect("\033]6973;P;00000000000000000000000000000000\007", "", "l");
 	/* the shell's end: with the nonce only */
-	expect("\033]6973;X;" NONCE "\007", "", "j");
-	expect("\033]6973;X;00000000000000000000000000000000\007", "", "k");
-	expect("\033]6973;X\007", "", "k");
+	expect("\033]6973;X;" NONCE "\007", "", "k");
+	expect("\033]6973;X;00000000000000000000000000000000\007", "", "l");
+	expect("\033]6973;X\007", "", "l");
+}
+
+/* Event of one message, with its text and pwd (NULL: none). */
+static void
+expect_event(const char *in, enum hook_type type, const char *text,
+    const char *pwd)
+{
+	struct shellhook h;
+	struct hook_event ev;
+	struct strbuf out = STRBUF_INIT;
+
+	shellhook_init(&h, NONCE);
+	assert_int_equal(shellhook_feed(&h, in, strlen(in), &out, &ev),
+	    strlen(in));
+	assert_int_equal(ev.type, type);
+	if (text == NULL)
+		assert_null(ev.text);
+	else
+		assert_string_equal(ev.text, text);
+	if (pwd == NULL)
+		assert_null(ev.pwd);
+	else
+		assert_string_equal(ev.pwd, pwd);
+	assert_int_equal(out.len, 0);
+	hook_event_release(&ev);
+	shellhook_release(&h);
+	strbuf_release(&out);
+}
+
+/* The record's messages: "L" with the line, "S" with the status. */
+static void
+test_record_messages(void **state)
+{
+	(void)state;
+	expect_event("\033]6973;L;" NONCE "\007", HOOK_LINE, NULL, NULL);
+	expect_event("\033]6973;L;" NONCE ";5;5;ls -l/root\007", HOOK_LINE,
+	    "ls -l", "/root");
+	/* a line holds anything, BEL and ESC included: its length says */
+	expect_event("\033]6973;L;" NONCE ";4;1;a\007\033b/\007", HOOK_LINE,
+	    "a\007\033b", "/");
+	expect_event("\033]6973;S;" NONCE ";3;4;127/tmp\007", HOOK_STATUS,
+	    "127", "/tmp");
+	expect_event("\033]6973;S;" NONCE ";1;1;0/\007", HOOK_STATUS, "0", "/");
+	/* not a status: not a number, too big, empty */
+	expect_event("\033]6973;S;" NONCE ";1;1;x/\007", HOOK_FORGED, NULL,
+	    NULL);
+	expect_event("\033]6973;S;" NONCE ";3;1;256/\007", HOOK_FORGED, NULL,
+	    NULL);
+	expect_event("\033]6973;S;" NONCE ";0;1;/\007", HOOK_FORGED, NULL,
+	    NULL);
+	expect_event("\033]6973;S;" NONCE "\007", HOOK_FORGED, NULL, NULL);
+	/* wrong nonce, lengths that lie */
+	expect_event("\033]6973;L;00000000000000000000000000000000;1;1;a/\007",
+	    HOOK_FORGED, NULL, NULL);
+	expect("\033]6973;L;" NONCE ";1;1;ab/\007", "\007", "l");
 }
 
 static void
@@ -81,7 +136,7 @@ static void
 test_no_splice(void **state)
 {
 	(void)state;
-	expect("\033\033]6973;\007]6973;C;x\007", "]6973;C;x\007", "k");
+	expect("\033\033]6973;\007]6973;C;x\007", "]6973;C;x\007", "l");
 	expect("\033]69\033]6973;P;" NONCE "\00773;L\007", "73;L\007", "d");
 	expect("\033\033[A", "\033[A", "");
 }
@@ -93,6 +148,7 @@ main(void)
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_other_sequences_pass),
 		cmocka_unit_test(test_no_splice),
+		cmocka_unit_test(test_record_messages),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
