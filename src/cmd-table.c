@@ -50,6 +50,7 @@ extern const struct cmd_entry hash_move_entry;
 extern const struct cmd_entry hash_save_entry;
 extern const struct cmd_entry hash_size_entry;
 extern const struct cmd_entry hash_snapshots_entry;
+extern const struct cmd_entry hash_rollback_entry;
 
 const struct cmd_entry *const hash_commands[] = {
 	&hash_save_entry,
@@ -64,5 +65,6 @@ const struct cmd_entry *const hash_commands[] = {
 	&hash_help_entry,
 	&hash_snapshots_entry,
 	&hash_history_entry,
+	&hash_rollback_entry,
 	NULL,
 };

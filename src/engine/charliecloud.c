@@ -848,6 +848,8 @@ ch_remove(const struct engine *e, const char *name)
 static const struct engine_lack ch_unsupported[] = {
 	{ "move", "not yet for an image directory: #save writes DIR-saved; "
 	    "copy that, or ch-convert it to a .sqfs or .tar.gz" },
+	{ "rollback", "an image directory has no snapshots: #save writes "
+	    "DIR-saved, which paks run starts again" },
 	{ NULL, NULL },
 };
 

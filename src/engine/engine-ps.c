@@ -52,6 +52,38 @@ ps_label(json_t *obj, const char *key)
 }
 
 /*
+ * args (KIND inspect [--size] IDS...) one id at a time, those still there:
+ * another program (a test, a prune) may remove one between the list and
+ * the inspect, which then fails for all.
+ */
+static json_t *
+ps_inspect_each(const struct engine *e, const struct strv *args,
+    size_t first)
+{
+	json_t *all = json_array();
+
+	for (size_t i = first; i < args->n; i++) {
+		_cleanup_strv_ struct strv one = STRV_INIT;
+		_cleanup_free_ char *out = NULL;
+		struct paks_error *gone = NULL;
+		json_t *doc;
+
+		for (size_t j = 0; j < first; j++)
+			strv_push(&one, args->v[j]);
+		strv_push(&one, args->v[i]);
+		if (engine_simple(e, one.v, &out, &gone) < 0) {
+			paks_error_free(gone);
+			continue;
+		}
+		if ((doc = json_loads(out, 0, NULL)) != NULL &&
+		    json_is_array(doc))
+			json_array_extend(all, doc);
+		json_decref(doc);
+	}
+	return all;
+}
+
+/*
  * "ENGINE LIST... -q --filter label=LABEL", then "ENGINE KIND inspect
  * IDS...": a JSON array (empty when nothing is listed).
  */
@@ -61,6 +93,7 @@ ps_inspect(const struct engine *e, char *const *list, const char *kind,
 {
 	_cleanup_strv_ struct strv args = STRV_INIT;
 	_cleanup_free_ char *ids = NULL, *out = NULL;
+	struct paks_error *gone = NULL;
 	char *save = NULL;
 	json_error_t jerr;
 	json_t *doc;
@@ -82,8 +115,10 @@ ps_inspect(const struct engine *e, char *const *list, const char *kind,
 	}
 	if (args.n == first)
 		return json_array();
-	if (engine_simple(e, args.v, &out, err) < 0)
-		return NULL;
+	if (engine_simple(e, args.v, &out, &gone) < 0) {
+		paks_error_free(gone);
+		return ps_inspect_each(e, &args, first);
+	}
 	if ((doc = json_loads(out, 0, &jerr)) == NULL || !json_is_array(doc)) {
 		json_decref(doc);
 		paks_error_set(err, 0, "cannot read %s's %s inspect output",

@@ -45,7 +45,8 @@
 /*
  * IMAGE + suffix, with the suffix added to the tag ("debian:12-saved");
  * an image that already ends with the suffix is saved under its own name,
- * so saving a saved image again does not grow the name.
+ * so saving a saved image again does not grow the name, and a snapshot
+ * ("debian:12-saved.snap-2") is saved as the image it is one of.
  */
 char *
 save_target(const char *image, const char *suffix)
@@ -55,8 +56,12 @@ save_target(const char *image, const char *suffix)
 	    xstrdup(image);
 	const char *slash = strrchr(base, '/');
 	const char *colon = strrchr(base, ':');
+	size_t bl, sl = strlen(suffix);
 
-	size_t bl = strlen(base), sl = strlen(suffix);
+	/* a snapshot (after #rollback) saves to the image it is one of */
+	if (snapshot_is(base))
+		*strrchr(base, '.') = '\0';
+	bl = strlen(base);
 
 	if (colon != NULL && (slash == NULL || colon > slash)) {
 		if (bl > sl && strcmp(base + bl - sl, suffix) == 0)

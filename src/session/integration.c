@@ -355,6 +355,12 @@ integration_script(struct strbuf *sb, const struct integration_opts *o,
 		integration_export(sb, SHELL_SH, key, *e + strlen(key) +
 		    ((*e)[strlen(key)] == '='));
 	}
+	/* not --workdir: podman refuses one the image lacks */
+	if (o->cwd != NULL) {
+		strbuf_adds(sb, "cd -- ");
+		text_shell_quote(sb, o->cwd);
+		strbuf_adds(sb, " 2>/dev/null\n");
+	}
 	while (*p) {
 		const char *at = strchr(p, '@');
 		if (at == NULL) {

@@ -20,6 +20,8 @@ struct integration_opts {
 	const char	*term;		/* the user's TERM, or NULL */
 	bool		 strict;	/* no /bin/sh fallback (--shell) */
 	char *const	*exports;	/* "K=V" exported first (--envload) */
+	const char	*cwd;		/* where the shell starts (#rollback),
+					 * if it is there; NULL: the workdir */
 };
 
 void	integration_script(struct strbuf *, const struct integration_opts *,

@@ -30,6 +30,7 @@
 #include "proxy.h"
 #include "record.h"
 #include "session.h"
+#include "session-state.h"
 #include "shellhook.h"
 #include "store/envstore.h"
 #include "store/paths.h"
@@ -43,65 +44,6 @@
 
 #define HOLD_TIMEOUT_MS 500
 #define REPLY_TIMEOUT_MS 2000
-
-enum session_mode {
-	MODE_HANDSHAKE,		/* waiting for the shim's hello */
-	MODE_HOOK,		/* bash, zsh: hooks report every line */
-	MODE_SH,		/* keystrokes tell the line; prompt markers */
-	MODE_PLAIN,		/* no integration: a plain proxy */
-};
-
-enum session_out {
-	OUT_PASS,		/* container output goes to the user */
-	OUT_DISCARD_ACK,	/* handshake: drop until the shim's ack */
-	OUT_DISCARD_PROMPT,	/* drop until the next prompt marker */
-	OUT_DISCARD_READY,	/* drop until __paks_x is ready to read */
-};
-
-struct session {
-	struct cmd_ctx		*ctx;
-	const struct engine	*engine;
-	struct run_opts		 run;
-	const char		*shell;
-	bool			 strict_shell;
-	char *const		*exports;
-	int			 shell_failed;	/* acked 126 or 127 */
-	const char		*start_dir;	/* where paks was started */
-	char *const		*srun;		/* srun's options; NULL: no srun */
-	session_extra_fn	*extra;		/* plugins' #command entries */
-	void			*extra_arg;
-	const char		*cwd;		/* the shell's, for #commands */
-	char			*cwd_found;	/* sh: asked of the container */
-	struct proxy		 proxy;
-
-	enum session_mode	 mode;
-	enum shell_kind		 kind;
-	enum session_out	 out;
-	struct shellhook	 hook;
-	struct linebuf		 lb;
-	char			 nonce[SHELLHOOK_NONCE_LEN + 1];
-	bool			 at_prompt;	/* the shell is reading a line */
-	struct gate		 gate;		/* the lines the user typed */
-	char			*ask_line;	/* a #command awaiting y/N */
-	char			*ask_pwd;
-	bool			 replied;	/* a reply went out, "D" is due */
-	bool			 late_done;	/* a "D" may still come, late */
-	bool			 holding;	/* typed keys held back */
-	bool			 sh_flow;	/* a fallback #command is under way */
-	struct strbuf		 held_in;	/* keys typed while holding */
-	struct strbuf		 prompt;	/* sh: the last prompt's text */
-	bool			 in_prompt;	/* sh: between its markers */
-	struct strbuf		 reply;		/* shell code for the hook */
-	unsigned long		 forged;	/* messages refused */
-	char			 cmd_last;	/* last byte a #command printed */
-	unsigned long		 commands;	/* #commands run */
-	struct strv		 stale;		/* images #save replaced, in use */
-	struct strv		 secrets;	/* values exported through paks */
-	struct strbuf		 early;		/* output before the hello */
-	bool			 started;	/* the container said hello */
-	bool			 shell_exited;	/* it said so: its status is its own */
-	struct record		 rec;		/* the lines it ran (record.c) */
-};
 
 static void session_feed_input(struct session *, const char *, size_t);
 
@@ -117,6 +59,7 @@ session_export(struct session *s, const char *key, const char *value)
 {
 	integration_export(&s->reply, s->kind, key, value);
 	strv_push(&s->secrets, value);
+	strv_pushf(&s->exported, "%s=%s", key, value);
 }
 
 /* The values this session exported (#envload...): secrets, for #save. */
@@ -301,10 +244,16 @@ session_hook_reply(struct session *s, const char *line, const char *pwd,
 {
 	struct strbuf out = STRBUF_INIT;
 	const char *p, *nl;
+	unsigned gen = s->generation;
 
 	strbuf_reset(&s->reply);
 	if (run)
 		session_hash(s, line, pwd);
+	/* #rollback replaced the shell that waits: the new one waits not */
+	if (s->generation != gen) {
+		strbuf_reset(&s->reply);
+		return;
+	}
 	strbuf_adds(&s->reply, ".\n");
 	for (p = s->reply.buf; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
 		strbuf_adds(&out, REPLY_MARK);
@@ -574,7 +523,7 @@ session_hello(struct session *s)
 	struct strbuf sb = STRBUF_INIT;
 	struct integration_opts io = { .shell = s->shell,
 		.term = getenv("TERM"), .strict = s->strict_shell,
-		.exports = s->exports };
+		.exports = s->exports, .cwd = s->start_cwd };
 
 	integration_script(&sb, &io, s->nonce, cmds);
 	proxy_to_pty(&s->proxy, sb.buf, sb.len);
@@ -765,8 +714,10 @@ session_output(struct proxy *p, const char *buf, size_t n)
 {
 	struct session *s = session_of(p);
 	struct strbuf pass = STRBUF_INIT;
+	unsigned gen = s->generation;
 
-	while (n > 0) {
+	/* the rest of a replaced container's output is dropped */
+	while (n > 0 && s->generation == gen) {
 		struct hook_event ev;
 		size_t k = shellhook_feed(&s->hook, buf, n, &pass, &ev);
 
@@ -1328,6 +1279,10 @@ session_free(struct session *s)
 	for (size_t i = 0; i < s->secrets.n; i++)
 		explicit_bzero(s->secrets.v[i], strlen(s->secrets.v[i]));
 	strv_release(&s->secrets);
+	for (size_t i = 0; i < s->exported.n; i++)
+		explicit_bzero(s->exported.v[i], strlen(s->exported.v[i]));
+	strv_release(&s->exported);
+	free(s->image_owned);
 	strbuf_release(&s->early);
 	strbuf_release(&s->proxy.to_user);
 	strbuf_release(&s->proxy.to_pty);
@@ -1396,6 +1351,9 @@ session_finish(struct session *s, struct spawn *sp, struct session_end *end)
 		 * ignores it: so kill the client outright, then remove the
 		 * container (with --keep it goes on running, detached).
 		 */
+		/* a #rollback started the client the session has now */
+		if (sp->pid != p->child)
+			sp->pid = p->child_done ? -1 : p->child;
 		if (s->srun != NULL)
 			session_stop_srun(sp);
 		if (sp->pid > 0)

@@ -2,10 +2,12 @@
  * A paks run session: the engine client on a pty, with paks in between.
  *
  * The session's state (the pty loop, the shell's protocol, the trust gate)
- * is session.c's alone. host/host-run.c starts a session with session_opts
- * and learns how it ended from session_end; a #command or a plugin sees it
+ * is src/session/'s alone (session-state.h). host/host-run.c starts a
+ * session with session_opts and learns how it ended from session_end; a
+ * #command or a plugin sees it
  * through a few calls: session_op (engine, run options, directories),
- * session_cwd, session_export, session_spawn and session_note_stale.
+ * session_cwd, session_export, session_spawn, session_note_stale and
+ * session_replace (#rollback).
  */
 #ifndef PAKS_SESSION_H
 #define PAKS_SESSION_H
@@ -81,6 +83,9 @@ int	session_spawn(struct session *, struct session_job *,
 	    struct paks_error **);
 void	session_job_release(struct session_job *);
 int	session_engine(struct session *, char *const *, char **,
+	    struct paks_error **);
+/* #rollback: a new container from IMAGE in the old one's place (CWD) */
+int	session_replace(struct session *, const char *, const char *,
 	    struct paks_error **);
 
 #endif

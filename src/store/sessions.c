@@ -120,3 +120,23 @@ sessions_leave(const char *name, pid_t pid)
 	rmdir(dir);
 	return stop;
 }
+
+/*
+ * Whether a session other than pid's may be in the container NAME: another
+ * paks enter is, or (entered: the caller came in with paks enter) the
+ * container was running when it came, so that the session that started
+ * it (a paks run, which leaves no file here) may still be in it.
+ */
+bool
+sessions_shared(const char *name, pid_t pid, bool entered)
+{
+	_cleanup_free_ char *dir = sessions_dir(name, false);
+	_cleanup_free_ char *started = NULL;
+
+	if (dir == NULL)
+		return entered;
+	if (sessions_others(dir, pid))
+		return true;
+	started = paths_join(dir, "started");
+	return entered && access(started, F_OK) != 0;
+}

@@ -13,5 +13,6 @@
 
 int	sessions_join(const char *, pid_t, bool, struct paks_error **);
 bool	sessions_leave(const char *, pid_t);
+bool	sessions_shared(const char *, pid_t, bool);
 
 #endif

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "image/names.h"
+#include "image/save.h"
 
 static char *
 name_for(const char *ref, uint32_t rnd)
@@ -60,6 +61,28 @@ test_distinct(void **state)
 	free(b);
 }
 
+/* what #save writes: the suffix once; a snapshot saves to its image */
+static void
+test_save_target(void **state)
+{
+	static const char *const cases[][3] = {
+		{ "debian:12", "-saved", "debian:12-saved" },
+		{ "debian", "-saved", "debian:latest-saved" },
+		{ "debian:12-saved", "-saved", "debian:12-saved" },
+		{ "debian:12-saved.snap-2", "-saved", "debian:12-saved" },
+		{ "r:5000/a/b:t-saved.snap-17", "-saved", "r:5000/a/b:t-saved" },
+		{ "debian:12-saved.snap-2", "-dev", "debian:12-saved-dev" },
+		{ "debian:12.snap-x", "-saved", "debian:12.snap-x-saved" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *t = save_target(cases[i][0], cases[i][1]);
+		assert_string_equal(t, cases[i][2]);
+		free(t);
+	}
+}
+
 int
 main(void)
 {
@@ -67,6 +90,7 @@ main(void)
 		cmocka_unit_test(test_shape),
 		cmocka_unit_test(test_valid_chars),
 		cmocka_unit_test(test_distinct),
+		cmocka_unit_test(test_save_target),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
