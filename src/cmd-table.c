@@ -16,6 +16,8 @@ extern const struct cmd_entry host_version_entry;
 extern const struct cmd_entry host_ls_entry;
 extern const struct cmd_entry host_enter_entry;
 extern const struct cmd_entry host_snapshots_entry;
+extern const struct cmd_entry host_inspect_entry;
+extern const struct cmd_entry host_size_entry;
 
 const struct cmd_entry *const host_commands[] = {
 	&host_run_entry,
@@ -31,6 +33,8 @@ const struct cmd_entry *const host_commands[] = {
 	&host_ls_entry,
 	&host_enter_entry,
 	&host_snapshots_entry,
+	&host_inspect_entry,
+	&host_size_entry,
 	NULL,
 };
 
