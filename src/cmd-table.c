@@ -18,6 +18,8 @@ extern const struct cmd_entry host_enter_entry;
 extern const struct cmd_entry host_snapshots_entry;
 extern const struct cmd_entry host_history_entry;
 extern const struct cmd_entry host_recipe_entry;
+extern const struct cmd_entry host_inspect_entry;
+extern const struct cmd_entry host_size_entry;
 
 const struct cmd_entry *const host_commands[] = {
 	&host_run_entry,
@@ -35,6 +37,8 @@ const struct cmd_entry *const host_commands[] = {
 	&host_snapshots_entry,
 	&host_history_entry,
 	&host_recipe_entry,
+	&host_inspect_entry,
+	&host_size_entry,
 	NULL,
 };
 

@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "engine/engine.h"
+#include "engine/engine-inspect.h"
 #include "gendoc.h"
 #include "store/settings.h"
 #include "util/cleanup.h"
@@ -56,7 +57,7 @@ comp_word_kind(const char *top, const char *w, size_t len)
 	    {"IMAGE", "image"},     {"CONTAINER", "container"},
 	    {"PATH", "file"},       {"FILE", "file"},
 	    {"DIR", "dir"},         {"KEY", "key"},
-	    {"COMMAND", "command"},
+	    {"COMMAND", "command"}, {"SECTION", "section"},
 	};
 
 	/* a NAME is one of the things its command keeps */
@@ -127,6 +128,14 @@ comp_opt_kind(const struct cmd_option *o, struct strbuf *sb)
 	if (strcmp(o->arg, "FILE") == 0 || strcmp(o->arg, "PATH") == 0)
 		return "file";
 	return strcmp(o->arg, "DIR") == 0 ? "dir" : "none";
+}
+
+/* " id created ...": the sections of paks inspect, as #inspect's Tab */
+static void
+comp_sections(FILE *f)
+{
+	for (const char *const *s = engine_inspect_sections(NULL); *s; s++)
+		fprintf(f, " %s", *s);
 }
 
 /* ---- bash and zsh ---- */
@@ -329,6 +338,8 @@ comp_sh_common(FILE *f)
 	fputs(" ;;\n\tcommand) printf '%s\\n'", f);
 	for (const struct cmd_entry *const *e = host_commands; *e; e++)
 		fprintf(f, " %s", (*e)->name);
+	fputs(" ;;\n\tsection) printf '%s\\n'", f);
+	comp_sections(f);
 	fputs(" ;;\n\tesac\n}\n\n", f);
 	fputs(comp_sh_walk, f);
 }
@@ -532,6 +543,8 @@ comp_fish(FILE *f)
 	fputs("\n\t\tcase command\n\t\t\tprintf '%s\\n'", f);
 	for (const struct cmd_entry *const *e = host_commands; *e; e++)
 		fprintf(f, " %s", (*e)->name);
+	fputs("\n\t\tcase section\n\t\t\tprintf '%s\\n'", f);
+	comp_sections(f);
 	fputs("\n\tend\nend\n\n", f);
 	comp_walk(f, comp_fish_ctx);
 }

@@ -661,25 +661,25 @@ ch_du(const struct engine_op *op, const char *dir, double *bytes,
 }
 
 static int
-ch_size(const struct engine_op *op, char **out, struct paks_error **err)
+ch_size(const struct engine_op *op, struct engine_size *z,
+    struct paks_error **err)
 {
 	const char *image = op->run->image;
 	double bytes;
 	struct stat st;
-	_cleanup_free_ char *h = NULL;
 
-	if (ch_is_squash(image)) {
+	*z = (struct engine_size){ .writable = -1, .virtual_size = -1,
+		.path = image, .squashfs = ch_is_squash(image) };
+	if (z->squashfs) {
 		if (stat(image, &st) < 0)
 			return paks_error_set(err, errno, "cannot read '%s'",
 			    image);
-		h = text_size((uint64_t)st.st_size);
-		*out = xasprintf("SquashFS file:  %s (%s)\n", h, image);
+		z->image = (long long)st.st_size;
 		return 0;
 	}
 	if (ch_du(op, image, &bytes, err) < 0)
 		return -1;
-	h = text_size((uint64_t)bytes);
-	*out = xasprintf("image directory: %s on disk (%s)\n", h, image);
+	z->image = (long long)bytes;
 	return 0;
 }
 

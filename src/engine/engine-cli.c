@@ -8,7 +8,6 @@
 #include "util/cleanup.h"
 #include "util/safetree.h"
 #include "util/strv.h"
-#include "util/text.h"
 #include "util/xalloc.h"
 
 /* "ENGINE ARGS..." through the operation's runner. */
@@ -94,12 +93,12 @@ engine_cli_inspect(const struct engine_op *op, char **out,
 }
 
 int
-engine_cli_size(const struct engine_op *op, char **out,
+engine_cli_size(const struct engine_op *op, struct engine_size *z,
     struct paks_error **err)
 {
 	char *args[] = { "container", "inspect", "--size", "--format",
 		"{{.SizeRw}} {{.SizeRootFs}}", (char *)op->run->name, NULL };
-	_cleanup_free_ char *text = NULL, *a = NULL, *b = NULL;
+	_cleanup_free_ char *text = NULL;
 	double rw, root;
 
 	if (cli_run(op, args, NULL, &text, err) < 0)
@@ -107,8 +106,7 @@ engine_cli_size(const struct engine_op *op, char **out,
 	if (sscanf(text, "%lf %lf", &rw, &root) != 2 || rw < 0 || root < 0)
 		return paks_error_set(err, 0, "cannot read the size from %s",
 		    op->engine->name);
-	a = text_size((uint64_t)rw);
-	b = text_size((uint64_t)root);
-	*out = xasprintf("writable layer: %s\nvirtual size:   %s\n", a, b);
+	*z = (struct engine_size){ .writable = (long long)rw,
+		.virtual_size = (long long)root, .image = -1 };
 	return 0;
 }

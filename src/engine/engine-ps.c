@@ -88,8 +88,8 @@ ps_inspect_each(const struct engine *e, const struct strv *args,
  * IDS...": a JSON array (empty when nothing is listed).
  */
 static json_t *
-ps_inspect(const struct engine *e, char *const *list, const char *kind,
-    bool size, struct paks_error **err)
+ps_inspect_once(const struct engine *e, char *const *list, const char *kind,
+    bool size, bool *listed, struct paks_error **err)
 {
 	_cleanup_strv_ struct strv args = STRV_INIT;
 	_cleanup_free_ char *ids = NULL, *out = NULL;
@@ -98,8 +98,10 @@ ps_inspect(const struct engine *e, char *const *list, const char *kind,
 	json_error_t jerr;
 	json_t *doc;
 
+	*listed = false;
 	if (engine_simple(e, list, &ids, err) < 0)
 		return NULL;
+	*listed = true;
 	strv_push(&args, kind);
 	strv_push(&args, "inspect");
 	if (size)
@@ -124,6 +126,26 @@ ps_inspect(const struct engine *e, char *const *list, const char *kind,
 		paks_error_set(err, 0, "cannot read %s's %s inspect output",
 		    e->name, kind);
 		return NULL;
+	}
+	return doc;
+}
+
+/*
+ * The same, listed again when the inspect fails: one of the listed may
+ * have been removed in between (a --rm container that ended, an image
+ * another program removed), which fails the whole inspect.
+ */
+static json_t *
+ps_inspect(const struct engine *e, char *const *list, const char *kind,
+    bool size, struct paks_error **err)
+{
+	bool listed = true;
+	json_t *doc = NULL;
+
+	for (int i = 0; i < 3 && doc == NULL && listed; i++) {
+		if (i > 0)
+			paks_error_release(err);
+		doc = ps_inspect_once(e, list, kind, size, &listed, err);
 	}
 	return doc;
 }
@@ -204,6 +226,38 @@ engine_box_get(const struct engine *e, const char *name,
 		    "in it", e->program, name);
 	}
 	return 0;
+}
+
+/*
+ * The container NAME paks ran, and the engine that has it: the one tech
+ * names, else docker or podman, whichever has it. A container that is
+ * there but not paks's is said so.
+ */
+int
+engine_box_find(const char *tech, const char *name, const struct engine **e,
+    struct engine_box *box, struct paks_error **err)
+{
+	static const char *const both[] = { "docker", "podman" };
+
+	if (tech != NULL && *tech != '\0')
+		return engine_select(tech, e, err) < 0 ? -1 :
+		    engine_box_get(*e, name, box, err);
+	for (size_t i = 0; i < 2; i++) {
+		struct paks_error *no = NULL;
+
+		*e = engine_find(both[i]);
+		if (engine_probe(*e, &no) == 0 &&
+		    engine_box_get(*e, name, box, &no) == 0)
+			return 0;
+		/* one that has it but not from paks run: say that */
+		if (no != NULL && strstr(no->msg, "not made by") != NULL) {
+			*err = no;
+			return -1;
+		}
+		paks_error_free(no);
+	}
+	paks_error_set(err, 0, "no container '%s' in docker or podman", name);
+	return paks_error_hint(err, "'paks ls' lists the containers paks ran");
 }
 
 void

@@ -32,6 +32,8 @@ int	engine_boxes(const struct engine *, struct engine_box **, size_t *,
 	    struct paks_error **);
 int	engine_box_get(const struct engine *, const char *,
 	    struct engine_box *, struct paks_error **);
+int	engine_box_find(const char *, const char *, const struct engine **,
+	    struct engine_box *, struct paks_error **);
 void	engine_boxes_free(struct engine_box *, size_t);
 void	engine_box_release(struct engine_box *);
 int	engine_images_saved(const struct engine *, struct engine_image **,

@@ -88,6 +88,15 @@ struct engine_cp {
 			    struct safetree *, bool, struct paks_error **);
 };
 
+/* What #size and paks size show; -1: not known. */
+struct engine_size {
+	long long	 writable;	/* the container's own layer */
+	long long	 virtual_size;	/* with its image's layers */
+	long long	 image;		/* charliecloud: the image on disk */
+	bool		 squashfs;	/* charliecloud: a SquashFS file */
+	const char	*path;		/* charliecloud: the image; else NULL */
+};
+
 /* What a commit wrote, for the user. */
 struct engine_saved {
 	char	*detail;	/* "sha256:..., 3 layers" or a size */
@@ -125,8 +134,8 @@ struct engine {
 		    struct paks_error **);
 	int	(*inspect)(const struct engine_op *, char **,
 		    struct paks_error **);
-	/* lines for the user: "writable layer: ..." */
-	int	(*size)(const struct engine_op *, char **, struct paks_error **);
+	int	(*size)(const struct engine_op *, struct engine_size *,
+		    struct paks_error **);
 	/*
 	 * #save, for an engine that saves its own way (charliecloud: an
 	 * image directory): the name (or path) SUFFIX gives, checked, and
@@ -182,7 +191,7 @@ int	engine_cli_cp(const struct engine_op *, const struct engine_cp *,
 	    struct paks_error **);
 int	engine_cli_inspect(const struct engine_op *, char **,
 	    struct paks_error **);
-int	engine_cli_size(const struct engine_op *, char **,
+int	engine_cli_size(const struct engine_op *, struct engine_size *,
 	    struct paks_error **);
 
 #endif

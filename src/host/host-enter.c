@@ -29,34 +29,6 @@ static const struct cmd_option enter_options[] = {
 	{ .name = NULL },
 };
 
-/* The engine that has the container NAME paks ran, and the container. */
-static int
-enter_find(const char *tech, const char *name, const struct engine **e,
-    struct engine_box *box, struct paks_error **err)
-{
-	static const char *const both[] = { "docker", "podman" };
-
-	if (tech != NULL && *tech != '\0')
-		return engine_select(tech, e, err) < 0 ? -1 :
-		    engine_box_get(*e, name, box, err);
-	for (size_t i = 0; i < 2; i++) {
-		struct paks_error *no = NULL;
-
-		*e = engine_find(both[i]);
-		if (engine_probe(*e, &no) == 0 &&
-		    engine_box_get(*e, name, box, &no) == 0)
-			return 0;
-		/* one that has it but not from paks run: say that */
-		if (no != NULL && strstr(no->msg, "not made by") != NULL) {
-			*err = no;
-			return -1;
-		}
-		paks_error_free(no);
-	}
-	paks_error_set(err, 0, "no container '%s' in docker or podman", name);
-	return paks_error_hint(err, "'paks ls' lists the containers paks ran");
-}
-
 /* The session, with the plugins the plugins setting names. */
 static int
 enter_session(struct cmd_ctx *ctx, struct session_opts *o,
@@ -127,7 +99,7 @@ enter_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		return CMD_USAGE_ERROR;
 	}
 	if ((settings = cmd_settings(ctx, err)) == NULL ||
-	    enter_find(tech ? tech : settings_get(settings, "container_tech"),
+	    engine_box_find(tech ? tech : settings_get(settings, "container_tech"),
 	    argv[1], &o.engine, &box, err) < 0)
 		goto out;
 	if (enter_start(o.engine, &box, &started, err) < 0 ||

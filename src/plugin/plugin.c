@@ -856,6 +856,20 @@ plugin_session_entries(void *registry)
 	return plugin_registry_entries(registry);
 }
 
+/* The plugins installed that load, for Tab after #load. */
+static void
+plugin_session_names(struct strv *names)
+{
+	struct plugin_found *v;
+	size_t n;
+
+	plugin_scan(&v, &n);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].error == NULL && !v[i].shadowed)
+			strv_push(names, v[i].name);
+	plugin_scan_free(v, n);
+}
+
 /*
  * One session (paks run, paks enter) whose #commands include those of
  * the plugins setting and of #load; ctx is the session's context from
@@ -874,6 +888,7 @@ plugin_session_run(struct cmd_ctx *ctx, struct session_opts *o,
 	o->ctx = &sctx;
 	o->extra = plugin_session_entries;
 	o->extra_arg = &reg;
+	o->plugin_names = plugin_session_names;
 	rc = session_run(o, end, err);
 	plugin_registry_release(&reg);
 	return rc;

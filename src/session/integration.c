@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "integration.h"
+#include "tabcomp.h"
 #include "util/cleanup.h"
 #include "util/xalloc.h"
 #include "util/text.h"
@@ -55,8 +56,8 @@ const char integration_boot[] =
 
 /*
  * The start-up script, after the lines paks puts first (__paks_w: the
- * wanted shell, __paks_t: the user's TERM). "@NONCE@" and "@CMDS@" are
- * filled in by integration_script().
+ * wanted shell, __paks_t: the user's TERM). "@NONCE@" and "@DATA@" (the
+ * lists of tabcomp.c) are filled in by integration_script().
  */
 static const char integration_start[] =
 	"[ -n \"$__paks_t\" ] && export TERM=\"$__paks_t\"\n"
@@ -90,16 +91,18 @@ static const char integration_start[] =
 	"bash) exec \"$s\" --rcfile /dev/fd/9 -i 9<<'PAKS_EOF'\n"
 	"@BASHRC@"
 	"__paks_n=@NONCE@\n"
-	"__paks_cmds='@CMDS@'\n"
+	"@DATA@"
 	"@BASH@"
+	"@TABBASH@"
 	"PAKS_EOF\n"
 	";;\n"
 	"zsh) __paks_zd=${ZDOTDIR-}; ZDOTDIR=$d; export __paks_zd ZDOTDIR; "
 	"exec \"$s\" -i 9<<'PAKS_EOF'\n"
 	"@ZSHRC@"
 	"__paks_n=@NONCE@\n"
-	"__paks_cmds='@CMDS@'\n"
+	"@DATA@"
 	"@ZSH@"
+	"@TABZSH@"
 	"PAKS_EOF\n"
 	";;\n"
 	/* sh: a PS1 from the environment leaves it here (see integration_sh) */
@@ -334,12 +337,12 @@ const char integration_sh[] =
 
 /*
  * The lines paks types at start-up, ending with ".": the wanted shell and
- * TERM (quoted), then integration_start with the nonce, the #command names
+ * TERM (quoted), then integration_start with the nonce, the lists Tab uses
  * and the hooks filled in. Terminal lines are short and plain ASCII.
  */
 void
 integration_script(struct strbuf *sb, const struct integration_opts *o,
-    const char *nonce, const char *cmds)
+    const char *nonce, const char *data)
 {
 	const char *p = integration_start;
 
@@ -370,8 +373,12 @@ integration_script(struct strbuf *sb, const struct integration_opts *o,
 		strbuf_add(sb, p, (size_t)(at - p));
 		if (strncmp(at, "@NONCE@", 7) == 0)
 			strbuf_adds(sb, nonce), p = at + 7;
-		else if (strncmp(at, "@CMDS@", 6) == 0)
-			strbuf_adds(sb, cmds), p = at + 6;
+		else if (strncmp(at, "@DATA@", 6) == 0)
+			strbuf_adds(sb, data), p = at + 6;
+		else if (strncmp(at, "@TABBASH@", 9) == 0)
+			strbuf_adds(sb, tabcomp_bash), p = at + 9;
+		else if (strncmp(at, "@TABZSH@", 8) == 0)
+			strbuf_adds(sb, tabcomp_zsh), p = at + 8;
 		else if (strncmp(at, "@BASHRC@", 8) == 0)
 			strbuf_adds(sb, integration_bashrc), p = at + 8;
 		else if (strncmp(at, "@ZSHRC@", 7) == 0)

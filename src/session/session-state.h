@@ -43,6 +43,7 @@ struct session {
 	char *const		*srun;		/* srun's options; NULL: no srun */
 	session_extra_fn	*extra;		/* plugins' #command entries */
 	void			*extra_arg;
+	session_names_fn	*plugin_names;
 	const char		*cwd;		/* the shell's, for #commands */
 	char			*cwd_found;	/* sh: asked of the container */
 	struct proxy		 proxy;

@@ -32,6 +32,7 @@
 #include "session.h"
 #include "session-state.h"
 #include "shellhook.h"
+#include "tabcomp.h"
 #include "store/envstore.h"
 #include "store/paths.h"
 #include "store/settings.h"
@@ -83,27 +84,22 @@ session_extra(struct session *s)
 	return s->extra != NULL ? s->extra(s->extra_arg) : NULL;
 }
 
-static size_t
-session_count(const struct cmd_entry *const *e)
-{
-	size_t n = 0;
-
-	while (e != NULL && e[n] != NULL)
-		n++;
-	return n;
-}
-
-/* bash, zsh: the hook runs #commands of a pasted block only from its
- * list; tell it those a #load added. */
+/*
+ * bash, zsh: what the hook and Tab know of the #commands (the hook runs
+ * those of a pasted block only from its list), the environments and the
+ * plugins, as shell code; again after each #command (see tabcomp.c).
+ */
 static void
-session_learn(struct session *s, size_t from)
+session_comp_data(struct session *s, struct strbuf *sb, bool call)
 {
-	const struct cmd_entry *const *e = session_extra(s);
+	_cleanup_strv_ struct strv plugins = STRV_INIT;
+	struct tabcomp_src src = { .cmds = hash_commands,
+		.extra = session_extra(s), .engine = s->engine };
 
-	if (s->mode != MODE_HOOK)
-		return;
-	for (size_t i = from; i < session_count(e); i++)
-		strbuf_addf(&s->reply, "__paks_cmds+=' %s'\n", e[i]->name);
+	if (s->plugin_names != NULL)
+		s->plugin_names(&plugins);
+	src.plugins = plugins.v;
+	tabcomp_data(sb, &src, call);
 }
 
 /*
@@ -200,13 +196,9 @@ session_hash(struct session *s, const char *line, const char *pwd)
 		paks_error_wrap(&err, "%.*s", (int)strcspn(line, " \t"), line);
 	else if (argv.n > 0 && engine_supports(s->engine, argv.v[0],
 	    &err) == 0) {
-		size_t n;
-
 		ctx.plugins = session_extra(s);
-		n = session_count(ctx.plugins);
 		cmd_dispatch(&ctx, hash_commands, (int)argv.n, argv.v, &err);
 		/* #load may have added entries: look again */
-		session_learn(s, n);
 		ctx.plugins = session_extra(s);
 		if (cmd_lookup(&ctx, hash_commands, argv.v[0]) != NULL) {
 			session_history(s, argv.v);
@@ -247,8 +239,11 @@ session_hook_reply(struct session *s, const char *line, const char *pwd,
 	unsigned gen = s->generation;
 
 	strbuf_reset(&s->reply);
-	if (run)
+	if (run) {
 		session_hash(s, line, pwd);
+		/* the lists Tab completes from, as they are now */
+		session_comp_data(s, &s->reply, true);
+	}
 	/* #rollback replaced the shell that waits: the new one waits not */
 	if (s->generation != gen) {
 		strbuf_reset(&s->reply);
@@ -500,32 +495,18 @@ session_timeout(struct proxy *p)
 	session_release(s);
 }
 
-/* The #command names, for the bash hook to know them in a pasted block. */
-static char *
-session_cmd_names(struct session *s)
-{
-	const struct cmd_entry *const *pe = session_extra(s);
-	struct strbuf sb = STRBUF_INIT;
-
-	for (const struct cmd_entry *const *e = hash_commands; *e; e++)
-		strbuf_addf(&sb, "%s%s", e == hash_commands ? "" : " ",
-		    (*e)->name);
-	for (; pe != NULL && *pe != NULL; pe++)
-		strbuf_addf(&sb, " %s", (*pe)->name);
-	return strbuf_detach(&sb);
-}
-
 /* Type the start-up script, echo off; its echo, if any, is dropped. */
 static void
 session_hello(struct session *s)
 {
-	_cleanup_free_ char *cmds = session_cmd_names(s);
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf data = STRBUF_INIT, sb = STRBUF_INIT;
 	struct integration_opts io = { .shell = s->shell,
 		.term = getenv("TERM"), .strict = s->strict_shell,
 		.exports = s->exports, .cwd = s->start_cwd };
 
-	integration_script(&sb, &io, s->nonce, cmds);
+	session_comp_data(s, &data, false);
+	integration_script(&sb, &io, s->nonce, data.buf);
+	strbuf_release(&data);
 	proxy_to_pty(&s->proxy, sb.buf, sb.len);
 	explicit_bzero(sb.buf, sb.len);
 	strbuf_release(&sb);
@@ -1257,6 +1238,7 @@ session_new(const struct session_opts *o)
 	s->srun = o->srun;
 	s->extra = o->extra;
 	s->extra_arg = o->extra_arg;
+	s->plugin_names = o->plugin_names;
 	session_make_nonce(s->nonce);
 	record_init(&s->rec, s->run.name, !s->run.enter);
 	/* --envload's values are secrets too (masked, looked for by #save) */

@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "engine/engine.h"
+#include "util/strv.h"
 
 struct cmd_ctx;
 struct cmd_entry;
@@ -23,6 +24,9 @@ struct session;
 
 /* The #command entries plugins add, after the built-in table. */
 typedef const struct cmd_entry *const *session_extra_fn(void *);
+
+/* The names of the plugins #load can add, for Tab. */
+typedef void session_names_fn(struct strv *);
 
 /* What a session starts with; the caller keeps it all alive meanwhile. */
 struct session_opts {
@@ -37,6 +41,7 @@ struct session_opts {
 	/* asked before each #command: #load may add entries */
 	session_extra_fn	*extra;
 	void			*extra_arg;
+	session_names_fn	*plugin_names;	/* or NULL */
 };
 
 /* How a session ended (session_run). */

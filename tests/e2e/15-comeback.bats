@@ -7,8 +7,11 @@
 # the first runs, each terminal running #commands of its own, left with
 # its own exit status without stopping the container; entered again once
 # stopped (started, its files there, stopped again by the last one out);
-# three #saves make three snapshots, listed by paks snapshots and pruned.
+# three #saves make three snapshots, listed by paks snapshots and pruned;
+# paks inspect and paks size show it from the host, running and stopped,
+# and say a bad name in one line.
 # Exercises: src/host/host-ls.c, host-enter.c, host-snapshots.c,
+# host-inspect.c, src/engine/engine-inspect.c,
 # src/engine/engine-ps.c, engine.c (labels, the exec argv),
 # src/image/snapshot.c, src/store/sessions.c.
 
@@ -108,6 +111,8 @@ state() {
 	p2_line 'exit 4'
 	p2_wait_for '^p2\$ *$'
 	[[ $(state) == running ]]
+	run "$PAKS" inspect -c "$E" "$PK_NAME" state.status
+	[[ $status -eq 0 && $output == '"running"' ]]
 	pk_line 'echo "still $((40 + 2))"'
 	pk_wait_for '^still 42$'
 
@@ -124,6 +129,25 @@ state() {
 	pk_line 'exit 0'
 	pk_exit_is 0
 	[[ $(state) == exited ]]
+
+	# paks inspect and paks size: #inspect and #size from the host
+	run "$PAKS" inspect -c "$E" "$PK_NAME" state.status
+	[[ $status -eq 0 && $output == '"exited"' ]]
+	# without -c: the engine that has it
+	run "$PAKS" inspect "$PK_NAME" CONFIG.labels
+	[[ $status -eq 0 ]]
+	[[ $(jq -r '."org.paks.run"' <<< "$output") == "$PK_NAME" ]]
+	run "$PAKS" inspect -c "$E" --format json "$PK_NAME"
+	[[ $(jq -r .State.Status <<< "$output") == exited ]]
+	run "$PAKS" inspect -c "$E" "$PK_NAME" nosuch
+	[[ $status -eq 1 && ${lines[0]} == "paks: no section 'nosuch'" ]]
+	[[ ${lines[1]} == 'hint: sections: id created '* ]]
+	run "$PAKS" size -c "$E" "$PK_NAME"
+	[[ $status -eq 0 && ${lines[0]} == 'writable layer: '* ]]
+	[[ ${lines[1]} == 'virtual size: '* ]]
+	run "$PAKS" size -c "$E" --format json "$PK_NAME"
+	[[ $(jq -r '"\(.name) \(.engine) \(.writable > 0) \(.virtual > .writable)"' \
+	    <<< "$output") == "$PK_NAME $E true true" ]]
 	run "$PAKS" ls -c "$E"
 	echo "$output" | grep -E "^$PK_NAME +$E +exited .* 3\$"
 
@@ -157,6 +181,13 @@ state() {
 @test "enter: a container paks did not run, or none, is one clear line" {
 	run "$PAKS" enter -c "$E" "$PK_NAME-none" < /dev/null
 	[[ $status -ne 0 ]]
+	run "$PAKS" inspect -c "$E" "$PK_NAME-none"
+	[[ $status -eq 1 && ${lines[0]} == "paks: no container '$PK_NAME-none' in $E" ]]
+	run "$PAKS" size "$PK_NAME-none"
+	[[ $status -eq 1 ]]
+	[[ ${lines[0]} == "paks: no container '$PK_NAME-none' in docker or podman" ]]
+	run "$PAKS" inspect -c "$E" --format yaml "$PK_NAME-none"
+	[[ $status -eq 2 && ${lines[0]} == "paks: unknown format 'yaml'" ]]
 	run "$PAKS" ls -c "$E" --format nope
 	[[ $status -eq 2 ]]
 	[[ ${#lines[@]} -le 2 ]]
@@ -166,6 +197,9 @@ state() {
 	pk_start_cmd "$PAKS" enter -c "$E" "$PK_NAME"
 	pk_exit_is 1
 	pk_output | grep -F "the container '$PK_NAME' was not made by paks run"
+	run "$PAKS" size -c "$E" "$PK_NAME"
+	[[ $status -eq 1 ]]
+	[[ ${lines[0]} == "paks: the container '$PK_NAME' was not made by paks run" ]]
 	run "$PAKS" snapshots -c "$E" "$REPO:none"
 	[[ $output == "no snapshots of '$REPO:none' in $E" ]]
 }
