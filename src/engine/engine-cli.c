@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "engine-api.h"
 #include "util/cleanup.h"
 #include "util/safetree.h"
 #include "util/strv.h"
@@ -88,7 +89,12 @@ engine_cli_inspect(const struct engine_op *op, char **out,
     struct paks_error **err)
 {
 	char *args[] = { "container", "inspect", (char *)op->run->name, NULL };
+	struct docker_api *api = NULL;
 
+	if (engine_api_get(op->engine, &api, err) < 0)
+		return -1;
+	if (api != NULL)
+		return engine_api_inspect(api, op->run->name, out, err);
 	return cli_run(op, args, NULL, out, err);
 }
 
@@ -100,7 +106,12 @@ engine_cli_size(const struct engine_op *op, struct engine_size *z,
 		"{{.SizeRw}} {{.SizeRootFs}}", (char *)op->run->name, NULL };
 	_cleanup_free_ char *text = NULL;
 	double rw, root;
+	struct docker_api *api = NULL;
 
+	if (engine_api_get(op->engine, &api, err) < 0)
+		return -1;
+	if (api != NULL)
+		return engine_api_size(api, op->run->name, z, err);
 	if (cli_run(op, args, NULL, &text, err) < 0)
 		return -1;
 	if (sscanf(text, "%lf %lf", &rw, &root) != 2 || rw < 0 || root < 0)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "engine-api.h"
 #include "store/paths.h"
 #include "util/cleanup.h"
 #include "util/fdio.h"
@@ -110,8 +111,13 @@ engine_simple(const struct engine *e, char *const *args, char **out,
 {
 	_cleanup_strv_ struct strv argv = STRV_INIT;
 	_cleanup_free_ char *o = NULL, *eo = NULL, *last = NULL;
+	struct docker_api *api = NULL;
 	int code;
 
+	if (engine_api_get(e, &api, err) < 0)
+		return -1;
+	if (api != NULL && (code = engine_api_argv(api, args, out, err)) <= 0)
+		return code;
 	strv_push(&argv, e->program);
 	strv_pushv(&argv, args);
 	code = spawn_capture(argv.v, &o, &eo, err);
@@ -137,12 +143,30 @@ engine_probe(const struct engine *e, struct paks_error **err)
 	return e->probe(e, err);
 }
 
+/* The API client for e, or NULL: the command-line client then. */
+static struct docker_api *
+engine_api(const struct engine *e)
+{
+	struct docker_api *api = NULL;
+	struct paks_error *err = NULL;
+
+	if (engine_api_get(e, &api, &err) < 0)
+		paks_error_free(err);
+	return api;
+}
+
 static int
 cli_probe(const struct engine *e, struct paks_error **err)
 {
 	char *args[] = { "version", "--format", "{{.Server.Version}}", NULL };
 	_cleanup_free_ char *out = NULL;
+	struct docker_api *api = NULL;
 
+	if (engine_api_get(e, &api, err) < 0)
+		return -1;
+	/* a daemon that stopped answering gets the client's word below */
+	if (api != NULL && engine_api_ping(api) == 0)
+		return 0;
 	if (engine_simple(e, args, &out, err) < 0) {
 		if ((*err)->hint != NULL)
 			return -1; /* not installed */
@@ -234,9 +258,14 @@ engine_image_state(const struct engine *e, const char *image,
 	char *args[] = { (char *)e->program, "image", "inspect", "--format",
 		"{{.Id}}", (char *)image, NULL };
 	_cleanup_free_ char *eo = NULL;
-	int code = spawn_capture(args, NULL, &eo, err);
+	struct docker_api *api = NULL;
+	int code;
 
-	if (code < 0) {
+	if (engine_api_get(e, &api, err) < 0)
+		return -1;
+	if (api != NULL)
+		return engine_api_image_state(api, image, state);
+	if ((code = spawn_capture(args, NULL, &eo, err)) < 0) {
 		paks_error_hint(err, "is %s installed? see the README's "
 		    "install section", e->name);
 		return -1;
@@ -262,8 +291,11 @@ engine_image_entrypoint(const struct engine *e, const char *image)
 	char *args[] = { "image", "inspect", "--format",
 		"{{json .Config.Entrypoint}}", (char *)image, NULL };
 	struct paks_error *err = NULL;
+	struct docker_api *api = engine_api(e);
 	char *out = NULL;
 
+	if (api != NULL)
+		return engine_api_image_entrypoint(api, image);
 	if (!e->images || engine_simple(e, args, &out, &err) < 0) {
 		paks_error_free(err);
 		return NULL;
@@ -297,6 +329,31 @@ engine_before_last_line(const char *s, size_t len)
 }
 
 /*
+ * docker's pull through its API: 0 pulled, -1 failed (*err), 1 for the
+ * client to do it (no API, or a registry that wants the client's
+ * credentials).
+ */
+static int
+engine_pull_api(const struct engine *e, const char *image,
+    struct paks_error **err)
+{
+	struct docker_api *api = NULL;
+
+	if (engine_api_get(e, &api, err) < 0)
+		return -1;
+	if (api == NULL)
+		return 1;
+	if (engine_api_pull(api, image, STDERR_FILENO, err) == 0)
+		return 0;
+	if ((*err)->code == EACCES) {
+		paks_error_release(err);
+		return 1;
+	}
+	paks_error_wrap(err, "%s pull %s failed", e->name, image);
+	return -1;
+}
+
+/*
  * Pull IMAGE with the engine's own progress on paks's stderr (its
  * stdout too: in command mode paks's stdout is CMD's). A failure carries
  * the engine's last line ("manifest unknown", "connection refused").
@@ -315,6 +372,12 @@ engine_pull_shown(const struct engine *e, const char *image, bool loopback,
 	ssize_t n;
 	size_t k;
 
+	switch (engine_pull_api(e, image, err)) {
+	case 0:
+		return 0;
+	case -1:
+		return -1;
+	}
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return paks_error_set(err, errno, "cannot create a pipe");
 	rd = fds[0], wr = fds[1];
@@ -360,8 +423,12 @@ engine_container_exists(const struct engine *e, const char *name)
 	char *args[] = { "container", "inspect", "--format", "{{.Id}}",
 		(char *)name, NULL };
 	struct paks_error *err = NULL;
-	int rc = engine_simple(e, args, NULL, &err);
+	struct docker_api *api = engine_api(e);
+	int rc;
 
+	if (api != NULL)
+		return engine_api_container_exists(api, name);
+	rc = engine_simple(e, args, NULL, &err);
 	paks_error_free(err);
 	return rc == 0;
 }
@@ -484,6 +551,28 @@ engine_run_argv(const struct engine *e, const struct run_opts *o,
 	if (e->seccomp != SECCOMP_NONE && o->seccomp == NULL && !o->enter)
 		with.seccomp = profile = engine_seccomp(e, o->extra);
 	e->run_argv(e, &with, cmd, argv);
+}
+
+/*
+ * A session's container over docker's Engine API (engine-api-run.c),
+ * with paks's seccomp profile as engine_run_argv gives it: 1 when the
+ * client runs it (PAKS_DOCKER_API_RUN is not 1, podman, ...).
+ */
+int
+engine_attach(const struct engine *e, const struct run_opts *o,
+    char *const *cmd, struct engine_attached *a, struct paks_error **err)
+{
+	struct run_opts with = *o;
+	_cleanup_free_ char *profile = NULL;
+	const char *want = getenv("PAKS_DOCKER_API_RUN");
+
+	*a = (struct engine_attached){ .fd = -1, .waiter = -1,
+		.stream = DOCKER_STREAM_INIT };
+	if (want == NULL || strcmp(want, "1") != 0 || !e->daemon)
+		return 1;
+	if (e->seccomp != SECCOMP_NONE && o->seccomp == NULL && !o->enter)
+		with.seccomp = profile = engine_seccomp(e, o->extra);
+	return engine_api_attach(e, &with, cmd, a, err);
 }
 
 /*

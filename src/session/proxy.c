@@ -116,7 +116,10 @@ proxy_signal(struct proxy *p)
 			proxy_reap(p);
 			break;
 		case SIGWINCH:
-			tty_copy_size(p->user_in, p->master);
+			if (p->ops->resize != NULL)
+				p->ops->resize(p);
+			else
+				tty_copy_size(p->user_in, p->master);
 			break;
 		case SIGPIPE:
 			break;

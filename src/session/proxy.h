@@ -22,6 +22,8 @@ struct proxy_ops {
 	void	(*reaped)(struct proxy *, pid_t, int);
 	/* the deadline of proxy_set_timeout passed, busy or not */
 	void	(*timeout)(struct proxy *);
+	/* the user's terminal changed size (NULL: its size to the pty's) */
+	void	(*resize)(struct proxy *);
 };
 
 struct proxy {

@@ -341,6 +341,12 @@ session_replace(struct session *s, const char *image, const char *cwd,
 	if (!s->engine->images || s->srun != NULL)
 		return paks_error_set(err, 0, "a container of %s cannot be "
 		    "replaced", s->engine->name);
+	if (s->att.id != NULL) {
+		paks_error_set(err, 0, "#rollback does not work yet in a "
+		    "session over docker's Engine API");
+		return paks_error_hint(err, "start the session without "
+		    "PAKS_DOCKER_API_RUN=1");
+	}
 	if (getrandom(r, sizeof r, 0) != sizeof r)
 		BUG("getrandom failed");
 	rename[2] = aside = xasprintf("%s-old-%02x%02x", s->run.name, r[0],

@@ -9,6 +9,7 @@
 
 #include "gate.h"
 #include "integration.h"
+#include "engine/engine-api.h"
 #include "linebuf.h"
 #include "proxy.h"
 #include "record.h"
@@ -35,6 +36,8 @@ struct session {
 	struct cmd_ctx		*ctx;
 	const struct engine	*engine;
 	struct run_opts		 run;
+	struct engine_attached	 att;	/* over docker's API: the container,
+					 * its terminal; id NULL on a pty */
 	const char		*shell;
 	bool			 strict_shell;
 	char *const		*exports;

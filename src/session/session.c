@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "engine/engine-api.h"
 #include "gate.h"
 #include "hashline.h"
 #include "integration.h"
@@ -721,10 +722,25 @@ session_output(struct proxy *p, const char *buf, size_t n)
 	strbuf_release(&pass);
 }
 
+/* The user's terminal's size to the container's: its pty's, or over
+ * docker's API (no pty there). */
+static void
+session_resize(struct proxy *p)
+{
+	struct session *s = p->owner;
+	struct winsize ws;
+
+	if (s->att.id == NULL)
+		tty_copy_size(p->user_in, p->master);
+	else if (tty_size(p->user_in, &ws))
+		engine_api_resize(&s->att, ws.ws_row, ws.ws_col);
+}
+
 static const struct proxy_ops session_ops = {
 	.input = session_input,
 	.output = session_output,
 	.timeout = session_timeout,
+	.resize = session_resize,
 };
 
 /*
@@ -910,7 +926,7 @@ session_job_signals(struct session *s, struct session_jobrun *r)
 		return;
 	while (read(p->sigfd, &si, sizeof si) == sizeof si) {
 		if (si.ssi_signo == SIGWINCH)
-			tty_copy_size(p->user_in, p->master);
+			session_resize(p);
 		else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGHUP ||
 		    si.ssi_signo == SIGINT || si.ssi_signo == SIGQUIT) {
 			p->stop_signal = (int)si.ssi_signo;
@@ -1299,6 +1315,39 @@ session_start_client(struct session *s, struct spawn *sp, int slave,
 	return spawn_start(sp, err);
 }
 
+/* The pty and the engine client on its other side; master is ours. */
+static int
+session_start_pty(struct session *s, struct spawn *sp, int *master,
+    struct paks_error **err)
+{
+	_cleanup_close_ int slave = -1;
+
+	if (session_open_pty(master, &slave, err) < 0)
+		return -1;
+	tty_copy_size(STDIN_FILENO, *master);
+	return session_start_client(s, sp, slave, err);
+}
+
+/*
+ * The container over docker's Engine API (PAKS_DOCKER_API_RUN=1, see
+ * engine-api-run.c): its terminal is the attach socket, with no pty and
+ * no client between; the waiter in sp->pid ends with its status. 1: the
+ * client's way instead.
+ */
+static int
+session_attach(struct session *s, struct spawn *sp, struct paks_error **err)
+{
+	char *shim_args[] = { "-c", (char *)integration_boot, NULL };
+	int rc;
+
+	if (s->srun != NULL)
+		return 1;
+	rc = engine_attach(s->engine, &s->run, shim_args, &s->att, err);
+	if (rc == 0)
+		sp->pid = s->att.waiter;
+	return rc;
+}
+
 /* Proxy, the terminal raw, until the client ends or paks must stop. */
 static void
 session_loop(struct session *s, int master, int sigfd, pid_t child)
@@ -1313,6 +1362,8 @@ session_loop(struct session *s, int master, int sigfd, pid_t child)
 	};
 	fd_set_nonblock(master, 1);
 	fd_set_nonblock(STDOUT_FILENO, 1);
+	if (s->att.id != NULL)
+		session_resize(p);
 	tty_raw();
 	proxy_run(p);
 	proxy_flush_user(p);
@@ -1377,28 +1428,26 @@ session_run(const struct session_opts *o, struct session_end *end,
     struct paks_error **err)
 {
 	_cleanup_spawn_ struct spawn sp = SPAWN_INIT;
-	_cleanup_close_ int master = -1, slave = -1, sigfd = -1;
+	_cleanup_close_ int master = -1, sigfd = -1;
 	struct session *s;
 	sigset_t set, old;
-	int rc = -1;
+	int rc;
 
 	*end = (struct session_end){ 0 };
-	if (session_open_pty(&master, &slave, err) < 0)
-		return -1;
-	tty_copy_size(STDIN_FILENO, master);
 	if (tty_save(STDIN_FILENO) < 0)
 		return paks_error_set(err, errno, "cannot read terminal settings");
 	sigprocmask(SIG_SETMASK, NULL, &old);
 	if ((sigfd = proxy_setup_signals(&set)) < 0)
 		return paks_error_set(err, errno, "cannot set up signals");
 	s = session_new(o);
-	if (session_start_client(s, &sp, slave, err) == 0) {
-		close(TAKE_FD(slave));
-		session_loop(s, master, sigfd, sp.pid);
+	if ((rc = session_attach(s, &sp, err)) == 1)
+		rc = session_start_pty(s, &sp, &master, err);
+	if (rc == 0) {
+		session_loop(s, s->att.id ? s->att.fd : master, sigfd, sp.pid);
 		session_finish(s, &sp, end);
 		session_remove_stale(s);
-		rc = 0;
 	}
+	engine_attached_release(&s->att);
 	session_free(s);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;

@@ -163,7 +163,8 @@ need_install_allowed() {
 	head -n 1 "$PK_ROOT/LICENSE" | grep -qx 'Mozilla Public License Version 2.0'
 	# what dpkg-shlibdeps found, and an engine recommended
 	run dpkg-deb -f "$deb" Depends
-	[[ $output == *libc6* && $output == *libyaml-0-2* && $output == *libjansson4* ]]
+	[[ $output == *libc6* && $output == *libyaml-0-2* && $output == *libjansson4* &&
+	    $output == *libcurl4* ]]
 	run dpkg-deb -f "$deb" Recommends
 	[[ $output == "docker.io | podman" ]]
 	# unpacked anywhere, its paks finds the plugin that came with it

@@ -1,0 +1,69 @@
+/* A small client of docker's Engine API over the daemon's unix socket. */
+#ifndef PAKS_DOCKER_API_H
+#define PAKS_DOCKER_API_H
+
+#include <jansson.h>
+
+#include "util/error.h"
+
+/* The API versions paks speaks: what it reads is the same in all of them. */
+#define DOCKER_API_MIN "1.40"	/* docker 19.03 */
+#define DOCKER_API_MAX "1.47"	/* docker 27 */
+
+struct docker_api;
+
+/*
+ * The socket DOCKER_HOST names (unix://PATH), else the default one;
+ * NULL when DOCKER_HOST is another kind (tcp://, ssh://): the client then.
+ */
+char	*docker_api_socket_path(void);
+
+/*
+ * Connect to the daemon on PATH and agree on a version (GET /version).
+ * Fails with code ECONNREFUSED or ENOENT when nothing answers there (use
+ * the client then), ENOTSUP when the daemon is too old or too new.
+ */
+struct docker_api *docker_api_open(const char *, struct paks_error **);
+void	docker_api_free(struct docker_api *);
+const char *docker_api_version(const struct docker_api *);
+
+/*
+ * METHOD PATH (after the version: "/containers/x/json?size=1", its parts
+ * escaped with docker_api_escape) with BODY as JSON (or NULL). *reply
+ * gets the answer's JSON (NULL for an empty one; reply may be NULL) and
+ * *status the HTTP status (0: no answer). A status of 400 or above is an
+ * error whose message is the daemon's.
+ */
+int	docker_api_call(struct docker_api *, const char *, const char *,
+	    json_t *, json_t **, long *, struct paks_error **);
+
+/*
+ * The same for an answer that is a stream of JSON objects (a pull's
+ * progress): each goes to fn as it arrives; fn returns -1 to stop. An
+ * object with "error" ends the call with that error.
+ */
+typedef int docker_api_stream_fn(void *, json_t *);
+int	docker_api_stream(struct docker_api *, const char *, const char *,
+	    docker_api_stream_fn *, void *, struct paks_error **);
+
+/*
+ * A hijacked connection (POST .../attach with "Upgrade: tcp"): once the
+ * daemon answers 101 (or 200), fd is the container's stream both ways,
+ * raw bytes for a container with a tty. Its own connection, so the client
+ * stays free for other calls (resize, wait) meanwhile.
+ */
+struct docker_stream {
+	void	*conn;	/* the libcurl handle that owns fd */
+	int	 fd;	/* non-blocking */
+};
+
+#define DOCKER_STREAM_INIT { NULL, -1 }
+
+int	docker_api_hijack(struct docker_api *, const char *,
+	    struct docker_stream *, struct paks_error **);
+void	docker_stream_close(struct docker_stream *);
+
+/* s escaped for a path segment or a query value (malloc'd). */
+char	*docker_api_escape(const char *);
+
+#endif

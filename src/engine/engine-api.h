@@ -1,0 +1,58 @@
+/* docker's operations through its Engine API, when its socket answers. */
+#ifndef PAKS_ENGINE_API_H
+#define PAKS_ENGINE_API_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "docker-api.h"
+#include "engine.h"
+
+/*
+ * The API client for e, opened once: NULL (and 0) for the command-line
+ * client (podman, PAKS_DOCKER_API=0, a DOCKER_HOST that is not unix://,
+ * or no daemon answering there); -1 when the daemon answers in a version
+ * paks cannot speak.
+ */
+int	engine_api_get(const struct engine *, struct docker_api **,
+	    struct paks_error **);
+
+int	engine_api_ping(struct docker_api *);
+int	engine_api_image_state(struct docker_api *, const char *,
+	    enum image_state *);
+bool	engine_api_container_exists(struct docker_api *, const char *);
+char	*engine_api_image_entrypoint(struct docker_api *, const char *);
+int	engine_api_inspect(struct docker_api *, const char *, char **,
+	    struct paks_error **);
+int	engine_api_size(struct docker_api *, const char *, struct engine_size *,
+	    struct paks_error **);
+int	engine_api_pull(struct docker_api *, const char *, int,
+	    struct paks_error **);
+int	engine_api_argv(struct docker_api *, char *const *, char **,
+	    struct paks_error **);
+int	engine_api_commit(struct docker_api *, const char *, char *const *,
+	    char **, struct paks_error **);
+
+/*
+ * A session's container over the API (engine-api-run.c): fd is its
+ * terminal both ways, waiter a child that ends with its status.
+ */
+struct engine_attached {
+	struct docker_api	*api;
+	char			*id;
+	struct docker_stream	 stream;
+	int			 fd;
+	pid_t			 waiter;
+};
+
+/* 1: not here (PAKS_DOCKER_API_RUN unset, podman, options the API path
+ * does not know): the client runs it; 0 started; -1 failed (*err) */
+int	engine_attach(const struct engine *, const struct run_opts *,
+	    char *const *, struct engine_attached *, struct paks_error **);
+int	engine_api_attach(const struct engine *, const struct run_opts *,
+	    char *const *, struct engine_attached *, struct paks_error **);
+void	engine_api_resize(const struct engine_attached *, unsigned,
+	    unsigned);
+void	engine_attached_release(struct engine_attached *);
+
+#endif

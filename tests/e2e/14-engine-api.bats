@@ -1,0 +1,114 @@
+#!/usr/bin/env bats
+# engines: both
+#
+# 14-engine-api: docker through its Engine API, podman through its client.
+# Covers: paks save on docker commits, tags and inspects through the
+# daemon's socket and starts no client for them (a wrapper on PATH logs
+# every client run); PAKS_DOCKER_API=0 and podman use the client; a
+# DOCKER_HOST socket that does not answer falls back to the client, whose
+# failure is one line; #inspect and #size in a session through the API.
+# Exercises: src/engine/docker-api.c, src/engine/engine-api.c,
+# src/engine/engine.c (engine_simple, cli_probe).
+
+load lib/helpers
+
+setup_file() {
+	pk_require_engine
+}
+
+setup() {
+	pk_setup
+	E=$PAKS_ENGINE
+	TAG=e2e$$n$BATS_TEST_NUMBER
+	C=paks-e2e-api-$$-$BATS_TEST_NUMBER
+	# the engine's client, each run logged
+	W=$BATS_TEST_TMPDIR/wrap
+	mkdir -p "$W"
+	real=$(command -v "$E")
+	printf '#!/bin/sh\necho "$*" >> %s/log\nexec %s "$@"\n' "$W" "$real" \
+	    > "$W/$E"
+	chmod +x "$W/$E"
+	: > "$W/log"
+}
+
+teardown() {
+	"$E" rm -f "$C" >/dev/null 2>&1 || true
+	"$E" rmi -f "paks-test/api:$TAG" "paks-test/api:$TAG-cli" \
+	    >/dev/null 2>&1 || true
+	pk_teardown
+}
+
+@test "paks save: docker commits through its socket, podman and PAKS_DOCKER_API=0 through the client" {
+	"$E" run -d --name "$C" --network none --entrypoint /bin/sh \
+	    "$PK_BUSYBOX" -c 'echo api > /made; sleep 1000' >/dev/null
+	PATH=$W:$PATH run "$PAKS" save -c "$E" "$C" "paks-test/api:$TAG"
+	[[ $status -eq 0 ]]
+	[[ $output == *"saved paks-test/api:$TAG ("* ]]
+	run "$E" run --rm --network none --entrypoint /bin/cat \
+	    "paks-test/api:$TAG" /made
+	[[ $output == api ]]
+	if [[ $E == docker ]]; then
+		# only the container's source, asked with a Go template
+		run grep -E '^(commit|tag|image inspect [^-])' "$W/log"
+		[[ $status -eq 1 ]]
+	else
+		grep -q '^commit ' "$W/log"
+	fi
+	: > "$W/log"
+	PAKS_DOCKER_API=0 PATH=$W:$PATH run "$PAKS" save -c "$E" "$C" \
+	    "paks-test/api:$TAG-cli"
+	[[ $status -eq 0 ]]
+	grep -q '^commit ' "$W/log"
+}
+
+@test "a DOCKER_HOST socket that does not answer: the client's path, one line" {
+	DOCKER_HOST=unix://$BATS_TEST_TMPDIR/none.sock run --separate-stderr \
+	    "$PAKS" save -c "$E" "$C"
+	[[ $status -eq 1 ]]
+	if [[ $E == docker ]]; then
+		[[ ${stderr_lines[0]} == "paks: docker is not answering (is its daemon running?)" ]]
+	else
+		[[ ${stderr_lines[0]} == "paks: no container '$C' in podman" ]]
+	fi
+	[[ ${#stderr_lines[@]} -eq 2 && ${stderr_lines[1]} == hint:* ]]
+}
+
+@test "#inspect and #size in a session, and no client run for them on docker" {
+	PATH=$W:$PATH pk_start "$PK_BUSYBOX"
+	pk_wait_for '#$'
+	pk_line 'echo x > /grown'
+	pk_line '#inspect config.image'
+	pk_wait_for "^\"(localhost/)?$PK_BUSYBOX\"$"
+	pk_line '#size'
+	pk_wait_for '^writable layer: [0-9]'
+	pk_wait_for '^virtual size: +[1-9]'
+	pk_line 'exit 0'
+	pk_exit_is 0
+	if [[ $E == docker ]]; then
+		run grep -E '^container inspect' "$W/log"
+		[[ $status -eq 1 ]]
+	else
+		grep -q '^container inspect' "$W/log"
+	fi
+}
+
+@test "PAKS_DOCKER_API_RUN=1: docker's session over the API, no client, no pty; podman's as before" {
+	export PAKS_DOCKER_API_RUN=1
+	PATH=$W:$PATH pk_start "$PK_BUSYBOX"
+	pk_wait_for '#$'
+	pk_line 'stty size'
+	pk_wait_for '^24 80$'
+	pk_line '#inspect config.labels'
+	pk_wait_for "\"org.paks.run\": \"$PK_NAME\""
+	pk_line 'exit 3'
+	pk_exit_is 3
+	pk_stty_restored
+	run "$E" container inspect "$PK_NAME"
+	[[ $status -ne 0 ]]
+	if [[ $E == docker ]]; then
+		run grep -E '^run ' "$W/log"
+		[[ $status -eq 1 ]]
+	else
+		grep -q '^run -it ' "$W/log"
+	fi
+}

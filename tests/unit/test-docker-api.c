@@ -1,0 +1,461 @@
+/*
+ * Unit tests for the Engine API client (src/engine/docker-api.c) against a
+ * fake daemon: a child process on a unix socket made here that answers
+ * each request from a table and logs what it was asked. Covers version
+ * negotiation (a daemon too old, too new), the daemon's messages as one
+ * line, JSON bodies, streams and their errors, and nothing listening.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <setjmp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "engine/docker-api.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+#include "tmpdir.h"
+
+/* What the fake daemon answers to a request line starting with `line`. */
+struct route {
+	const char	*line;		/* "GET /version" */
+	int		 status;
+	const char	*body;
+};
+
+struct fake {
+	char	dir[64];
+	char	sock[128];
+	char	log[128];
+	pid_t	pid;
+};
+
+static const struct route *routes;
+
+/* Read one request: its line and body into the log. */
+static int
+fake_read(int c, struct strbuf *req)
+{
+	char buf[4096], *end;
+	ssize_t n;
+	size_t want = 0;
+
+	while ((end = req->len ? strstr(req->buf, "\r\n\r\n") : NULL) ==
+	    NULL || req->len < (size_t)(end - req->buf) + 4 + want) {
+		if ((n = read(c, buf, sizeof buf)) <= 0)
+			return -1;
+		strbuf_add(req, buf, (size_t)n);
+		if ((end = strstr(req->buf, "\r\n\r\n")) != NULL) {
+			char *cl = strcasestr(req->buf, "Content-Length:");
+			want = cl && cl < end ? strtoul(cl + 15, NULL, 10) : 0;
+		}
+	}
+	return 0;
+}
+
+/* 101, the body at once behind the head, then an echo of the stream. */
+static void
+fake_upgrade(int c, const char *greeting)
+{
+	static const char head[] = "HTTP/1.1 101 UPGRADED\r\nContent-Type: "
+	    "application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\n"
+	    "Upgrade: tcp\r\n\r\n";
+	char buf[4096], all[8192];
+	ssize_t n;
+
+	snprintf(all, sizeof all, "%s%s", head, greeting);
+	if (write(c, all, strlen(all)) < 0)
+		_exit(1);
+	while ((n = read(c, buf, sizeof buf)) > 0)
+		if (write(c, buf, (size_t)n) != n)
+			_exit(1);
+}
+
+static void
+fake_answer(int c, FILE *log, struct strbuf *req)
+{
+	const char *line_end = strstr(req->buf, " HTTP/1.1\r\n");
+	const char *body = strstr(req->buf, "\r\n\r\n") + 4;
+	const struct route *r;
+	char head[256];
+
+	fprintf(log, "%.*s\n", (int)(line_end - req->buf), req->buf);
+	if (strcasestr(req->buf, "Content-Type: application/json"))
+		fprintf(log, "json %s\n", body);
+	fflush(log);
+	for (r = routes; r->line; r++)
+		if (strncmp(req->buf, r->line, strlen(r->line)) == 0)
+			break;
+	if (r->line && r->status == 101) {
+		fake_upgrade(c, r->body);
+		return;
+	}
+	snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Type: "
+	    "application/json\r\nConnection: close\r\nContent-Length: %zu"
+	    "\r\n\r\n", r->line ? r->status : 404,
+	    r->line ? strlen(r->body) : 2);
+	if (write(c, head, strlen(head)) < 0 ||
+	    write(c, r->line ? r->body : "{}", r->line ? strlen(r->body) : 2) <
+	    0)
+		_exit(1);
+}
+
+static void
+fake_serve(int l, const char *logpath)
+{
+	FILE *log = fopen(logpath, "w");
+	int c;
+
+	while ((c = accept(l, NULL, NULL)) >= 0) {
+		struct strbuf req = STRBUF_INIT;
+		if (fake_read(c, &req) == 0)
+			fake_answer(c, log, &req);
+		strbuf_release(&req);
+		close(c);
+	}
+	_exit(0);
+}
+
+static struct fake *
+fake_start(const struct route *table)
+{
+	struct fake *f = xcalloc(1, sizeof *f);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int l;
+
+	strcpy(f->dir, "/tmp/paks-api-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->sock, sizeof f->sock, "%s/docker.sock", f->dir);
+	snprintf(f->log, sizeof f->log, "%s/log", f->dir);
+	strcpy(sa.sun_path, f->sock);
+	l = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(l >= 0);
+	assert_int_equal(bind(l, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(listen(l, 8), 0);
+	routes = table;
+	if ((f->pid = fork()) == 0)
+		fake_serve(l, f->log);
+	close(l);
+	return f;
+}
+
+static char *
+fake_log(struct fake *f)
+{
+	FILE *in = fopen(f->log, "r");
+	struct strbuf sb = STRBUF_INIT;
+	char buf[4096];
+	size_t n;
+
+	assert_non_null(in);
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		strbuf_add(&sb, buf, n);
+	fclose(in);
+	return strbuf_detach(&sb);
+}
+
+static void
+fake_stop(struct fake *f)
+{
+	kill(f->pid, SIGKILL);
+	waitpid(f->pid, NULL, 0);
+	tmpdir_remove(f->dir);
+	free(f);
+}
+
+#define VERSION_41 "{\"ApiVersion\":\"1.41\",\"MinAPIVersion\":\"1.12\"}"
+
+static const struct route daemon_41[] = {
+	{ "GET /version ", 200, VERSION_41 },
+	{ "GET /v1.41/containers/box/json ", 200,
+	  "{\"Id\":\"abc\",\"Name\":\"/box\"}" },
+	{ "GET /v1.41/containers/gone/json ", 404,
+	  "{\"message\":\"No such container: gone\"}" },
+	{ "GET /v1.41/containers/evil/json ", 500,
+	  "{\"message\":\"bad \\u001b[2Jthing\\nsecond line\"}" },
+	{ "POST /v1.41/containers/create?name=x ", 201,
+	  "{\"Id\":\"c1\",\"Warnings\":[]}" },
+	{ "POST /v1.41/images/create?fromImage=ok ", 200,
+	  "{\"status\":\"Pulling from x\",\"id\":\"latest\"}\r\n"
+	  "{\"status\":\"Downloading\",\"id\":\"l1\","
+	  "\"progressDetail\":{\"current\":1,\"total\":2}}\r\n"
+	  "{\"status\":\"Status: Downloaded newer image for ok\"}" },
+	{ "POST /v1.41/images/create?fromImage=bad ", 200,
+	  "{\"status\":\"Pulling from x\",\"id\":\"latest\"}\r\n"
+	  "{\"errorDetail\":{\"message\":\"manifest unknown\"},"
+	  "\"error\":\"manifest unknown\"}\r\n" },
+	{ "POST /v1.41/containers/box/attach?stream=1&stdin=1 ", 101,
+	  "root@box:/# " },
+	{ NULL, 0, NULL },
+};
+
+static void
+test_negotiate_and_get(void **state)
+{
+	struct fake *f = fake_start(daemon_41);
+	struct paks_error *err = NULL;
+	struct docker_api *api = docker_api_open(f->sock, &err);
+	json_t *doc = NULL;
+	long status = 0;
+	char *log;
+
+	(void)state;
+	assert_null(err);
+	assert_non_null(api);
+	assert_string_equal(docker_api_version(api), "1.41");
+	assert_int_equal(docker_api_call(api, "GET", "/containers/box/json",
+	    NULL, &doc, &status, &err), 0);
+	assert_int_equal(status, 200);
+	assert_string_equal(json_string_value(json_object_get(doc, "Id")),
+	    "abc");
+	json_decref(doc);
+	log = fake_log(f);
+	assert_string_equal(log, "GET /version\n"
+	    "GET /v1.41/containers/box/json\n");
+	free(log);
+	docker_api_free(api);
+	fake_stop(f);
+}
+
+/* The daemon's {"message"} is the error, on one line, control bytes gone. */
+static void
+test_daemon_message(void **state)
+{
+	struct fake *f = fake_start(daemon_41);
+	struct paks_error *err = NULL;
+	struct docker_api *api = docker_api_open(f->sock, &err);
+	json_t *doc = NULL;
+	long status = 0;
+
+	(void)state;
+	assert_non_null(api);
+	assert_int_equal(docker_api_call(api, "GET", "/containers/gone/json",
+	    NULL, &doc, &status, &err), -1);
+	assert_int_equal(status, 404);
+	assert_null(doc);
+	assert_string_equal(err->msg, "No such container: gone");
+	assert_int_equal(err->code, 0);
+	paks_error_release(&err);
+	assert_int_equal(docker_api_call(api, "GET", "/containers/evil/json",
+	    NULL, NULL, &status, &err), -1);
+	assert_int_equal(status, 500);
+	assert_string_equal(err->msg, "bad ?[2Jthing");
+	paks_error_release(&err);
+	docker_api_free(api);
+	fake_stop(f);
+}
+
+/* A JSON body goes as application/json; the query stays as escaped. */
+static void
+test_post_json(void **state)
+{
+	struct fake *f = fake_start(daemon_41);
+	struct paks_error *err = NULL;
+	struct docker_api *api = docker_api_open(f->sock, &err);
+	json_t *body = json_pack("{s:b,s:[s]}", "Tty", 1, "Cmd", "/bin/sh");
+	json_t *doc = NULL;
+	char *log;
+
+	(void)state;
+	assert_non_null(api);
+	assert_int_equal(docker_api_call(api, "POST",
+	    "/containers/create?name=x", body, &doc, NULL, &err), 0);
+	assert_string_equal(json_string_value(json_object_get(doc, "Id")),
+	    "c1");
+	log = fake_log(f);
+	assert_non_null(strstr(log, "POST /v1.41/containers/create?name=x\n"
+	    "json {\"Tty\":true,\"Cmd\":[\"/bin/sh\"]}\n"));
+	free(log);
+	json_decref(body);
+	json_decref(doc);
+	docker_api_free(api);
+	fake_stop(f);
+}
+
+static int
+collect(void *arg, json_t *obj)
+{
+	struct strbuf *sb = arg;
+
+	strbuf_addf(sb, "%s|", json_string_value(json_object_get(obj,
+	    "status")));
+	return 0;
+}
+
+/* Each object of a stream, the last one without its newline too; an
+ * "error" object ends the call with its message. */
+static void
+test_stream(void **state)
+{
+	struct fake *f = fake_start(daemon_41);
+	struct paks_error *err = NULL;
+	struct docker_api *api = docker_api_open(f->sock, &err);
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	assert_non_null(api);
+	assert_int_equal(docker_api_stream(api, "POST",
+	    "/images/create?fromImage=ok", collect, &sb, &err), 0);
+	assert_string_equal(sb.buf, "Pulling from x|Downloading|"
+	    "Status: Downloaded newer image for ok|");
+	strbuf_reset(&sb);
+	assert_int_equal(docker_api_stream(api, "POST",
+	    "/images/create?fromImage=bad", collect, &sb, &err), -1);
+	assert_string_equal(sb.buf, "Pulling from x|");
+	assert_string_equal(err->msg, "manifest unknown");
+	paks_error_release(&err);
+	strbuf_release(&sb);
+	docker_api_free(api);
+	fake_stop(f);
+}
+
+/* The attach stream: the bytes behind the 101 reach the caller, and the
+ * socket carries both ways; a refusal is one line. */
+static void
+test_hijack(void **state)
+{
+	struct fake *f = fake_start(daemon_41);
+	struct paks_error *err = NULL;
+	struct docker_api *api = docker_api_open(f->sock, &err);
+	struct docker_stream st = DOCKER_STREAM_INIT;
+	char buf[64] = "";
+	size_t got = 0;
+	ssize_t n;
+	char *log;
+
+	(void)state;
+	assert_non_null(api);
+	assert_int_equal(docker_api_hijack(api,
+	    "/containers/box/attach?stream=1&stdin=1", &st, &err), 0);
+	assert_true(st.fd >= 0);
+	assert_int_equal(write(st.fd, "ls\r", 3), 3);
+	while (got < 15) {
+		struct pollfd p = { .fd = st.fd, .events = POLLIN };
+		assert_int_equal(poll(&p, 1, 5000), 1);
+		n = read(st.fd, buf + got, sizeof buf - 1 - got);
+		assert_true(n > 0);
+		got += (size_t)n;
+	}
+	assert_string_equal(buf, "root@box:/# ls\r");
+	docker_stream_close(&st);
+	assert_int_equal(st.fd, -1);
+	log = fake_log(f);
+	assert_non_null(strstr(log, "POST /v1.41/containers/box/attach?"
+	    "stream=1&stdin=1\n"));
+	free(log);
+	assert_int_equal(docker_api_hijack(api, "/containers/gone/attach",
+	    &st, &err), -1);
+	assert_string_equal(err->msg, "docker refused POST "
+	    "/containers/gone/attach (HTTP status 404)");
+	paks_error_release(&err);
+	docker_api_free(api);
+	fake_stop(f);
+}
+
+/* Versions: the daemon's newest, capped at paks's; too old or a minimum
+ * above paks's newest is one line with a hint. */
+static void
+test_versions(void **state)
+{
+	static const struct route newer[] = {
+		{ "GET /version ", 200, "{\"ApiVersion\":\"1.52\","
+		  "\"MinAPIVersion\":\"1.24\"}" }, { NULL, 0, NULL } };
+	static const struct route old[] = {
+		{ "GET /version ", 200, "{\"ApiVersion\":\"1.30\","
+		  "\"MinAPIVersion\":\"1.12\"}" }, { NULL, 0, NULL } };
+	static const struct route strict[] = {
+		{ "GET /version ", 200, "{\"ApiVersion\":\"1.60\","
+		  "\"MinAPIVersion\":\"1.50\"}" }, { NULL, 0, NULL } };
+	struct paks_error *err = NULL;
+	struct docker_api *api;
+	struct fake *f;
+
+	(void)state;
+	f = fake_start(newer);
+	assert_non_null(api = docker_api_open(f->sock, &err));
+	assert_string_equal(docker_api_version(api), DOCKER_API_MAX);
+	docker_api_free(api);
+	fake_stop(f);
+
+	f = fake_start(old);
+	assert_null(docker_api_open(f->sock, &err));
+	assert_int_equal(err->code, ENOTSUP);
+	assert_string_equal(err->msg, "docker's daemon speaks Engine API "
+	    "1.30; paks needs " DOCKER_API_MIN " or later");
+	assert_non_null(strstr(err->hint, "PAKS_DOCKER_API=0"));
+	paks_error_release(&err);
+	fake_stop(f);
+
+	f = fake_start(strict);
+	assert_null(docker_api_open(f->sock, &err));
+	assert_int_equal(err->code, ENOTSUP);
+	assert_string_equal(err->msg, "docker's daemon needs Engine API "
+	    "1.50 or later; paks speaks up to " DOCKER_API_MAX);
+	paks_error_release(&err);
+	fake_stop(f);
+}
+
+/* Nothing there: the socket's errno, for the caller to use the client. */
+static void
+test_nothing_listening(void **state)
+{
+	struct paks_error *err = NULL;
+
+	(void)state;
+	assert_null(docker_api_open("/nonexistent/paks/docker.sock", &err));
+	assert_int_equal(err->code, ENOENT);
+	assert_string_equal(err->msg, "cannot reach docker at "
+	    "'/nonexistent/paks/docker.sock'");
+	paks_error_release(&err);
+}
+
+static void
+test_socket_path_and_escape(void **state)
+{
+	char *s;
+
+	(void)state;
+	unsetenv("DOCKER_HOST");
+	assert_string_equal(s = docker_api_socket_path(),
+	    "/var/run/docker.sock");
+	free(s);
+	setenv("DOCKER_HOST", "unix:///run/user/1/docker.sock", 1);
+	assert_string_equal(s = docker_api_socket_path(),
+	    "/run/user/1/docker.sock");
+	free(s);
+	setenv("DOCKER_HOST", "tcp://10.0.0.1:2375", 1);
+	assert_null(docker_api_socket_path());
+	unsetenv("DOCKER_HOST");
+	assert_string_equal(s = docker_api_escape("reg:5000/a/b:t@x y+z?&#%"),
+	    "reg:5000/a/b:t@x%20y%2Bz%3F%26%23%25");
+	free(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_negotiate_and_get),
+		cmocka_unit_test(test_daemon_message),
+		cmocka_unit_test(test_post_json),
+		cmocka_unit_test(test_stream),
+		cmocka_unit_test(test_hijack),
+		cmocka_unit_test(test_versions),
+		cmocka_unit_test(test_nothing_listening),
+		cmocka_unit_test(test_socket_path_and_escape),
+	};
+
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
