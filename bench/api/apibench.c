@@ -14,7 +14,7 @@
 
 #include "engine/docker-api.h"
 #include "engine/engine-api.h"
-#include "util/spawn.h"
+#include "util/run.h"
 #include "util/xalloc.h"
 
 static double
@@ -53,11 +53,14 @@ static char *
 cli(char **argv)
 {
 	struct paks_error *err = NULL;
-	char *out = NULL, *eout = NULL;
+	struct run r = RUN_INIT(argv);
+	char *out;
 
-	if (spawn_capture(argv, &out, &eout, &err) != 0)
+	r.out.how = r.err.how = RUN_CAPTURE;
+	if (run_cmd(&r, &err) < 0 || r.code != 0)
 		die(err);
-	free(eout);
+	out = xstrdup(strbuf_str(&r.out_text));
+	run_release(&r);
 	return out;
 }
 

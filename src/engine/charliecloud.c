@@ -34,6 +34,7 @@
 #include "store/paths.h"
 #include "util/cleanup.h"
 #include "util/safetree.h"
+#include "util/run.h"
 #include "util/spawn.h"
 #include "util/strbuf.h"
 #include "util/text.h"
@@ -55,18 +56,20 @@ static int
 ch_probe(const struct engine *e, struct paks_error **err)
 {
 	char *argv[] = { "ch-run", "--version", NULL };
-	_cleanup_free_ char *eo = NULL;
-	int code;
+	_cleanup_run_ struct run r = RUN_INIT(argv);
+	const char *eo;
 
 	(void)e;
 	ch_set_user();
-	if ((code = spawn_capture(argv, NULL, &eo, err)) < 0) {
+	r.err.how = RUN_CAPTURE;
+	if (run_cmd(&r, err) < 0) {
 		paks_error_release(err);
 		paks_error_set(err, 0, "charliecloud is not installed (no "
 		    "ch-run on PATH)");
 		return paks_error_hint(err, "apt-get install charliecloud");
 	}
-	if (code != 0)
+	eo = strbuf_str(&r.err_text);
+	if (r.code != 0)
 		return paks_error_set(err, 0, "ch-run --version failed: %.*s",
 		    (int)strcspn(eo, "\n"), eo);
 	return 0;
@@ -128,9 +131,9 @@ ch_image_file(const char *image, const char *rel)
 			(char *)rel, NULL };
 		_cleanup_free_ char *out = NULL;
 		struct paks_error *ignored = NULL;
-		int code = spawn_capture(argv, &out, NULL, &ignored);
+		int rc = engine_cmd(NULL, argv, NULL, &out, -1, &ignored);
 		paks_error_free(ignored);
-		return code == 0 ? TAKE_PTR(out) : NULL;
+		return rc == 0 ? TAKE_PTR(out) : NULL;
 	}
 	_cleanup_close_ int fd = ch_open_in(image, rel, O_RDONLY,
 	    RESOLVE_IN_ROOT);
@@ -653,7 +656,7 @@ ch_du(const struct engine_op *op, const char *dir, double *bytes,
 	char *argv[] = { "du", "-s", "-B1", "--", (char *)dir, NULL };
 	_cleanup_free_ char *out = NULL;
 
-	if (op->run_fn(op->run_ctx, argv, NULL, &out, err) < 0)
+	if (engine_cmd(&op->runner, argv, NULL, &out, -1, err) < 0)
 		return -1;
 	if (sscanf(out, "%lf", bytes) != 1)
 		return paks_error_set(err, 0, "cannot read the size from du");
@@ -719,13 +722,13 @@ ch_remove_tree(const struct engine_op *op, const char *dir)
 		(char *)dir, NULL };
 	struct paks_error *ignored = NULL;
 
-	if (op->run_fn(op->run_ctx, rm_argv, NULL, NULL, &ignored) < 0) {
+	if (engine_cmd(&op->runner, rm_argv, NULL, NULL, -1, &ignored) < 0) {
 		paks_error_release(&ignored);
 		/* a directory without write permission: open it up, retry */
-		if (op->run_fn(op->run_ctx, chmod_argv, NULL, NULL,
+		if (engine_cmd(&op->runner, chmod_argv, NULL, NULL, -1,
 		    &ignored) < 0)
 			paks_error_release(&ignored);
-		if (op->run_fn(op->run_ctx, rm_argv, NULL, NULL, &ignored) < 0)
+		if (engine_cmd(&op->runner, rm_argv, NULL, NULL, -1, &ignored) < 0)
 			paks_error_release(&ignored);
 	}
 }
@@ -814,7 +817,7 @@ ch_commit(const struct engine_op *op, const char *target,
 		return paks_error_set(err, errno, "cannot write beside '%s'",
 		    target);
 	char *argv[] = { "cp", "-a", "-T", "--", (char *)image, tmp, NULL };
-	if (op->run_fn(op->run_ctx, argv, "saving...", NULL, err) < 0) {
+	if (engine_cmd(&op->runner, argv, "saving...", NULL, -1, err) < 0) {
 		ch_remove_tree(op, tmp);
 		return -1;
 	}

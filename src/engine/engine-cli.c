@@ -16,11 +16,8 @@ static int
 cli_run(const struct engine_op *op, char *const *args, const char *progress,
     char **out, struct paks_error **err)
 {
-	_cleanup_strv_ struct strv argv = STRV_INIT;
-
-	strv_push(&argv, op->engine->program);
-	strv_pushv(&argv, args);
-	return op->run_fn(op->run_ctx, argv.v, progress, out, err);
+	return engine_cmd_args(op->engine, &op->runner, args, progress, out,
+	    -1, err);
 }
 
 /* Container paths are relative to the shell's directory when known. */
@@ -64,19 +61,17 @@ engine_cli_cp(const struct engine_op *op, const struct engine_cp *cp,
 	char *to[] = { "cp", (char *)cp->host, ctr, NULL };
 	char *from[] = { "cp", docker ? "-L" : ctr, docker ? ctr : "-",
 		docker ? "-" : NULL, NULL };
-	_cleanup_strv_ struct strv argv = STRV_INIT;
 
 	if (!cp->to_host)
 		return cli_run(op, to, NULL, NULL, err) < 0 ?
 		    cli_cp_error(cp, err) : 0;
-	if (op->run_fd == NULL || cp->unpack == NULL)
-		BUG("engine_cli_cp without run_fd or unpack");
+	if (cp->unpack == NULL)
+		BUG("engine_cli_cp without unpack");
 	if (safetree_begin_host(&st, cp->host, cp->shown, err) < 0 ||
 	    (tar = safetree_scratch(&st, err)) < 0)
 		return -1;
-	strv_push(&argv, op->engine->program);
-	strv_pushv(&argv, from);
-	if (op->run_fd(op->run_ctx, argv.v, NULL, tar, err) < 0)
+	if (engine_cmd_args(op->engine, &op->runner, from, NULL, NULL, tar,
+	    err) < 0)
 		return cli_cp_error(cp, err);
 	if (cp->unpack(cp, tar, &st, safetree_wants_contents(cp->ctr),
 	    err) < 0)

@@ -13,6 +13,7 @@
 #include "store/paths.h"
 #include "util/cleanup.h"
 #include "util/fdio.h"
+#include "util/run.h"
 #include "util/spawn.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -84,56 +85,6 @@ engine_find(const char *name)
 			return *e;
 	}
 	return NULL;
-}
-
-/* Last non-empty line of engine output, for a one-line error. */
-char *
-engine_last_line(const char *s)
-{
-	const char *end = s + strlen(s);
-
-	while (end > s && (end[-1] == '\n' || end[-1] == '\r' ||
-	    end[-1] == ' '))
-		end--;
-	const char *start = end;
-	while (start > s && start[-1] != '\n')
-		start--;
-	return xstrndup(start, (size_t)(end - start));
-}
-
-/*
- * Run "PROGRAM ARGS..." and collect stdout; a non-zero exit becomes an
- * error carrying the engine's last line of stderr.
- */
-int
-engine_simple(const struct engine *e, char *const *args, char **out,
-    struct paks_error **err)
-{
-	_cleanup_strv_ struct strv argv = STRV_INIT;
-	_cleanup_free_ char *o = NULL, *eo = NULL, *last = NULL;
-	struct docker_api *api = NULL;
-	int code;
-
-	if (engine_api_get(e, &api, err) < 0)
-		return -1;
-	if (api != NULL && (code = engine_api_argv(api, args, out, err)) <= 0)
-		return code;
-	strv_push(&argv, e->program);
-	strv_pushv(&argv, args);
-	code = spawn_capture(argv.v, &o, &eo, err);
-	if (code < 0) {
-		paks_error_hint(err, "is %s installed? see the README's "
-		    "install section", e->name);
-		return -1;
-	}
-	if (code != 0) {
-		last = engine_last_line(eo);
-		return paks_error_set(err, 0, "%s %s failed: %s", e->name,
-		    args[0], *last ? last : "no message");
-	}
-	if (out != NULL)
-		*out = TAKE_PTR(o);
-	return 0;
 }
 
 /* Does the engine answer? (for docker: is the daemon up) */
@@ -257,20 +208,22 @@ engine_image_state(const struct engine *e, const char *image,
 {
 	char *args[] = { (char *)e->program, "image", "inspect", "--format",
 		"{{.Id}}", (char *)image, NULL };
-	_cleanup_free_ char *eo = NULL;
 	struct docker_api *api = NULL;
-	int code;
+	struct run r = RUN_INIT(args);
+	const char *eo;
 
 	if (engine_api_get(e, &api, err) < 0)
 		return -1;
 	if (api != NULL)
 		return engine_api_image_state(api, image, state);
-	if ((code = spawn_capture(args, NULL, &eo, err)) < 0) {
+	r.err.how = RUN_CAPTURE;
+	if (run_cmd(&r, err) < 0) {
 		paks_error_hint(err, "is %s installed? see the README's "
 		    "install section", e->name);
 		return -1;
 	}
-	if (code == 0)
+	eo = strbuf_str(&r.err_text);
+	if (r.code == 0)
 		*state = IMAGE_PRESENT;
 	else if (strcasestr(eo, "no such image") ||
 	    strcasestr(eo, "image not known") ||
@@ -278,6 +231,7 @@ engine_image_state(const struct engine *e, const char *image,
 		*state = IMAGE_ABSENT;
 	else
 		*state = IMAGE_ENGINE_DOWN;
+	run_release(&r);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include "seccomp.h"
 #include "util/error.h"
+#include "util/run.h"
 #include "util/strv.h"
 
 /* What "paks run" asks of an engine. */
@@ -48,16 +49,6 @@ struct run_opt_names {
 	const char	*env;
 };
 
-/*
- * How an engine operation runs a program (program first): in a session,
- * Ctrl-C aware with an optional progress line; *out gets its stdout.
- */
-typedef int engine_run_fn(void *, char *const *, const char *, char **,
-    struct paks_error **);
-/* The same, with the program's stdout written to an fd (a tar, say). */
-typedef int engine_run_fd_fn(void *, char *const *, const char *, int,
-    struct paks_error **);
-
 /* A #command's operation on the session's container (or image). */
 struct engine_op {
 	const struct engine	*engine;
@@ -67,9 +58,8 @@ struct engine_op {
 	bool			 keep_history;	/* the save_history setting */
 	char *const		*secrets;	/* #save: values to refuse */
 	bool			 allow_secrets;	/* #save --allow-secrets */
-	engine_run_fn		*run_fn;
-	engine_run_fd_fn	*run_fd;
-	void			*run_ctx;
+	struct runner		 runner;	/* how its programs run (in
+						 * a session: as its jobs) */
 };
 
 /* One side of a #cp is on the host (a path), the other in the container. */
@@ -181,6 +171,10 @@ int	engine_remove(const struct engine *, const char *);
 bool	engine_container_exists(const struct engine *, const char *);
 int	engine_simple(const struct engine *, char *const *, char **,
 	    struct paks_error **);
+int	engine_cmd(const struct runner *, char *const *, const char *,
+	    char **, int, struct paks_error **);
+int	engine_cmd_args(const struct engine *, const struct runner *,
+	    char *const *, const char *, char **, int, struct paks_error **);
 const struct engine *engine_for_image(const char *, const char *);
 int	engine_supports(const struct engine *, const char *,
 	    struct paks_error **);

@@ -6,6 +6,7 @@
 #include "engine/engine.h"
 #include "host-format.h"
 #include "util/cleanup.h"
+#include "util/run.h"
 #include "util/safetree.h"
 #include "util/spawn.h"
 #include "util/strbuf.h"
@@ -86,19 +87,20 @@ version_of(const struct engine *e)
 	char *cv[] = { "ch-run", "--version", NULL };
 	char *const *argv = strcmp(e->name, "docker") == 0 ? dv :
 	    strcmp(e->name, "podman") == 0 ? pv : cv;
-	_cleanup_free_ char *out = NULL, *errout = NULL;
+	_cleanup_run_ struct run r = RUN_INIT(argv);
 	struct paks_error *err = NULL;
+	_cleanup_free_ char *out = NULL;
 	char *bar;
-	int code = spawn_capture(argv, &out, &errout, &err);
+	int code;
 
+	r.out.how = r.err.how = RUN_CAPTURE;
+	code = run_cmd(&r, &err) < 0 ? -1 : r.code;
 	paks_error_free(err);
-	if (code < 0 || out == NULL)
+	if (code < 0)
 		return xstrdup("");
 	/* ch-run says its version on stderr */
-	if (*out == '\0' && errout != NULL) {
-		free(out);
-		out = TAKE_PTR(errout);
-	}
+	out = xstrdup(strbuf_str(r.out_text.len > 0 ? &r.out_text :
+	    &r.err_text));
 	out[strcspn(out, "\r\n")] = '\0';
 	if ((bar = strchr(out, '|')) == NULL)
 		return xstrdup(code == 0 && *out ? out :

@@ -16,6 +16,7 @@
 #include "host-runcmd.h"
 #include "store/settings.h"
 #include "util/cleanup.h"
+#include "util/run.h"
 #include "util/signame.h"
 #include "util/spawn.h"
 #include "util/strv.h"
@@ -162,6 +163,7 @@ static int
 run_srun_check(const struct engine *e, struct paks_error **err)
 {
 	char *argv[] = { "srun", "--version", NULL };
+	_cleanup_run_ struct run r = RUN_INIT(argv);
 	int code;
 
 	if (e->images) {
@@ -172,7 +174,8 @@ run_srun_check(const struct engine *e, struct paks_error **err)
 		    "charliecloud with an image directory on a shared file "
 		    "system");
 	}
-	if ((code = spawn_capture(argv, NULL, NULL, err)) != 0) {
+	r.out.how = r.err.how = RUN_CAPTURE;	/* kept from the terminal */
+	if ((code = run_cmd(&r, err) < 0 ? -1 : r.code) != 0) {
 		paks_error_release(err);
 		paks_error_set(err, 0, "run: --srun needs Slurm's srun, which "
 		    "%s", code < 0 ? "is not installed" : "does not work here");

@@ -1,9 +1,6 @@
 /* paks save: save a container (kept with --keep, or running) as an image. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "engine/engine.h"
@@ -11,43 +8,7 @@
 #include "image/secretscan.h"
 #include "store/settings.h"
 #include "util/cleanup.h"
-#include "util/spawn.h"
 #include "util/xalloc.h"
-
-static int
-host_save_run(void *e, char *const *args, char **out, struct paks_error **err)
-{
-	return engine_simple(e, args, out, err);
-}
-
-/* An engine command with its stdout in fd (the secret scan's tars). */
-static int
-host_save_run_fd(void *e, char *const *args, int fd, struct paks_error **err)
-{
-	const struct engine *engine = e;
-	_cleanup_spawn_ struct spawn sp = SPAWN_INIT;
-	_cleanup_free_ char *text = NULL, *last = NULL;
-	_cleanup_close_ int efd = -1;
-	int code;
-
-	strv_push(&sp.args, engine->program);
-	strv_pushv(&sp.args, args);
-	if ((efd = memfd_create("paks-err", MFD_CLOEXEC)) < 0)
-		return paks_error_set(err, errno, "cannot make a memory file");
-	sp.in = SPAWN_DEVNULL;
-	sp.out = fd;
-	sp.err = efd;
-	if (spawn_start(&sp, err) < 0)
-		return -1;
-	if ((code = spawn_status_code(spawn_wait(&sp))) == 0)
-		return 0;
-	text = xcalloc(1, 4097);
-	if (pread(efd, text, 4096, 0) < 0)
-		*text = '\0';
-	last = engine_last_line(text);
-	return paks_error_set(err, 0, "%s %s failed: %s", engine->name,
-	    args[0], last && *last ? last : "no message");
-}
 
 static const struct cmd_option save_options[] = {
 	{ .name = "engine", .letter = 'c', .arg = "E",
@@ -110,10 +71,8 @@ host_save_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		.engine = engine, .container = container, .source = source,
 		.target = target,
 		.keep_history = settings_get_bool(settings, "save_history"),
-		.run = host_save_run, .run_ctx = (void *)engine,
 		.secrets = secrets.v,
 		.allow_secrets = cmd_opt_has(ctx->args, "allow-secrets"),
-		.run_fd = host_save_run_fd,
 	};
 	if (save_check_target(target, err) < 0)
 		return -1;

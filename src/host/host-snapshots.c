@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cmd.h"
 #include "engine/engine.h"
@@ -30,18 +29,14 @@ snapshots_print(struct cmd_ctx *ctx, const struct snapshot *v, size_t n)
 	cmd_printf(ctx, "%-4s %-20s %9s %9s  %s\n", "N", "SAVED (UTC)", "SIZE",
 	    "ADDED", "TAG");
 	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *size = v[i].size < 0 ? xstrdup("?") :
-		    text_size((uint64_t)v[i].size);
+		_cleanup_free_ char *size = snapshot_size(&v[i]);
 		_cleanup_free_ char *added = v[i].added < 0 ? xstrdup("-") :
 		    text_size((uint64_t)(v[i].added > 0 ? v[i].added : 0));
-		time_t t = (time_t)v[i].created;
-		char when[32] = "?";
+		char when[32];
 
-		if (t > 0)
-			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S",
-			    gmtime(&t));
-		cmd_printf(ctx, "%-4d %-20s %9s %9s  %s\n", v[i].number, when,
-		    size, added, v[i].tag);
+		cmd_printf(ctx, "%-4d %-20s %9s %9s  %s\n", v[i].number,
+		    snapshot_when(&v[i], when, sizeof when), size, added,
+		    v[i].tag);
 	}
 }
 

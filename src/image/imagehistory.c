@@ -91,7 +91,8 @@ imagehistory_put(const struct save_job *job, struct paks_error **err)
 		from = xasprintf("%s/.paks/.", stage);
 		to = xasprintf("%s:/.paks", job->container);
 		char *args[] = { "cp", from, to, NULL };
-		rc = job->run(job->run_ctx, args, NULL, err);
+		rc = engine_cmd_args(job->engine, &job->runner, args, NULL, NULL,
+		    -1, err);
 	}
 	imagehistory_unstage(stage, job->container);
 	return rc < 0 ? paks_error_wrap(err, "cannot put the session record "

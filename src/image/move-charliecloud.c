@@ -90,9 +90,12 @@ ch_remove(const char *dir)
 static int
 ch_convert(struct move_job *job, char *const *argv, struct paks_error **err)
 {
-	_cleanup_free_ char *eo = NULL, *last = NULL;
-	int code = move_run(argv, -1, -1, -1, NULL, &eo, err);
+	_cleanup_free_ char *last = NULL;
+	_cleanup_run_ struct run r = RUN_INIT(argv);
+	int code;
 
+	r.err.how = RUN_CAPTURE;
+	code = move_exec(&r, err);
 	if (code < 0) {
 		if ((*err)->code == ENOENT) {
 			paks_error_release(err);
@@ -105,7 +108,7 @@ ch_convert(struct move_job *job, char *const *argv, struct paks_error **err)
 		return -1;
 	}
 	if (code != 0) {
-		last = move_last_line(eo);
+		last = move_last_line(strbuf_str(&r.err_text));
 		return paks_error_set(err, 0, "ch-convert failed: %s",
 		    *last ? last : "no message");
 	}

@@ -1,8 +1,7 @@
 /*
  * What the transports of paks move share (move.c dispatches to them:
  * move-file.c, move-ssh.c, move-registry.c, move-charliecloud.c, and
- * move-load.c for paks load): running a program with its output in unnamed
- * files, saving the image as a docker-archive, progress for the user, and
+ * move-load.c for paks load): running a program (move_exec), saving the image as a docker-archive, progress for the user, and
  * the pure helpers the unit tests call.
  */
 #include <errno.h>
@@ -281,39 +280,19 @@ move_fd_text(int fd)
 }
 
 /*
- * Run argv: stdin from in (-1: /dev/null), stdout to out (-1: collected
- * into *outtext), fd 3 from fd3 (-1: none), stderr collected into
- * *errtext. Output goes through unnamed files, so no pipe can fill up.
- * Returns the exit code, or -1 when it could not start.
+ * Run r for a transport (util/run.h: stdin is /dev/null unless r says
+ * otherwise; what it captures is read while it runs, so no pipe fills
+ * up). Returns its exit code, or -1 when it could not start.
  */
 int
-move_run(char *const *argv, int in, int out, int fd3, char **outtext,
-    char **errtext, struct paks_error **err)
+move_exec(struct run *r, struct paks_error **err)
 {
-	_cleanup_spawn_ struct spawn sp = SPAWN_INIT;
-	_cleanup_close_ int of = -1, ef = -1;
-	int code;
-
-	if (out < 0 && (of = move_tmpfile(err)) < 0)
-		return -1;
-	if ((ef = move_tmpfile(err)) < 0)
-		return -1;
-	strv_pushv(&sp.args, argv);
-	sp.in = in >= 0 ? in : SPAWN_DEVNULL;
-	sp.out = out >= 0 ? out : of;
-	sp.err = ef;
-	sp.fd3 = fd3;
-	if (spawn_start(&sp, err) < 0) {
+	if (run_cmd(r, err) < 0) {
 		if ((*err)->code == ENOENT)
-			paks_error_hint(err, "is %s installed?", argv[0]);
+			paks_error_hint(err, "is %s installed?", r->argv[0]);
 		return -1;
 	}
-	code = spawn_status_code(spawn_wait(&sp));
-	if (outtext != NULL)
-		*outtext = of >= 0 ? move_fd_text(of) : xstrdup("");
-	if (errtext != NULL)
-		*errtext = move_fd_text(ef);
-	return code;
+	return r->code;
 }
 
 /* The last non-empty line, without logrus's 'time=... level=... msg="..."'. */
@@ -351,7 +330,8 @@ int
 move_save_archive(struct move_job *job, int fd, struct paks_error **err)
 {
 	_cleanup_strv_ struct strv argv = STRV_INIT;
-	_cleanup_free_ char *eo = NULL, *last = NULL;
+	_cleanup_free_ char *last = NULL;
+	_cleanup_run_ struct run r = RUN_INIT(NULL);
 	int code;
 
 	strv_push(&argv, job->engine->program);
@@ -359,11 +339,14 @@ move_save_archive(struct move_job *job, int fd, struct paks_error **err)
 	if (!job->engine->daemon)
 		strv_push(&argv, "--format=docker-archive");
 	strv_push(&argv, job->image);
-	code = move_run(argv.v, -1, fd, -1, NULL, &eo, err);
+	r.argv = argv.v;
+	r.out = (struct run_io){ .how = RUN_FD, .fd = fd };
+	r.err.how = RUN_CAPTURE;
+	code = move_exec(&r, err);
 	if (code < 0)
 		return -1;
 	if (code != 0) {
-		last = move_last_line(eo);
+		last = move_last_line(strbuf_str(&r.err_text));
 		return paks_error_set(err, 0, "%s save failed: %s",
 		    job->engine->name, *last ? last : "no message");
 	}

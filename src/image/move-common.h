@@ -10,6 +10,7 @@
 
 #include "engine/engine.h"
 #include "util/error.h"
+#include "util/run.h"
 #include "util/spawn.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
@@ -66,8 +67,7 @@ void	move_say(const struct move_job *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	move_tmpfile(struct paks_error **);
 void	move_skopeo_copy(struct strv *, const char *);
-int	move_run(char *const *, int, int, int, char **, char **,
-	    struct paks_error **);
+int	move_exec(struct run *, struct paks_error **);
 char	*move_last_line(const char *);
 char	*move_fd_text(int);
 int	move_save_archive(struct move_job *, int, struct paks_error **);

@@ -126,7 +126,8 @@ move_oci_archive(struct move_job *job, const struct move_image_info *info,
 {
 	_cleanup_strv_ struct strv argv = STRV_INIT;
 	_cleanup_free_ char *tmp = NULL, *tag = move_repotag(job->image);
-	_cleanup_free_ char *eo = NULL, *last = NULL, *size = NULL;
+	_cleanup_free_ char *last = NULL, *size = NULL;
+	_cleanup_run_ struct run r = RUN_INIT(NULL);
 	_cleanup_close_ int fd = -1;
 	const char *path = job->dest->path;
 	struct stat st;
@@ -147,13 +148,15 @@ move_oci_archive(struct move_job *job, const struct move_image_info *info,
 		strv_pushf(&argv, "--output=%s", tmp);
 		strv_push(&argv, job->image);
 	}
-	code = move_run(argv.v, -1, -1, -1, NULL, &eo, err);
+	r.argv = argv.v;
+	r.err.how = RUN_CAPTURE;
+	code = move_exec(&r, err);
 	if (code != 0) {
 		unlink(tmp);
 		move_watch(NULL);
 		if (code < 0)
 			return -1;
-		last = move_last_line(eo);
+		last = move_last_line(strbuf_str(&r.err_text));
 		return paks_error_set(err, 0, "%s failed: %s", argv.v[0],
 		    *last ? last : "no message");
 	}

@@ -56,7 +56,8 @@ move_load(const struct engine *e, const char *arg, int out,
 	const char *path = arg;
 	_cleanup_close_ int fd = -1;
 	_cleanup_strv_ struct strv argv = STRV_INIT;
-	_cleanup_free_ char *o = NULL, *eo = NULL, *last = NULL, *name = NULL;
+	_cleanup_free_ char *last = NULL, *name = NULL;
+	_cleanup_run_ struct run r = RUN_INIT(NULL);
 	enum move_archive_kind kind;
 	struct move_job job = { .out = out };
 	int code;
@@ -83,16 +84,18 @@ move_load(const struct engine *e, const char *arg, int out,
 		strv_push(&argv, "load");
 		strv_pushf(&argv, "--input=%s", path);
 	}
-	code = move_run(argv.v, -1, -1, -1, &o, &eo, err);
+	r.argv = argv.v;
+	r.out.how = r.err.how = RUN_CAPTURE;
+	code = move_exec(&r, err);
 	if (code < 0)
 		return -1;
 	if (code != 0) {
-		last = move_last_line(eo);
+		last = move_last_line(strbuf_str(&r.err_text));
 		return paks_error_set(err, 0, "%s failed: %s",
 		    strcmp(argv.v[0], "skopeo") == 0 ? "skopeo copy" : "load",
 		    *last ? last : "no message");
 	}
-	if (name == NULL && (name = move_loaded_name(o)) == NULL)
+	if (name == NULL && (name = move_loaded_name(strbuf_str(&r.out_text))) == NULL)
 		name = xstrdup("(unnamed)");
 	move_say(&job, "loaded %s into %s (%s)\nrun it:\n  paks run -c %s "
 	    "%s\n", name, e->name, kind == ARCHIVE_OCI ? "oci-archive" :

@@ -151,8 +151,9 @@ registry_sent(const struct move_job *job, int authfd,
     const struct move_image_info *info, const bool *reused)
 {
 	_cleanup_strv_ struct strv argv = STRV_INIT;
-	_cleanup_free_ char *out = NULL, *eo = NULL;
+	_cleanup_run_ struct run r = RUN_INIT(NULL);
 	struct paks_error *ignored = NULL;
+	const char *out;
 	json_error_t jerr;
 	uint64_t sent = 0;
 	json_t *m;
@@ -162,10 +163,14 @@ registry_sent(const struct move_job *job, int authfd,
 	strv_push(&argv, "--raw");
 	registry_opts(job, authfd, false, &argv);
 	strv_pushf(&argv, "docker://%s", job->dest->ref);
-	if (move_run(argv.v, -1, -1, authfd, &out, &eo, &ignored) != 0) {
+	r.argv = argv.v;
+	r.out.how = r.err.how = RUN_CAPTURE;
+	r.fd3 = authfd;
+	if (move_exec(&r, &ignored) != 0) {
 		paks_error_free(ignored);
 		return 0;
 	}
+	out = strbuf_str(&r.out_text);
 	m = json_loads(out, 0, &jerr);
 	json_t *layers = json_object_get(m, "layers");
 	sent = strlen(out) + (uint64_t)json_integer_value(json_object_get(
@@ -186,8 +191,10 @@ move_registry(struct move_job *job, const struct move_image_info *info,
 {
 	const struct move_dest *d = job->dest;
 	_cleanup_strv_ struct strv argv = STRV_INIT;
-	_cleanup_free_ char *out = NULL, *eo = NULL, *size = NULL;
+	_cleanup_free_ char *size = NULL;
+	_cleanup_run_ struct run r = RUN_INIT(NULL);
 	_cleanup_free_ bool *reused = NULL;
+	const char *eo;
 	_cleanup_close_ int authfd = -1;
 	size_t nreused = 0;
 	int code;
@@ -207,7 +214,11 @@ move_registry(struct move_job *job, const struct move_image_info *info,
 		strv_pushf(&argv, "containers-storage:%s", info->id);
 	strv_pushf(&argv, "docker://%s", d->ref);
 	move_say(job, "pushing %s to %s ...\n", job->image, d->ref);
-	code = move_run(argv.v, -1, -1, authfd, &out, &eo, err);
+	r.argv = argv.v;
+	r.out.how = r.err.how = RUN_CAPTURE;
+	r.fd3 = authfd;
+	code = move_exec(&r, err);
+	eo = strbuf_str(&r.err_text);
 	if (code < 0) {
 		if ((*err)->code == ENOENT)
 			paks_error_hint(err, "install skopeo (apt-get install "

@@ -91,6 +91,21 @@ save_job_release(struct save_job *job)
 	job->id = job->stale = NULL;
 }
 
+/*
+ * An engine call of the save (no program first) through the job's
+ * runner; in a session, the long ones show progress.
+ */
+static int
+save_run(const struct save_job *job, char *const *args, char **out,
+    struct paks_error **err)
+{
+	bool slow = strcmp(args[0], "commit") == 0 ||
+	    strcmp(args[0], "export") == 0 || strcmp(args[0], "import") == 0;
+
+	return engine_cmd_args(job->engine, &job->runner, args,
+	    slow && job->runner.fn != NULL ? "saving..." : NULL, out, -1, err);
+}
+
 /* "ENGINE (image|container) inspect NAME" as the first JSON object. */
 static json_t *
 save_inspect(struct save_job *job, const char *kind, const char *name,
@@ -101,7 +116,7 @@ save_inspect(struct save_job *job, const char *kind, const char *name,
 	json_error_t jerr;
 	json_t *doc, *obj;
 
-	if (job->run(job->run_ctx, args, &out, err) < 0)
+	if (save_run(job, args, &out, err) < 0)
 		return NULL;
 	if ((doc = json_loads(out, 0, &jerr)) == NULL) {
 		paks_error_set(err, 0, "cannot read %s's %s inspect output: %s",
@@ -232,7 +247,7 @@ save_history(struct save_job *job)
 	struct paks_error *ignored = NULL;
 
 	/* a stopped container has no shell to ask: nothing to do then */
-	if (job->run(job->run_ctx, args, NULL, &ignored) < 0)
+	if (save_run(job, args, NULL, &ignored) < 0)
 		paks_error_free(ignored);
 }
 
@@ -252,12 +267,12 @@ save_flatten_docker(struct save_job *job, struct strv *changes,
 	close(fd);
 	char *exp[] = { "export", "--output", path, (char *)job->container,
 		NULL };
-	if ((rc = job->run(job->run_ctx, exp, NULL, err)) == 0) {
+	if ((rc = save_run(job, exp, NULL, err)) == 0) {
 		/* no name: save_name_move gives it one once it is whole */
 		strv_push(&imp, "import");
 		strv_pushv(&imp, changes->v);
 		strv_push(&imp, path);
-		rc = job->run(job->run_ctx, imp.v, id, err);
+		rc = save_run(job, imp.v, id, err);
 	}
 	unlink(path);
 	return rc;
@@ -270,7 +285,7 @@ save_rmi(struct save_job *job, const char *id)
 	char *rmi[] = { "image", "rm", (char *)id, NULL };
 	struct paks_error *ignored = NULL;
 
-	if (job->run(job->run_ctx, rmi, NULL, &ignored) == 0)
+	if (save_run(job, rmi, NULL, &ignored) == 0)
 		return 0;
 	paks_error_free(ignored);
 	return -1;
@@ -293,12 +308,12 @@ save_name_move(struct save_job *job, const char *id, const char *old_id,
 	_cleanup_free_ char *n = NULL;
 	struct paks_error *ignored = NULL;
 
-	if (job->run(job->run_ctx, tag, NULL, err) < 0)
+	if (save_run(job, tag, NULL, err) < 0)
 		return -1;
 	if (old_id == NULL || *old_id == '\0' || strstr(old_id, id) != NULL ||
 	    strstr(id, old_id) != NULL)
 		return 0;
-	if (job->run(job->run_ctx, names, &n, &ignored) < 0 || atoi(n) > 0) {
+	if (save_run(job, names, &n, &ignored) < 0 || atoi(n) > 0) {
 		paks_error_free(ignored);
 		return 0;
 	}
@@ -318,7 +333,7 @@ save_count_layers(struct save_job *job, char *id)
 	_cleanup_free_ char *n = NULL;
 	struct paks_error *ignored = NULL;
 
-	if (job->run(job->run_ctx, args, &n, &ignored) == 0)
+	if (save_run(job, args, &n, &ignored) == 0)
 		job->layers = atoi(n);
 	paks_error_free(ignored);
 }
@@ -379,7 +394,7 @@ save_image(struct save_job *job, struct paks_error **err)
 			strv_push(&argv, "--squash");
 		strv_pushv(&argv, changes.v);
 		strv_push(&argv, job->container);
-		rc = job->run(job->run_ctx, argv.v, &id, err);
+		rc = save_run(job, argv.v, &id, err);
 	}
 	if (rc < 0)
 		goto out;
@@ -423,38 +438,6 @@ save_op_target(const struct engine_op *op, const char *suffix,
 	return target;
 }
 
-/*
- * The engine calls of a #save (no program first) through the session's
- * runner, which puts the program first: the long ones show progress.
- */
-static int
-save_op_run(void *ctx, char *const *args, char **out,
-    struct paks_error **err)
-{
-	const struct engine_op *op = ctx;
-	_cleanup_strv_ struct strv argv = STRV_INIT;
-	bool slow = strcmp(args[0], "commit") == 0 ||
-	    strcmp(args[0], "export") == 0 || strcmp(args[0], "import") == 0;
-
-	strv_push(&argv, op->engine->program);
-	strv_pushv(&argv, args);
-	return op->run_fn(op->run_ctx, argv.v, slow ? "saving..." : NULL, out,
-	    err);
-}
-
-/* The same with stdout to fd: the secret scan's tars. */
-static int
-save_op_run_fd(void *ctx, char *const *args, int fd, struct paks_error **err)
-{
-	const struct engine_op *op = ctx;
-	_cleanup_strv_ struct strv argv = STRV_INIT;
-
-	strv_push(&argv, op->engine->program);
-	strv_pushv(&argv, args);
-	return op->run_fd(op->run_ctx, argv.v, "looking for secrets...", fd,
-	    err);
-}
-
 /* Commit the session's container as target; *saved says what it wrote. */
 int
 save_op_commit(const struct engine_op *op, const char *target,
@@ -464,9 +447,8 @@ save_op_commit(const struct engine_op *op, const char *target,
 		.engine = op->engine, .container = op->run->name,
 		.source = op->run->image, .target = target,
 		.keep_history = op->keep_history,
-		.run = save_op_run, .run_ctx = (void *)op,
+		.runner = op->runner,
 		.secrets = op->secrets, .allow_secrets = op->allow_secrets,
-		.run_fd = op->run_fd ? save_op_run_fd : NULL,
 	};
 
 	if (op->engine->commit != NULL)

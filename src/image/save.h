@@ -7,29 +7,24 @@
 #include "engine/engine.h"
 #include "util/error.h"
 
-/* How save runs engine commands: in a session (Ctrl-C aware) or plainly. */
-typedef int save_run_fn(void *, char *const *, char **, struct paks_error **);
-/* The same with the program's stdout written to an fd (a tar). */
-typedef int save_run_fd_fn(void *, char *const *, int, struct paks_error **);
-
 struct save_job {
 	const struct engine	*engine;
 	const char		*container;
 	const char		*source;	/* the image the container ran */
 	const char		*target;	/* the image to write */
 	bool			 keep_history;	/* the save_history setting */
-	save_run_fn		*run;
-	void			*run_ctx;
+	struct runner		 runner;	/* how engine commands run: in
+						 * a session as its jobs (with
+						 * progress), or plainly */
 	char			*id;		/* out: the new image's id */
 	bool			 flattened;	/* out: layers were squashed */
 	int			 layers;	/* out: layers of the new image */
 	char			*stale;		/* out: the image the target tag
 						 * left, still in use for now */
 	/* values looked for in the changed files before the commit
-	 * (image/secretscan.c; NULL: none); run_fd reads the files */
+	 * (image/secretscan.c; NULL: none) */
 	char *const		*secrets;
 	bool			 allow_secrets;	/* save even if one is found */
-	save_run_fd_fn		*run_fd;
 	int			 snapshot;	/* out: its snapshot's number, or
 						 * 0 (see snapshot.c) */
 };
@@ -41,7 +36,7 @@ void	save_job_release(struct save_job *);
 
 /*
  * #save in a session: through the engine's own save_name and commit when
- * it has them, else save_image through the session's runner.
+ * it has them, else save_image through the operation's runner.
  */
 char	*save_op_target(const struct engine_op *, const char *,
 	    struct paks_error **);

@@ -277,7 +277,9 @@ scan_tar(const struct secretscan_src *src, char *const *args, int fd,
 
 	if (ftruncate(fd, 0) < 0 || lseek(fd, 0, SEEK_SET) < 0)
 		return paks_error_set(err, errno, "cannot reuse a scratch file");
-	if (src->run_fd(src->ctx, args, fd, err) < 0)
+	if (engine_cmd_args(src->engine, src->runner, args,
+	    src->runner != NULL && src->runner->fn != NULL ?
+	    "looking for secrets..." : NULL, NULL, fd, err) < 0)
 		return -1;
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return paks_error_set(err, errno, "cannot read a scratch file");
@@ -342,7 +344,8 @@ secretscan_container(const struct secretscan *m,
 
 	if (m->nvalues == 0)
 		return 0;
-	if (src->run(src->ctx, diff, &out, err) < 0)
+	if (engine_cmd_args(src->engine, src->runner, diff, NULL, &out, -1,
+	    err) < 0)
 		return paks_error_wrap(err, "cannot list the container's "
 		    "changes to look for secrets");
 	if (secretscan_diff_parse(out, &paths) == 0)
@@ -407,8 +410,8 @@ secretscan_envstore(struct strv *values)
 
 /*
  * Before a save commits: job->secrets in the container's changes refuse
- * it (unless job->allow_secrets). A save with no secrets to look for, or
- * no way to read the files, goes on as before.
+ * it (unless job->allow_secrets). A save with no secrets to look for goes
+ * on as before.
  */
 int
 secretscan_save(const struct save_job *job, struct paks_error **err)
@@ -416,13 +419,12 @@ secretscan_save(const struct save_job *job, struct paks_error **err)
 	_cleanup_strv_ struct strv hits = STRV_INIT;
 	struct secretscan m;
 	const struct secretscan_src src = {
-		.container = job->container, .run = job->run,
-		.run_fd = job->run_fd, .ctx = job->run_ctx,
+		.container = job->container, .engine = job->engine,
+		.runner = &job->runner,
 	};
 	int rc;
 
-	if (job->allow_secrets || job->secrets == NULL ||
-	    job->run_fd == NULL)
+	if (job->allow_secrets || job->secrets == NULL)
 		return 0;
 	secretscan_init(&m, job->secrets);
 	rc = secretscan_container(&m, &src, &hits, err);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/engine.h"
 #include "util/error.h"
 #include "util/strv.h"
 
@@ -41,14 +42,11 @@ bool	secretscan_feed(const struct secretscan *, uint32_t *, const void *,
 bool	secretscan_find(const struct secretscan *, const void *, size_t);
 void	secretscan_release(struct secretscan *);
 
-/* How the scan runs the engine (its program not in the words). */
+/* How the scan runs the engine: through runner (a session's, or NULL). */
 struct secretscan_src {
-	const char	*container;
-	int		(*run)(void *, char *const *, char **,
-			    struct paks_error **);
-	int		(*run_fd)(void *, char *const *, int,
-			    struct paks_error **);
-	void		*ctx;
+	const char		*container;
+	const struct engine	*engine;
+	const struct runner	*runner;
 };
 
 int	secretscan_diff_parse(const char *, struct strv *);

@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "snapshot.h"
 #include "util/cleanup.h"
+#include "util/text.h"
 #include "util/xalloc.h"
 
 #define SNAP_MARK ".snap-"
@@ -75,7 +77,8 @@ snapshot_take(struct save_job *job, int *n, struct paks_error **err)
 
 	snapshot_split(job->target, &repo, &tag);
 	char *list[] = { "images", "--format", "{{.Tag}}", repo, NULL };
-	if (job->run(job->run_ctx, list, &out, err) < 0)
+	if (engine_cmd_args(job->engine, &job->runner, list, NULL, &out, -1,
+	    err) < 0)
 		return -1;
 	for (char *w = strtok_r(out, "\n", &save); w != NULL;
 	    w = strtok_r(NULL, "\n", &save)) {
@@ -84,7 +87,8 @@ snapshot_take(struct save_job *job, int *n, struct paks_error **err)
 	}
 	name = xasprintf("%s:%s" SNAP_MARK "%d", repo, tag, last + 1);
 	char *tagv[] = { "tag", job->id, name, NULL };
-	if (job->run(job->run_ctx, tagv, NULL, err) < 0)
+	if (engine_cmd_args(job->engine, &job->runner, tagv, NULL, NULL, -1,
+	    err) < 0)
 		return -1;
 	*n = last + 1;
 	return 0;
@@ -188,4 +192,23 @@ snapshots_free(struct snapshot *v, size_t n)
 		free(v[i].id);
 	}
 	free(v);
+}
+
+/* When it was saved, for a listing: "2026-01-02 03:04:05" (UTC) or "?". */
+const char *
+snapshot_when(const struct snapshot *sn, char *buf, size_t len)
+{
+	time_t t = (time_t)sn->created;
+
+	snprintf(buf, len, "?");
+	if (t > 0)
+		strftime(buf, len, "%Y-%m-%d %H:%M:%S", gmtime(&t));
+	return buf;
+}
+
+/* Its size, for a listing ("?" if the engine did not say). */
+char *
+snapshot_size(const struct snapshot *sn)
+{
+	return sn->size < 0 ? xstrdup("?") : text_size((uint64_t)sn->size);
 }

@@ -29,5 +29,7 @@ int	snapshot_count(const struct engine_image *, size_t, const char *);
 bool	snapshot_is(const char *);
 const struct snapshot *snapshot_find(const struct snapshot *, size_t, int);
 void	snapshots_free(struct snapshot *, size_t);
+const char *snapshot_when(const struct snapshot *, char *, size_t);
+char	*snapshot_size(const struct snapshot *);
 
 #endif

@@ -1,12 +1,16 @@
 /*
  * #move: save this container as IMAGE-saved, then move that image to DEST.
  *
- * The move itself is "paks move" run as a child of the session (the same
- * binary, through /proc/self/exe), so its progress streams to the terminal
- * while the session keeps Ctrl-C and resizes working (session_spawn).
+ * The move is move_image, paks move's own code, called in a child process
+ * that runs as a job of the session (session_runner, util/run.h: fn): its
+ * progress streams to the terminal while the session keeps Ctrl-C and
+ * resizes working, and Ctrl-C ends it with all it started (ssh, skopeo)
+ * wherever it is, even in the middle of a write. Its error comes back
+ * whole on fd 3.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "image/move.h"
@@ -14,47 +18,47 @@
 #include "session/session.h"
 #include "store/settings.h"
 #include "util/cleanup.h"
-#include "util/strv.h"
+#include "util/fdio.h"
+#include "util/run.h"
 #include "util/xalloc.h"
 
+/*
+ * In the child: the move; its error, if any, as "MSG\0HINT\0" on fd 3
+ * (the errno's words in MSG, as paks_error_format puts them).
+ */
 static int
-hash_move_run(void *s, char *const *args, char **out, struct paks_error **err)
+hash_move_child(void *arg)
 {
-	return session_engine(s, args, out, err);
-}
+	struct paks_error *e = NULL;
 
-static int
-hash_move_run_fd(void *s, char *const *args, int fd, struct paks_error **err)
-{
-	struct engine_op op = session_op(s);
-	_cleanup_strv_ struct strv argv = STRV_INIT;
+	if (move_image(arg, &e) == 0)
+		return 0;
+	if (e != NULL) {
+		_cleanup_free_ char *msg = e->code == 0 ? xstrdup(e->msg) :
+		    xasprintf("%s: %s", e->msg, strerror(e->code));
 
-	strv_push(&argv, op.engine->program);
-	strv_pushv(&argv, args);
-	return op.run_fd(op.run_ctx, argv.v, "looking for secrets...", fd, err);
-}
-
-/* The child's "paks: MSG" / "hint: HINT" lines become this command's error. */
-static int
-hash_move_failed(const char *text, int status, struct paks_error **err)
-{
-	_cleanup_free_ char *copy = xstrdup(text ? text : "");
-	char *msg = NULL, *hint = NULL, *save = NULL;
-
-	for (char *l = strtok_r(copy, "\r\n", &save); l != NULL;
-	    l = strtok_r(NULL, "\r\n", &save)) {
-		if (msg == NULL && strncmp(l, "paks: ", 6) == 0)
-			msg = l + 6;
-		else if (hint == NULL && strncmp(l, "hint: ", 6) == 0)
-			hint = l + 6;
+		write_all(3, msg, strlen(msg) + 1);
+		if (e->hint != NULL)
+			write_all(3, e->hint, strlen(e->hint) + 1);
 	}
-	if (msg == NULL)
-		paks_error_set(err, 0, "move failed (status %d)", status);
-	else
-		paks_error_set(err, 0, "%s", msg);
-	if (hint != NULL)
-		paks_error_hint(err, "%s", hint);
-	return status == EXIT_USAGE ? CMD_USAGE_ERROR : -1;
+	return 1;
+}
+
+/* The child's error, back from fd 3 ("move failed" if it said none). */
+static int
+hash_move_failed(const struct run *job, struct paks_error **err)
+{
+	const char *msg = strbuf_str(&job->fd3_text);
+	size_t n = strnlen(msg, job->fd3_text.len);
+
+	if (n == 0 || n == job->fd3_text.len)
+		return paks_error_set(err, 0, "move failed (status %d)",
+		    job->code);
+	paks_error_set(err, 0, "%s", msg);
+	if (n + 1 < job->fd3_text.len)
+		paks_error_hint(err, "%.*s", (int)(job->fd3_text.len - n - 1),
+		    msg + n + 1);
+	return -1;
 }
 
 static int
@@ -70,8 +74,7 @@ hash_move_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	const char *tls = cmd_opt_get(ctx->args, "tls-verify");
 	struct move_dest dest;
 	_cleanup_free_ char *target = NULL;
-	_cleanup_strv_ struct strv child = STRV_INIT;
-	struct session_job job = { 0 };
+	_cleanup_run_ struct run job = RUN_INIT(NULL);
 	int rc;
 
 	(void)argc;
@@ -87,7 +90,6 @@ hash_move_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	/* a bad DEST is refused before anything is saved */
 	if (move_dest_parse(argv[1], &dest, err) < 0)
 		return CMD_USAGE_ERROR;
-	move_dest_release(&dest);
 
 	target = save_target(run->image, "-saved");
 	struct save_job sj = {
@@ -95,45 +97,43 @@ hash_move_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		.source = run->image, .target = target,
 		.keep_history = ctx->settings != NULL &&
 		    settings_get_bool(ctx->settings, "save_history"),
-		.run = hash_move_run, .run_ctx = s,
+		.runner = op.runner,
 		.secrets = session_secrets(s),
 		.allow_secrets = cmd_opt_has(ctx->args, "allow-secrets"),
-		.run_fd = hash_move_run_fd,
 	};
 	cmd_printf(ctx, "saving %s as %s ...\n", run->name, target);
 	rc = save_image(&sj, err);
 	if (rc == 0)
 		cmd_printf(ctx, "saved %s (%.19s)\n", target, sj.id);
 	save_job_release(&sj);
+	if (rc < 0) {
+		move_dest_release(&dest);
+		return -1;
+	}
+
+	struct move_job mj = {
+		.engine = e, .image = target, .dest = &dest,
+		.creds_env = creds_env, .cert_dir = cert_dir,
+		.tls_verify = tls == NULL || strcmp(tls, "false") != 0,
+		.tls_chosen = tls != NULL,
+		.out = STDOUT_FILENO,	/* the child's: the job's pipe */
+	};
+	job.fn = hash_move_child;
+	job.fn_arg = &mj;
+	job.out.how = job.err.how = RUN_PASS;	/* the terminal, as it comes */
+	job.fd3_capture = true;
+	rc = runner_run(&op.runner, &job, err);
+	move_dest_release(&dest);
 	if (rc < 0)
 		return -1;
-
-	strv_push(&child, "/proc/self/exe");
-	strv_push(&child, "move");
-	strv_pushf(&child, "--engine=%s", e->name);
-	if (creds_env != NULL)
-		strv_pushf(&child, "--creds-env=%s", creds_env);
-	if (cert_dir != NULL)
-		strv_pushf(&child, "--cert-dir=%s", cert_dir);
-	if (tls != NULL)	/* either way: "true" for a loopback registry */
-		strv_pushf(&child, "--tls-verify=%s",
-		    strcmp(tls, "false") == 0 ? "false" : "true");
-	strv_push(&child, "--");
-	strv_push(&child, target);
-	strv_push(&child, argv[1]);
-	job.argv = child.v;
-	job.stream = true;
-	if (session_spawn(s, &job, err) < 0)
-		return -1;
 	if (job.cancelled)
-		rc = paks_error_set(err, 0, "#move: interrupted");
-	else if (job.status != 0)
-		rc = hash_move_failed(job.err_text, job.status, err);
-	session_job_release(&job);
-	return rc;
+		return paks_error_set(err, 0, "#move: interrupted");
+	if (job.code != 0)
+		return hash_move_failed(&job, err);
+	return 0;
 }
 
-/* As paks move's, which runs the move: the same spellings work. */
+/* As paks move's: the same spellings work. */
 static const struct cmd_option hash_move_options[] = {
 	{ .name = "engine", .letter = 'c', .arg = "E",
 	  .help = "not for #move: the image is in this session's engine",

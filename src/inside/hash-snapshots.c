@@ -1,13 +1,11 @@
 /* #snapshots: the snapshots of the image #save writes (IMAGE-saved). */
 #include <stdlib.h>
-#include <time.h>
 
 #include "cmd.h"
 #include "image/save.h"
 #include "image/snapshot.h"
 #include "session/session.h"
 #include "util/cleanup.h"
-#include "util/text.h"
 #include "util/xalloc.h"
 
 static int
@@ -26,16 +24,11 @@ hash_snapshots_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		cmd_printf(ctx, "no snapshots of %s yet: #save makes one\n",
 		    target);
 	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *size = v[i].size < 0 ? xstrdup("?") :
-		    text_size((uint64_t)v[i].size);
-		time_t t = (time_t)v[i].created;
-		char when[32] = "?";
+		_cleanup_free_ char *size = snapshot_size(&v[i]);
+		char when[32];
 
-		if (t > 0)
-			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S",
-			    gmtime(&t));
-		cmd_printf(ctx, "%3d  %s UTC  %9s  %s\n", v[i].number, when,
-		    size, v[i].tag);
+		cmd_printf(ctx, "%3d  %s UTC  %9s  %s\n", v[i].number,
+		    snapshot_when(&v[i], when, sizeof when), size, v[i].tag);
 	}
 	snapshots_free(v, n);
 	return 0;

@@ -5,8 +5,8 @@
  *
  * A plugin is a directory NAME/ holding plugin.yml and an executable; it is
  * found in $PAKS_HOME/plugins, then in the system directory. The
- * executable runs on the host through session_spawn (Ctrl-C, resize and
- * plugin_timeout apply) as EXEC COMMAND ARGS..., with the session in
+ * executable runs on the host as a job of the session (session_runner:
+ * Ctrl-C, resize and plugin_timeout apply) as EXEC COMMAND ARGS..., with the session in
  * PAKS_* variables; its output goes to the terminal as it comes, and the
  * variables it writes to fd 3 as NUL-ended KEY=VALUE records are exported
  * into the shell through session_export, as #envload's are. See README,
@@ -31,6 +31,7 @@
 #include "store/settings.h"
 #include "store/storefile.h"
 #include "util/cleanup.h"
+#include "util/run.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -787,7 +788,7 @@ plugin_env(struct session *s, const struct plugin_cmd *c, struct strv *env)
 
 /* Turn how the plugin ended into an error, or 0. */
 static int
-plugin_outcome(const struct plugin_cmd *c, const struct session_job *job,
+plugin_outcome(const struct plugin_cmd *c, const struct run *job,
     int timeout, struct paks_error **err)
 {
 	const char *name = c->plugin->name;
@@ -804,9 +805,9 @@ plugin_outcome(const struct plugin_cmd *c, const struct session_job *job,
 	if (job->signal != 0)
 		return paks_error_set(err, 0, "plugin '%s' crashed (signal %d, "
 		    "%s)", name, job->signal, strsignal(job->signal));
-	if (job->status != 0)
+	if (job->code != 0)
 		return paks_error_set(err, 0, "plugin '%s' failed with exit "
-		    "status %d", name, job->status);
+		    "status %d", name, job->code);
 	return 0;
 }
 
@@ -820,7 +821,8 @@ plugin_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	_cleanup_strv_ struct strv args = STRV_INIT, env = STRV_INIT;
 	_cleanup_free_ char *exe = paths_join(c->plugin->dir, c->plugin->exec);
 	_cleanup_env_ struct env vars = ENV_INIT;
-	struct session_job job = { 0 };
+	_cleanup_run_ struct run job = RUN_INIT(NULL);
+	struct runner rn;
 	int timeout, rc;
 
 	if (s == NULL)
@@ -833,16 +835,16 @@ plugin_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	plugin_env(s, c, &env);
 	job.argv = args.v;
 	job.env = env.v;
-	job.stream = true;
-	job.want_fd3 = true;
+	job.out.how = job.err.how = RUN_PASS;	/* the terminal, as it comes */
+	job.fd3_capture = true;
 	job.timeout = timeout > 0 ? timeout : 0;
-	if (session_spawn(s, &job, err) < 0)
+	rn = session_runner(s);
+	if (runner_run(&rn, &job, err) < 0)
 		return paks_error_wrap(err, "plugin '%s'", c->plugin->name);
 	rc = plugin_outcome(c, &job, timeout, err);
-	if (rc == 0 && plugin_decode_exports(job.fd3, job.fd3_len, &vars,
-	    err) < 0)
+	if (rc == 0 && plugin_decode_exports(strbuf_str(&job.fd3_text),
+	    job.fd3_text.len, &vars, err) < 0)
 		rc = paks_error_wrap(err, "plugin '%s'", c->plugin->name);
-	session_job_release(&job);
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < vars.n; i++)

@@ -1,6 +1,7 @@
 /*
- * The pty loop: one poll() over the user's terminal, the pty master, a
- * signalfd and, while a #command runs, that command's output pipe.
+ * The pty loop: one poll() over the user's terminal, the pty master and a
+ * signalfd; while a #command's program runs, its pipes join the same
+ * signal and keyboard handling (proxy_job_poll, the watch of util/run.c).
  *
  * Why it looks the way it does:
  * - Signals are blocked and read as data from a signalfd, so the loop has
@@ -28,6 +29,7 @@
 #include "proxy.h"
 #include "tty.h"
 #include "util/clock.h"
+#include "util/xalloc.h"
 #include "util/fdio.h"
 
 #define PROXY_BUF (64 * 1024)
@@ -105,15 +107,20 @@ proxy_reap(struct proxy *p)
 	}
 }
 
+/*
+ * The signals read as data. While a job runs (in_job), its own waitpid
+ * reaps it, so SIGCHLD reaps nothing here; proxy_reap runs after it.
+ */
 static void
-proxy_signal(struct proxy *p)
+proxy_signal(struct proxy *p, bool in_job)
 {
 	struct signalfd_siginfo si;
 
 	while (read(p->sigfd, &si, sizeof si) == sizeof si) {
 		switch (si.ssi_signo) {
 		case SIGCHLD:
-			proxy_reap(p);
+			if (!in_job)
+				proxy_reap(p);
 			break;
 		case SIGWINCH:
 			if (p->ops->resize != NULL)
@@ -189,7 +196,7 @@ proxy_wait_ms(const struct proxy *p)
 int
 proxy_run(struct proxy *p)
 {
-	enum { USER_IN, USER_OUT, MASTER, SIG, AUX, NFDS };
+	enum { USER_IN, USER_OUT, MASTER, SIG, NFDS };
 	struct pollfd fds[NFDS];
 
 	while (p->stop_signal == 0 && !(p->master_done && p->child_done)) {
@@ -202,7 +209,6 @@ proxy_run(struct proxy *p)
 			(short)((out_full || p->hold_output ? 0 : POLLIN) |
 			(p->to_pty.len ? POLLOUT : 0)), 0 };
 		fds[SIG] = (struct pollfd){ p->sigfd, POLLIN, 0 };
-		fds[AUX] = (struct pollfd){ p->aux_fd, POLLIN, 0 };
 		int ready = poll(fds, NFDS, proxy_wait_ms(p));
 		if (ready < 0) {
 			if (errno == EINTR)
@@ -210,7 +216,7 @@ proxy_run(struct proxy *p)
 			return -1;
 		}
 		if (fds[SIG].revents)
-			proxy_signal(p);
+			proxy_signal(p, false);
 		if (fds[USER_IN].revents)
 			proxy_read_user(p);
 		if (fds[MASTER].revents & POLLOUT)
@@ -219,8 +225,6 @@ proxy_run(struct proxy *p)
 			proxy_read_master(p);
 		if (fds[USER_OUT].revents)
 			proxy_drain(p->user_out, &p->to_user);
-		if (fds[AUX].revents && p->ops->aux != NULL)
-			p->ops->aux(p, p->aux_fd);
 		if (p->deadline >= 0 && clock_ms() >= p->deadline) {
 			p->deadline = -1;
 			if (p->ops->timeout != NULL)
@@ -228,4 +232,58 @@ proxy_run(struct proxy *p)
 		}
 	}
 	return 0;
+}
+
+/* Keys typed while a job runs: Ctrl-C cancels it, others are held. */
+static void
+proxy_job_keys(struct proxy *p, enum run_cancel *cancel)
+{
+	char buf[1024];
+	ssize_t n = read(p->user_in, buf, sizeof buf);
+
+	if (n > 0 && memchr(buf, 3, (size_t)n) != NULL)
+		*cancel = RUN_INTERRUPT;
+	else if (n > 0 && p->ops->held != NULL)
+		p->ops->held(p, buf, (size_t)n);
+	else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+		/* the terminal is gone (hung up): as SIGHUP */
+		p->stop_signal = SIGHUP;
+		*cancel = RUN_STOP;
+	}
+}
+
+/*
+ * The watch of a #command's program (util/run.c): its n fds polled with
+ * the user's terminal and the signals. The pty is not read meanwhile (the
+ * shell waits for the command's reply), but the user keeps control: a
+ * resize is passed on, Ctrl-C interrupts the program, other keys are kept
+ * for the shell; told to stop (SIGTERM, SIGHUP, the terminal gone), paks
+ * stops the program.
+ */
+int
+proxy_job_poll(struct proxy *p, struct pollfd *job, int n, int timeout,
+    enum run_cancel *cancel)
+{
+	struct pollfd fds[8];
+	int rc;
+
+	if (n > 6)
+		BUG("proxy_job_poll: %d fds", n);
+	memcpy(fds, job, (size_t)n * sizeof *fds);
+	/* once stopping, the terminal (perhaps hung up) is not read again */
+	fds[n] = (struct pollfd){ p->stop_signal ? -1 : p->user_in, POLLIN, 0 };
+	fds[n + 1] = (struct pollfd){ p->sigfd, POLLIN, 0 };
+	if ((rc = poll(fds, (nfds_t)n + 2, timeout)) < 0)
+		return rc;
+	for (int i = 0; i < n; i++)
+		job[i].revents = fds[i].revents;
+	if (fds[n + 1].revents & POLLIN) {
+		int before = p->stop_signal;
+		proxy_signal(p, true);
+		if (p->stop_signal != before)
+			*cancel = RUN_STOP;
+	}
+	if (fds[n].revents)
+		proxy_job_keys(p, cancel);
+	return rc;
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "util/run.h"
 #include "util/strbuf.h"
 
 struct proxy;
@@ -16,8 +17,8 @@ struct proxy_ops {
 	void	(*input)(struct proxy *, const char *, size_t);
 	/* bytes from the pty; the owner queues what goes to the user */
 	void	(*output)(struct proxy *, const char *, size_t);
-	/* an extra fd (a running #command) is readable or closed */
-	void	(*aux)(struct proxy *, int);
+	/* bytes typed while a #command's program runs, but no Ctrl-C */
+	void	(*held)(struct proxy *, const char *, size_t);
 	/* a child other than the engine client was reaped */
 	void	(*reaped)(struct proxy *, pid_t, int);
 	/* the deadline of proxy_set_timeout passed, busy or not */
@@ -28,7 +29,6 @@ struct proxy_ops {
 
 struct proxy {
 	int			 user_in, user_out, master, sigfd;
-	int			 aux_fd;	/* -1 when none */
 	pid_t			 child;		/* the engine client */
 	int			 child_status;
 	bool			 child_done, master_done;
@@ -48,5 +48,7 @@ void	proxy_to_pty(struct proxy *, const char *, size_t);
 void	proxy_flush_user(struct proxy *);
 void	proxy_reap(struct proxy *);
 void	proxy_set_timeout(struct proxy *, int);
+int	proxy_job_poll(struct proxy *, struct pollfd *, int, int,
+	    enum run_cancel *);
 
 #endif

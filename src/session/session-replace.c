@@ -7,7 +7,7 @@
  * starts under NAME. The new client's pty takes the session's place and
  * the usual handshake runs on it (session.c's own output handler: hello,
  * the start-up script with the session's exports, the ack), in a loop of
- * its own as session_spawn's is: Ctrl-C or a signal stops it, a resize is
+ * its own as a session job's is: Ctrl-C or a signal stops it, a resize is
  * passed on, other keys wait for the new shell. Only once the new shell
  * has acked does the old container go; a new one that fails to start is
  * removed, the old takes its name and pty back, and the session goes on
@@ -52,6 +52,16 @@ struct replace_old {
 	char *const		*exports;
 	struct run_opts		 run;
 };
+
+/* An engine command as a job of the session: its stdout, or its error. */
+static int
+replace_engine(struct session *s, char *const *args, char **out,
+    struct paks_error **err)
+{
+	struct runner rn = session_runner(s);
+
+	return engine_cmd_args(s->engine, &rn, args, NULL, out, -1, err);
+}
 
 static void
 replace_nonce(char *out)
@@ -311,7 +321,7 @@ replace_done(struct session *s, struct replace_old *old, const char *aside)
 	s->generation++;
 	s->sh_flow = false;
 	strbuf_reset(&s->reply);
-	if (session_engine(s, rm, NULL, &e) < 0) {
+	if (replace_engine(s, rm, NULL, &e) < 0) {
 		_cleanup_free_ char *msg = paks_error_format(e);
 		_cleanup_free_ char *line = xasprintf("paks: the old container "
 		    "'%s' is left: %s\r\n", aside, msg);
@@ -351,7 +361,7 @@ session_replace(struct session *s, const char *image, const char *cwd,
 		BUG("getrandom failed");
 	rename[2] = aside = xasprintf("%s-old-%02x%02x", s->run.name, r[0],
 	    r[1]);
-	if (session_engine(s, rename, NULL, err) < 0) {
+	if (replace_engine(s, rename, NULL, err) < 0) {
 		/* interrupted, the engine may have done it all the same */
 		char *back[] = { "rename", aside, (char *)s->run.name, NULL };
 		struct paks_error *ignored = NULL;

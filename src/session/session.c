@@ -41,6 +41,7 @@
 #include "util/cleanup.h"
 #include "util/clock.h"
 #include "util/fdio.h"
+#include "util/run.h"
 #include "util/spawn.h"
 #include "util/xalloc.h"
 
@@ -722,6 +723,8 @@ session_output(struct proxy *p, const char *buf, size_t n)
 	strbuf_release(&pass);
 }
 
+static void session_held(struct proxy *, const char *, size_t);
+
 /* The user's terminal's size to the container's: its pty's, or over
  * docker's API (no pty there). */
 static void
@@ -739,6 +742,7 @@ session_resize(struct proxy *p)
 static const struct proxy_ops session_ops = {
 	.input = session_input,
 	.output = session_output,
+	.held = session_held,
 	.timeout = session_timeout,
 	.resize = session_resize,
 };
@@ -770,339 +774,84 @@ session_job_show(struct shellhook *filter, const char *buf, size_t n,
 	strbuf_release(&pass);
 }
 
-/*
- * Read what is there on a job's pipe; close it at its end. With last set,
- * the output goes to the terminal as it comes, and *last keeps its last
- * byte; else it is kept in sb.
- */
-static void
-session_job_read(struct pollfd *pfd, struct strbuf *sb, char *last,
-    struct shellhook *filter)
-{
-	char buf[8192];
-	ssize_t n;
-
-	if (pfd->fd < 0 || !pfd->revents)
-		return;
-	n = read(pfd->fd, buf, sizeof buf);
-	if (n > 0 && last != NULL) {
-		session_job_show(filter, buf, (size_t)n, last);
-	} else if (n > 0 && sb->len < (64u << 20))
-		strbuf_add(sb, buf, (size_t)n);
-	else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
-		close(pfd->fd);
-		pfd->fd = -1;
-	}
-}
-
-/*
- * How long a job's pipes may stay open after the program ended, when the
- * job has no timeout of its own (engine calls): a process it left behind
- * (a helper, a daemon it started) may hold them for ever.
- */
-#define JOB_LINGER_MS 2000
-
-/* A job under way: its pipes, the user's terminal and the signals. */
-struct session_jobrun {
-	struct session_job	*job;
-	struct pollfd		 fds[5];	/* out, err, fd 3, user, signals */
-	pid_t			 pgid;
-	int			 status;
-	bool			 done, shown;
-	long long		 started, next, deadline, ended;
-	struct strbuf		 ob, eb, xb;	/* what the pipes gave */
+/* A job's streams for the terminal share one filter. */
+struct session_show {
+	struct session		*s;
 	struct shellhook	 filter;
 };
 
-/* Start the job's program, its output on pipes (read ends in fds). */
+static void
+session_job_filter(void *arg, const char *buf, size_t n)
+{
+	struct session_show *show = arg;
+
+	session_job_show(&show->filter, buf, n, &show->s->cmd_last);
+}
+
 static int
-session_job_start(struct session_job *job, struct spawn *sp, int fds[3],
-    struct paks_error **err)
+session_job_poll(void *arg, struct pollfd *fds, int n, int timeout,
+    enum run_cancel *cancel)
 {
-	int pipes[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
-	int npipes = job->want_fd3 ? 3 : 2, rc;
+	struct session *s = arg;
 
-	strv_pushv(&sp->args, job->argv);
-	strv_pushv(&sp->env_add, job->env);
-	for (int i = 0; i < npipes; i++) {
-		if (pipe2(pipes[i], O_CLOEXEC) < 0) {
-			for (int j = 0; j < i; j++)
-				close(pipes[j][0]), close(pipes[j][1]);
-			return paks_error_set(err, errno, "cannot create a pipe");
-		}
-	}
-	sp->in = SPAWN_DEVNULL;
-	sp->out = job->out_fd > STDERR_FILENO ? job->out_fd : pipes[0][1];
-	sp->err = pipes[1][1];
-	sp->fd3 = pipes[2][1];
-	sp->flags = SPAWN_PGROUP;
-	rc = spawn_start(sp, err);
-	for (int i = 0; i < npipes; i++)
-		close(pipes[i][1]);
-	for (int i = 0; i < 3; i++) {
-		if (rc < 0 && pipes[i][0] >= 0)
-			close(pipes[i][0]);
-		fds[i] = rc < 0 ? -1 : pipes[i][0];
-	}
-	return rc;
-}
-
-/* How long poll may wait: the timeout, the progress line, the linger. */
-static int
-session_job_wait(const struct session_jobrun *r)
-{
-	const struct session_job *job = r->job;
-	/* the timeout also bounds a background child that holds the pipes
-	 * after the program itself has ended */
-	int wait = job->timeout > 0 && !job->timed_out ?
-	    clock_ms_left(r->deadline) : -1;
-
-	if (job->progress != NULL && !r->done) {
-		int t = clock_ms_left(r->next);
-		wait = wait < 0 || t < wait ? t : wait;
-	}
-	if (r->done && job->timeout == 0) {
-		int t = clock_ms_left(r->ended + JOB_LINGER_MS);
-		wait = wait < 0 || t < wait ? t : wait;
-	}
-	return wait;
-}
-
-/* The progress line, once a second; the timeout. */
-static void
-session_job_tick(struct session_jobrun *r)
-{
-	struct session_job *job = r->job;
-
-	if (job->progress != NULL && !r->done && clock_ms_left(r->next) == 0) {
-		/* one line, rewritten in place once a second */
-		char line[256];
-		int n = snprintf(line, sizeof line, "\r\033[K%s %lds",
-		    job->progress, (long)((r->next - r->started) / 1000));
-		write_all(STDOUT_FILENO, line, (size_t)n);
-		r->shown = true;
-		r->next += 1000;
-	}
-	if (job->timeout > 0 && !job->timed_out &&
-	    clock_ms_left(r->deadline) == 0) {
-		job->timed_out = true;
-		kill(-r->pgid, SIGKILL);
-	}
-}
-
-/* Keys typed meanwhile: Ctrl-C stops the job, others wait for the shell. */
-static void
-session_job_keys(struct session *s, struct session_jobrun *r)
-{
-	char buf[1024];
-	ssize_t n;
-
-	if (!r->fds[3].revents)
-		return;
-	n = read(s->proxy.user_in, buf, sizeof buf);
-	if (n > 0 && memchr(buf, 3, (size_t)n) != NULL) {
-		r->job->cancelled = true;
-		kill(-r->pgid, SIGINT);
-	} else if (n > 0)
-		strbuf_add(&s->held_in, buf, (size_t)n);
-	else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-		/* the terminal is gone (hung up): as SIGHUP, and no busy
-		 * loop on its hang-up */
-		r->fds[3].fd = -1;
-		s->proxy.stop_signal = SIGHUP;
-		r->job->cancelled = true;
-		kill(-r->pgid, SIGTERM);
-	}
-}
-
-/* A resize is passed on; told to stop, paks ends the job. */
-static void
-session_job_signals(struct session *s, struct session_jobrun *r)
-{
-	struct proxy *p = &s->proxy;
-	struct signalfd_siginfo si;
-
-	if (!(r->fds[4].revents & POLLIN))
-		return;
-	while (read(p->sigfd, &si, sizeof si) == sizeof si) {
-		if (si.ssi_signo == SIGWINCH)
-			session_resize(p);
-		else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGHUP ||
-		    si.ssi_signo == SIGINT || si.ssi_signo == SIGQUIT) {
-			p->stop_signal = (int)si.ssi_signo;
-			r->job->cancelled = true;
-			kill(-r->pgid, SIGTERM);
-		}
-	}
-}
-
-static bool
-session_job_open(const struct session_jobrun *r)
-{
-	return r->fds[0].fd >= 0 || r->fds[1].fd >= 0 || r->fds[2].fd >= 0;
+	return proxy_job_poll(&s->proxy, fds, n, timeout, cancel);
 }
 
 /*
- * The program ended, but a grandchild may hold the pipes: do not wait for
- * it, and end what is left of the group (background jobs of a script
- * ignore SIGINT); a plugin's own timeout bounds its children, an engine
- * call's get JOB_LINGER_MS.
+ * Run a program for a #command (an engine call, a plugin) as a job of
+ * the session: in its own process group, its fds polled with the
+ * terminal and the signals (proxy_job_poll), what it passes to paks's
+ * stdout or stderr shown through the filter. Told to stop (SIGTERM,
+ * SIGHUP, the terminal gone), paks ends the program and starts no other:
+ * a #command of several steps (#save) stops there.
  */
-static void
-session_job_linger(struct session_jobrun *r)
+static int
+session_job(void *arg, struct run *r, struct paks_error **err)
 {
-	const struct session_job *job = r->job;
-
-	if (!r->done || !session_job_open(r))
-		return;
-	if (!job->timed_out && !job->cancelled && (job->timeout != 0 ||
-	    clock_ms_left(r->ended + JOB_LINGER_MS) != 0))
-		return;
-	kill(-r->pgid, SIGKILL);
-	for (int i = 0; i < 3; i++)
-		if (r->fds[i].fd >= 0)
-			close(r->fds[i].fd), r->fds[i].fd = -1;
-}
-
-/* What the job gave, into job. */
-static void
-session_job_finish(struct session *s, struct session_jobrun *r)
-{
-	struct session_job *job = r->job;
-
-	if (r->shown)
-		write_all(STDOUT_FILENO, "\r\033[K", 4);
-	shellhook_release(&r->filter);
-	proxy_reap(&s->proxy);
-	job->status = spawn_status_code(r->status);
-	job->out = strbuf_detach(&r->ob);
-	job->err_text = strbuf_detach(&r->eb);
-	job->fd3_len = r->xb.len;
-	job->fd3 = strbuf_detach(&r->xb);
-	job->signal = WIFSIGNALED(r->status) ? WTERMSIG(r->status) : 0;
-}
-
-/*
- * Run a program for a #command (an engine call, a plugin). The proxy loop
- * is paused meanwhile (the shell waits for the reply anyway), but the user
- * keeps control: Ctrl-C stops the program, a resize is passed on, other
- * keys are kept for the shell, and a program past its timeout is killed.
- * Told to stop (SIGTERM, SIGHUP, the terminal gone), paks ends the program
- * and starts no other: a #command of several steps (#save) stops there.
- */
-int
-session_spawn(struct session *s, struct session_job *job,
-    struct paks_error **err)
-{
-	_cleanup_spawn_ struct spawn sp = SPAWN_INIT;
-	struct session_jobrun r = { .job = job, .ob = STRBUF_INIT,
-		.eb = STRBUF_INIT, .xb = STRBUF_INIT };
-	int fds[3];
-	char *last = job->stream ? &s->cmd_last : NULL;
+	struct session *s = arg;
+	struct run_watch watch = { session_job_poll, s };
+	struct session_show show = { .s = s };
+	const struct run_io shown = { .how = RUN_FILTER,
+		.filter = session_job_filter, .arg = &show };
+	const struct run_io out = r->out, errio = r->err;
+	int rc;
 
 	if (s->proxy.stop_signal != 0) {
-		job->cancelled = true;
-		job->out = xstrdup("");
-		job->err_text = xstrdup("");
+		r->cancelled = true;
 		return 0;
 	}
-	if (session_job_start(job, &sp, fds, err) < 0)
-		return -1;
-	/* kept apart from sp.pid, which is -1 once reaped: kill(-(-1)) is
-	 * kill(1), init */
-	r.pgid = sp.pid;
-	r.started = clock_ms();
-	r.next = r.started + 1000;
-	r.deadline = r.started + (long long)job->timeout * 1000;
-	for (int i = 0; i < 3; i++)
-		r.fds[i] = (struct pollfd){ fds[i], POLLIN, 0 };
-	r.fds[3] = (struct pollfd){ s->proxy.user_in, POLLIN, 0 };
-	r.fds[4] = (struct pollfd){ s->proxy.sigfd, POLLIN, 0 };
-	shellhook_init(&r.filter, "");
-	while (!r.done || session_job_open(&r)) {
-		if (poll(r.fds, 5, session_job_wait(&r)) < 0 && errno != EINTR)
-			break;
-		session_job_tick(&r);
-		session_job_read(&r.fds[0], &r.ob, last, &r.filter);
-		session_job_read(&r.fds[1], &r.eb, last, &r.filter);
-		session_job_read(&r.fds[2], &r.xb, NULL, NULL);
-		session_job_keys(s, &r);
-		session_job_signals(s, &r);
-		if (!r.done && waitpid(sp.pid, &r.status, WNOHANG) == sp.pid) {
-			r.done = true;
-			sp.pid = -1;
-			r.ended = clock_ms();
-		}
-		session_job_linger(&r);
-	}
-	session_job_finish(s, &r);
-	return 0;
-}
-
-void
-session_job_release(struct session_job *job)
-{
-	free(job->out);
-	free(job->err_text);
-	if (job->fd3 != NULL)
-		explicit_bzero(job->fd3, job->fd3_len);
-	free(job->fd3);
-	job->out = job->err_text = job->fd3 = NULL;
-}
-
-/*
- * A program for a #command (program first): its stdout (in *out, or
- * written to out_fd), or an error with its last line of stderr ("docker
- * cp failed: ...").
- */
-static int
-session_command_to(struct session *s, char *const *argv,
-    const char *progress, char **out, int out_fd, struct paks_error **err)
-{
-	struct session_job job = { .argv = argv, .progress = progress,
-		.out_fd = out_fd };
-	int rc = 0;
-
-	if (session_spawn(s, &job, err) < 0)
-		return -1;
-	if (job.cancelled)
-		rc = paks_error_set(err, 0, "interrupted");
-	else if (job.status != 0) {
-		_cleanup_free_ char *last = engine_last_line(job.err_text);
-		rc = paks_error_set(err, 0, "%s%s%s failed: %s", argv[0],
-		    argv[1] && argv[1][0] != '-' ? " " : "",
-		    argv[1] && argv[1][0] != '-' ? argv[1] : "", last);
-	} else if (out != NULL)
-		*out = TAKE_PTR(job.out);
-	session_job_release(&job);
+	if (r->out.how == RUN_PASS)
+		r->out = shown;
+	if (r->err.how == RUN_PASS)
+		r->err = shown;
+	if (r->in.how == RUN_PASS)
+		r->in.how = RUN_NULL;	/* the keyboard stays the session's */
+	r->pgroup = true;
+	r->watch = &watch;
+	shellhook_init(&show.filter, "");
+	rc = run_cmd(r, err);
+	/* nothing of this call's stack stays in r */
+	r->watch = NULL;
+	r->out = out;
+	r->err = errio;
+	shellhook_release(&show.filter);
+	proxy_reap(&s->proxy);
 	return rc;
 }
 
-static int
-session_command(void *ctx, char *const *argv, const char *progress,
-    char **out, struct paks_error **err)
+/* How #commands and plugins run programs: as jobs of this session. */
+struct runner
+session_runner(struct session *s)
 {
-	return session_command_to(ctx, argv, progress, out, -1, err);
+	return (struct runner){ session_job, s };
 }
 
-/* The same, the program's stdout written to fd ("docker cp C:P -": a tar). */
-static int
-session_command_fd(void *ctx, char *const *argv, const char *progress,
-    int fd, struct paks_error **err)
+static void
+session_held(struct proxy *p, const char *buf, size_t n)
 {
-	return session_command_to(ctx, argv, progress, NULL, fd, err);
-}
+	struct session *s = p->owner;
 
-/* An engine command for a #command: its stdout, or its last error line. */
-int
-session_engine(struct session *s, char *const *args, char **out,
-    struct paks_error **err)
-{
-	_cleanup_strv_ struct strv argv = STRV_INIT;
-
-	strv_push(&argv, s->engine->program);
-	strv_pushv(&argv, args);
-	return session_command(s, argv.v, NULL, out, err);
+	strbuf_add(&s->held_in, buf, n);
 }
 
 /*
@@ -1114,23 +863,24 @@ session_exec_line(struct session *s, char *const *cmd, char **line,
     struct paks_error **err)
 {
 	_cleanup_strv_ struct strv argv = STRV_INIT;
-	struct session_job job = { 0 };
+	struct run r = RUN_INIT(NULL);
 	int rc = 0;
 
 	strv_push(&argv, s->engine->program);
 	strv_push(&argv, "exec");
 	strv_push(&argv, s->run.name);
 	strv_pushv(&argv, cmd);
-	job.argv = argv.v;
-	if (session_spawn(s, &job, err) < 0)
+	r.argv = argv.v;
+	r.out.how = r.err.how = RUN_CAPTURE;
+	if (session_job(s, &r, err) < 0)
 		return -1;
-	if (job.cancelled)
+	if (r.cancelled)
 		rc = paks_error_set(err, 0, "interrupted");
-	else if (job.status == 0) {
-		job.out[strcspn(job.out, "\n")] = '\0';
-		*line = TAKE_PTR(job.out);
+	else if (r.code == 0) {
+		*line = xstrdup(strbuf_str(&r.out_text));
+		(*line)[strcspn(*line, "\n")] = '\0';
 	}
-	session_job_release(&job);
+	run_release(&r);
 	return rc;
 }
 
@@ -1185,8 +935,7 @@ session_op(struct session *s)
 {
 	return (struct engine_op){
 		.engine = s->engine, .run = &s->run, .cwd = s->cwd,
-		.start_dir = s->start_dir, .run_fn = session_command,
-		.run_fd = session_command_fd, .run_ctx = s,
+		.start_dir = s->start_dir, .runner = session_runner(s),
 	};
 }
 
@@ -1356,7 +1105,7 @@ session_loop(struct session *s, int master, int sigfd, pid_t child)
 
 	*p = (struct proxy){
 		.user_in = STDIN_FILENO, .user_out = STDOUT_FILENO,
-		.master = master, .sigfd = sigfd, .aux_fd = -1,
+		.master = master, .sigfd = sigfd,
 		.child = child, .ops = &session_ops, .owner = s,
 		.deadline = -1,
 	};

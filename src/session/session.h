@@ -6,8 +6,9 @@
  * session with session_opts and learns how it ended from session_end; a
  * #command or a plugin sees it
  * through a few calls: session_op (engine, run options, directories),
- * session_cwd, session_export, session_spawn, session_note_stale and
- * session_replace (#rollback).
+ * session_cwd, session_export, session_runner (its programs run as jobs
+ * of the session, util/run.h), session_note_stale and session_replace
+ * (#rollback).
  */
 #ifndef PAKS_SESSION_H
 #define PAKS_SESSION_H
@@ -58,22 +59,6 @@ struct session_end {
 	char		*early;		/* the engine's words before the hello */
 };
 
-/* A program run for a #command (see session_spawn). */
-struct session_job {
-	char *const	*argv;		/* program first */
-	char *const	*env;		/* "K=V" added to its environment */
-	bool		 stream;	/* its output goes to the user as it comes */
-	int		 timeout;	/* seconds; 0: none */
-	bool		 want_fd3;	/* collect what it writes to fd 3 */
-	const char	*progress;	/* shown with the seconds, if slow */
-	int		 out_fd;	/* above 2: stdout goes there, not out */
-	char		*out, *err_text, *fd3;	/* collected (unless stream) */
-	size_t		 fd3_len;	/* fd3 may hold NUL bytes */
-	int		 status;	/* shell-style exit code */
-	int		 signal;	/* the signal that killed it, or 0 */
-	bool		 timed_out, cancelled;
-};
-
 int	session_run(const struct session_opts *, struct session_end *,
 	    struct paks_error **);
 void	session_end_release(struct session_end *);
@@ -84,11 +69,7 @@ void	session_export(struct session *, const char *, const char *);
 void	session_note_stale(struct session *, const char *);
 char *const *session_secrets(struct session *);
 int	session_cwd(struct session *, const char **, struct paks_error **);
-int	session_spawn(struct session *, struct session_job *,
-	    struct paks_error **);
-void	session_job_release(struct session_job *);
-int	session_engine(struct session *, char *const *, char **,
-	    struct paks_error **);
+struct runner session_runner(struct session *);
 /* #rollback: a new container from IMAGE in the old one's place (CWD) */
 int	session_replace(struct session *, const char *, const char *,
 	    struct paks_error **);

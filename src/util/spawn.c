@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -15,9 +14,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "fdio.h"
 #include "spawn.h"
-#include "strbuf.h"
 #include "xalloc.h"
 
 extern char **environ;
@@ -95,6 +92,21 @@ spawn_cloexec_from(int low)
 		fcntl((int)fd, F_SETFD, FD_CLOEXEC);
 }
 
+/*
+ * In the child, a function in place of a program: the fds paks had open
+ * (the pty, the signalfd) are closed as an exec would close them, and the
+ * error pipe closes to say the start went well.
+ */
+static _Noreturn void
+spawn_child_fn(struct spawn *sp, int errpipe, int low)
+{
+	close(errpipe);
+	if (syscall(SYS_close_range, low, ~0U, 0) < 0)
+		for (int fd = low; fd < 65536; fd++)
+			close(fd);
+	_exit(sp->fn(sp->fn_arg) & 0xff);
+}
+
 /* In the child: only async-signal-safe calls from here to exec. */
 static _Noreturn void
 spawn_child(struct spawn *sp, int errpipe, bool close_range_ok)
@@ -150,6 +162,8 @@ spawn_child(struct spawn *sp, int errpipe, bool close_range_ok)
 	    ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		spawn_cloexec_from(extra >= 0 ? 4 : 3);
 	fcntl(errpipe, F_SETFD, FD_CLOEXEC);
+	if (sp->fn != NULL)
+		spawn_child_fn(sp, errpipe, extra >= 0 ? 4 : 3);
 	execvp(sp->args.v[0], sp->args.v);
 fail:;
 	int e = errno;
@@ -164,7 +178,7 @@ spawn_start(struct spawn *sp, struct paks_error **err)
 	bool close_range_ok = !spawn_close_range_off();
 	int pfd[2], e, n;
 
-	if (sp->args.n == 0)
+	if (sp->args.n == 0 && sp->fn == NULL)
 		BUG("spawn with no arguments");
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return paks_error_set(err, errno, "cannot create a pipe");
@@ -186,7 +200,8 @@ spawn_start(struct spawn *sp, struct paks_error **err)
 	if (n == sizeof e) {
 		waitpid(sp->pid, NULL, 0);
 		sp->pid = -1;
-		return paks_error_set(err, e, "cannot run '%s'", sp->args.v[0]);
+		return paks_error_set(err, e, "cannot run '%s'",
+		    sp->args.n ? sp->args.v[0] : "paks");
 	}
 	return 0;
 }
@@ -228,62 +243,4 @@ spawn_release(struct spawn *sp)
 	}
 	strv_release(&sp->args);
 	strv_release(&sp->env_add);
-}
-
-/*
- * Run argv, collecting stdout and stderr (either may be NULL to discard).
- * Returns the shell-style exit code, or -1 if the program could not start.
- */
-int
-spawn_capture(char *const *argv, char **out, char **errout,
-    struct paks_error **err)
-{
-	_cleanup_spawn_ struct spawn sp = SPAWN_INIT;
-	_cleanup_strbuf_ struct strbuf ob = STRBUF_INIT, eb = STRBUF_INIT;
-	int op[2], ep[2];
-	struct pollfd pfd[2];
-
-	strv_pushv(&sp.args, argv);
-	if (fd_pipes(op, ep, err) < 0)
-		return -1;
-	sp.in = SPAWN_DEVNULL;
-	sp.out = op[1];
-	sp.err = ep[1];
-	if (spawn_start(&sp, err) < 0) {
-		close(op[0]), close(op[1]), close(ep[0]), close(ep[1]);
-		return -1;
-	}
-	close(op[1]);
-	close(ep[1]);
-	pfd[0] = (struct pollfd){ .fd = op[0], .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = ep[0], .events = POLLIN };
-	while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		for (int i = 0; i < 2; i++) {
-			char buf[8192];
-			ssize_t n;
-
-			if (pfd[i].fd < 0 || pfd[i].revents == 0)
-				continue;
-			n = read(pfd[i].fd, buf, sizeof buf);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				close(pfd[i].fd);
-				pfd[i].fd = -1;
-				continue;
-			}
-			strbuf_add(i == 0 ? &ob : &eb, buf, (size_t)n);
-		}
-	}
-	int code = spawn_status_code(spawn_wait(&sp));
-	if (out != NULL)
-		*out = strbuf_detach(&ob);
-	if (errout != NULL)
-		*errout = strbuf_detach(&eb);
-	return code;
 }

@@ -23,15 +23,18 @@ struct spawn {
 	enum spawn_flags flags;
 	const char	*dir;		/* chdir before exec, or NULL */
 	pid_t		 pid;
+	/* with no args: fn(fn_arg) runs in the child, which then ends with
+	 * what it returned (paks's own code, no exec: #move's move) */
+	int		(*fn)(void *);
+	void		*fn_arg;
 };
 
 #define SPAWN_INIT { STRV_INIT, STRV_INIT, SPAWN_INHERIT, SPAWN_INHERIT, \
-		     SPAWN_INHERIT, -1, 0, NULL, -1 }
+		     SPAWN_INHERIT, -1, 0, NULL, -1, NULL, NULL }
 
 int	spawn_start(struct spawn *, struct paks_error **);
 int	spawn_wait(struct spawn *);
 void	spawn_release(struct spawn *);
-int	spawn_capture(char *const *, char **, char **, struct paks_error **);
 int	spawn_status_code(int);
 
 #define _cleanup_spawn_ __attribute__((cleanup(spawn_release)))

@@ -377,6 +377,10 @@ b"
 	start_shell "$PK_BUSYBOX"
 	pk_line 'mkdir -p /tmp/rel && cd /tmp/rel && echo rel > r.txt && echo CD-DONE'
 	pk_wait_for '^CD-DONE$'
+	# "host:" alone: where paks was started
+	pk_line '#cp r.txt host:'
+	pk_wait_for 'copied r\.txt to host:$'
+	[[ $(cat "$BATS_TEST_TMPDIR/w/r.txt") == rel ]]
 	pk_line '#cp r.txt host:out/'
 	pk_wait_for -F 'copied r.txt to host:out/'
 	[[ $(cat "$BATS_TEST_TMPDIR/w/out/r.txt") == rel ]]

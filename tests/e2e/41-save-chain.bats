@@ -11,8 +11,9 @@
 # middle of a save (SIGTERM, or its terminal closed) ends at once, and a
 # save interrupted with Ctrl-C fails; both leave the name on the previous
 # image, intact, and what the engine may still finish has no name.
-# Exercises: src/session/session.c (session_spawn: keys, signals and the
-# terminal's end during a job), src/image/save.c.
+# Exercises: src/session/session.c and proxy.c (session_job,
+# proxy_job_poll: keys, signals and the terminal's end during a job),
+# src/util/run.c, src/image/save.c.
 
 load lib/helpers
 
