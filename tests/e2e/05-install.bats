@@ -210,7 +210,7 @@ bash_complete() {
 	[[ $output == container_tech= ]]
 	run bash_complete paks config get container_t
 	[[ $output == container_tech ]]
-	run bash_complete paks help r
+	run bash_complete paks help ru
 	[[ $output == run ]]
 }
 
@@ -315,4 +315,52 @@ plugin_list() {
 	if [[ ! -e $PK_prefix/lib/paks/plugins/sbom ]]; then
 		[[ $output == "no plugins installed"* ]]
 	fi
+}
+
+@test "a user without root: -Dtests=disabled builds with no cmocka, installs into ~/.local" {
+	local u=paks-e2e-inst home pc
+	id "$u" >/dev/null 2>&1 || useradd -M -d /nonexistent "$u"
+	# a home the user can reach (bats's own directories are root's)
+	home=$(mktemp -d /tmp/paks-e2e-inst.XXXXXX)
+	mkdir -p "$home/src" "$home/pc"
+	# the tree as committed and edited, without build directories
+	git -C "$PK_ROOT" ls-files -z --cached --others --exclude-standard |
+	    tar -C "$PK_ROOT" --null -T - -c | tar -C "$home/src" -x
+	# pkg-config that knows every library paks needs but cmocka
+	for pc in yaml-0.1 jansson libcurl; do
+		cp "$(pkg-config --variable=pcfiledir "$pc")/$pc.pc" "$home/pc/"
+	done
+	chown -R "$u" "$home"
+	run runuser -u "$u" -- env -i PATH=/usr/bin:/bin HOME="$home" \
+	    PKG_CONFIG_LIBDIR="$home/pc" sh -c '
+		cd "$HOME/src" &&
+		meson setup b --prefix="$HOME/.local" -Dtests=disabled \
+		    >"$HOME/setup.log" 2>&1 || { tail -5 "$HOME/setup.log"; exit 1; }
+		grep -q "cmocka" b/build.ninja && { echo "cmocka used"; exit 1; }
+		ninja -C b >/dev/null && meson install -C b --quiet &&
+		"$HOME/.local/bin/paks" version &&
+		"$HOME/.local/bin/paks" plugin list'
+	echo "$output"
+	[[ $status -eq 0 ]]
+	[[ $output == *"paks "* ]]
+	[[ $output == *sbom* ]]
+	[[ -f $home/.local/share/man/man1/paks.1 ]]
+	[[ -f $home/.local/share/bash-completion/completions/paks ]]
+	rm -rf "$home"
+	userdel "$u" 2>/dev/null || true
+}
+
+@test "docs/man holds every page as it renders now (tools/render-man)" {
+	local page name n=0
+	for page in "$PK_MAN"/man[0-9]/paks*.[0-9]; do
+		name=$(basename "$page")
+		[[ -f $PK_ROOT/docs/man/$name.txt ]] ||
+		    { echo "docs/man/$name.txt is missing: run tools/render-man"; false; }
+		diff -u "$PK_ROOT/docs/man/$name.txt" \
+		    <(MANWIDTH=80 man -l "$page" 2>/dev/null) ||
+		    { echo "docs/man/$name.txt is stale: run tools/render-man"; false; }
+		n=$((n + 1))
+	done
+	[[ $n -ge 20 ]]
+	[[ $(ls "$PK_ROOT/docs/man" | wc -l) -eq $n ]]
 }
