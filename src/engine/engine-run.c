@@ -110,7 +110,18 @@ engine_cmd_args(const struct engine *e, const struct runner *rn,
     struct paks_error **err)
 {
 	_cleanup_strv_ struct strv argv = STRV_INIT;
+	struct docker_api *api = NULL;
+	int rc;
 
+	/* run plainly (paks save, not a session's job, which Ctrl-C must be
+	 * able to stop): what docker's Engine API can do goes there */
+	if ((rn == NULL || rn->fn == NULL) && fd < 0) {
+		if (engine_api_get(e, &api, err) < 0)
+			return -1;
+		if (api != NULL &&
+		    (rc = engine_api_argv(api, args, out, err)) <= 0)
+			return rc;
+	}
 	strv_push(&argv, e->program);
 	strv_pushv(&argv, args);
 	if (engine_cmd(rn, argv.v, progress, out, fd, err) == 0)

@@ -304,7 +304,9 @@ const char integration_zsh[] =
 	"zle -N accept-line __paks_accept\n"
 	"__paks_nop() { zle reset-prompt }; zle -N __paks_nop\n"
 	"for __paks_k in emacs viins vicmd; do bindkey -M $__paks_k $'\\035paks:.' __paks_nop; done; unset __paks_k\n"
-	"precmd_functions=(__paks_status $precmd_functions __paks_prompt)\n"
+	/* first, to see the line's $?; no_unset and ksh_arrays safe */
+	"typeset -ga precmd_functions\n"
+	"precmd_functions=(__paks_status \"${precmd_functions[@]}\" __paks_prompt)\n"
 	"__paks_bye() { printf '\\033]6973;X;%s\\007' \"$__paks_n\"; }\n"
 	"zshexit_functions+=(__paks_bye)\n";
 
