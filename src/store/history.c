@@ -337,6 +337,8 @@ history_mask(char **text, char *const *secrets)
 
 	while (secrets && secrets[n])
 		n++;
+	if (n == 0)
+		return;
 	v = xcalloc(n + 1, sizeof *v);
 	memcpy(v, secrets, n * sizeof *v);
 	qsort(v, n, sizeof *v, history_longer);
