@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "store/envstore.h"
 #include "engine/engine.h"
 #include "host-format.h"
 #include "image/imagehistory.h"
@@ -43,7 +44,7 @@ host_history_load(struct cmd_ctx *ctx, const char *name, struct history *h,
 	    imagehistory_get(e, name, h, err) < 0)
 		return paks_error_hint(err, "paks history takes a container "
 		    "paks ran, or an image a paks save wrote");
-	history_known_secrets(&secrets);
+	envstore_values(&secrets);
 	history_mask_all(h, secrets.v);
 	return 0;
 }

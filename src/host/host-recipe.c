@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "store/envstore.h"
 #include "engine/engine.h"
 #include "image/imagehistory.h"
 #include "image/recipe.h"
@@ -166,7 +167,7 @@ recipe_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	}
 	if (imagehistory_get(e, image, &h, err) < 0)
 		return -1;
-	history_known_secrets(&secrets);
+	envstore_values(&secrets);
 	history_mask_all(&h, secrets.v);
 	recipe_make(&h, image, base, &r);
 	if (cmd_opt_has(ctx->args, "check"))

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "store/envstore.h"
 #include "engine/engine.h"
 #include "image/save.h"
 #include "image/secretscan.h"
@@ -66,7 +67,7 @@ host_save_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		return -1;
 	target = image ? xstrdup(image) : save_target(source, "-saved");
 	/* no session: every value any environment holds is a secret */
-	secretscan_envstore(&secrets);
+	envstore_values(&secrets);
 	struct save_job job = {
 		.engine = engine, .container = container, .source = source,
 		.target = target,

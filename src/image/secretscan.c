@@ -385,29 +385,6 @@ secretscan_refuse(const struct strv *hits, struct paks_error **err)
 	    "with --allow-secrets", hits->n == 1 ? "it" : "them");
 }
 
-/* Every value of every environment in ~/.paks/envs (unreadable: left). */
-void
-secretscan_envstore(struct strv *values)
-{
-	_cleanup_strv_ struct strv names = STRV_INIT;
-	struct paks_error *ignored = NULL;
-
-	if (envstore_list(&names, &ignored) < 0) {
-		paks_error_free(ignored);
-		return;
-	}
-	for (size_t i = 0; i < names.n; i++) {
-		_cleanup_env_ struct env env = ENV_INIT;
-		if (envstore_load(names.v[i], &env, &ignored) < 0) {
-			paks_error_free(ignored);
-			ignored = NULL;
-			continue;
-		}
-		for (size_t k = 0; k < env.n; k++)
-			strv_push(values, env.v[k].value);
-	}
-}
-
 /*
  * Before a save commits: job->secrets in the container's changes refuse
  * it (unless job->allow_secrets). A save with no secrets to look for goes

@@ -54,7 +54,6 @@ int	secretscan_container(const struct secretscan *,
 	    const struct secretscan_src *, struct strv *,
 	    struct paks_error **);
 int	secretscan_refuse(const struct strv *, struct paks_error **);
-void	secretscan_envstore(struct strv *);
 
 /* save.c, before a commit: refuse if job->secrets are in the changes. */
 struct save_job;

@@ -717,3 +717,27 @@ envstore_replace(const char *name, const char *old, size_t oldlen,
 	}
 	return storefile_replace(path, text, len, err);
 }
+
+/* Every value of every environment in ~/.paks/envs (unreadable: left). */
+void
+envstore_values(struct strv *values)
+{
+	_cleanup_strv_ struct strv names = STRV_INIT;
+	struct paks_error *ignored = NULL;
+
+	if (envstore_list(&names, &ignored) < 0) {
+		paks_error_free(ignored);
+		return;
+	}
+	for (size_t i = 0; i < names.n; i++) {
+		_cleanup_env_ struct env env = ENV_INIT;
+
+		if (envstore_load(names.v[i], &env, &ignored) < 0) {
+			paks_error_free(ignored);
+			ignored = NULL;
+			continue;
+		}
+		for (size_t k = 0; k < env.n; k++)
+			strv_push(values, env.v[k].value);
+	}
+}

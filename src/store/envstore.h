@@ -50,6 +50,9 @@ bool	 envstore_exists(const char *);
 bool	 envstore_too_open(const char *, char **);
 int	 envstore_list(struct strv *, struct paks_error **);
 int	 envstore_load(const char *, struct env *, struct paks_error **);
+/* every value of every environment (an unreadable one is left out): the
+ * secrets a save refuses and a record masks */
+void	 envstore_values(struct strv *);
 int	 envstore_check_new(const char *, const struct env *,
 	    struct paks_error **);
 int	 envstore_add(const char *, const struct env *, bool,

@@ -397,30 +397,6 @@ history_release(struct history *h)
 	*h = (struct history)HISTORY_INIT;
 }
 
-/* Every value of every environment in ~/.paks/envs, for masking. */
-void
-history_known_secrets(struct strv *values)
-{
-	_cleanup_strv_ struct strv names = STRV_INIT;
-	struct paks_error *ignored = NULL;
-
-	if (envstore_list(&names, &ignored) < 0) {
-		paks_error_free(ignored);
-		return;
-	}
-	for (size_t i = 0; i < names.n; i++) {
-		_cleanup_env_ struct env env = ENV_INIT;
-
-		if (envstore_load(names.v[i], &env, &ignored) < 0) {
-			paks_error_free(ignored);
-			ignored = NULL;
-			continue;
-		}
-		for (size_t k = 0; k < env.n; k++)
-			strv_push(values, env.v[k].value);
-	}
-}
-
 /* Mask secrets in every entry of h (again: a record may be older than an
  * environment, or come from an image). */
 void

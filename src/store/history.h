@@ -64,7 +64,6 @@ void	history_mask(char **, char *const *);
 void	history_sort(struct history *);
 void	history_release(struct history *);
 int64_t	history_now(void);
-void	history_known_secrets(struct strv *);
 void	history_mask_all(struct history *, char *const *);
 void	history_table(const struct history *, size_t, struct strbuf *);
 json_t	*history_json(const struct history *);
