@@ -63,21 +63,6 @@ replace_engine(struct session *s, char *const *args, char **out,
 	return engine_cmd_args(s->engine, &rn, args, NULL, out, -1, err);
 }
 
-static void
-replace_nonce(char *out)
-{
-	unsigned char r[SHELLHOOK_NONCE_LEN / 2];
-	static const char hex[] = "0123456789abcdef";
-
-	if (getrandom(r, sizeof r, 0) != sizeof r)
-		BUG("getrandom failed");
-	for (size_t i = 0; i < sizeof r; i++) {
-		out[2 * i] = hex[r[i] >> 4];
-		out[2 * i + 1] = hex[r[i] & 15];
-	}
-	out[SHELLHOOK_NONCE_LEN] = '\0';
-}
-
 /* A new pty and the engine client of run on it; *master, *pid. */
 static int
 replace_client(struct session *s, const struct run_opts *run, int *master,
@@ -123,7 +108,7 @@ replace_swap_in(struct session *s, struct replace_old *old, int master,
 	p->child = pid;
 	p->child_done = p->master_done = false;
 	p->to_pty = (struct strbuf)STRBUF_INIT;
-	replace_nonce(s->nonce);
+	session_make_nonce(s->nonce);
 	shellhook_init(&s->hook, s->nonce);
 	s->mode = MODE_HANDSHAKE;
 	s->out = OUT_PASS;

@@ -85,4 +85,6 @@ struct session {
 	struct record		 rec;		/* the lines it ran (record.c) */
 };
 
+void	session_make_nonce(char *);
+
 #endif

@@ -954,7 +954,9 @@ session_open_pty(int *master, int *slave, struct paks_error **err)
 	return 0;
 }
 
-static void
+/* A fresh nonce: SHELLHOOK_NONCE_LEN hex digits (a #rollback's shell gets
+ * its own). */
+void
 session_make_nonce(char *out)
 {
 	unsigned char r[SHELLHOOK_NONCE_LEN / 2];
