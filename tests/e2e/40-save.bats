@@ -3,9 +3,10 @@
 #
 # 40-save: #save and paks save on the engine in $PAKS_ENGINE.
 # Covers: the saved image keeps its source's config and gains provenance
-# labels; twenty saves in a chain keep layers bounded (base + 2) and size
-# within 10% of a flattened save; a save that fails part way (disk full)
-# leaves the previous image and the image list as they were; shell history
+# labels; seven saves in a chain (two of them flatten) keep layers bounded
+# (base + 2) and size within 10% of a flattened save; a save that fails part
+# way (disk full) leaves the previous image and the images made from its
+# base as they were; shell history
 # is dropped or kept (without #commands) by save_history; bad input.
 # Exercises: src/image/save.c, src/inside/hash-save.c, src/host/host-save.c.
 
@@ -101,11 +102,11 @@ layers() {
 	[[ $("$E" image inspect "$s" | grep -c -e '__paks' -e 'PAKS_EOF') -eq 0 ]]
 }
 
-@test "twenty saves: layers stay at most base + 2, size near a flattened save" {
+@test "seven saves: layers stay at most base + 2, size near a flattened save" {
 	local base=$PK_DEBIAN src=$PK_DEBIAN target=paks-test/debian:$TAG-saved
 	local n_base
 	n_base=$(layers "$base")
-	for i in $(seq 1 20); do
+	for i in $(seq 1 7); do
 		ctr "$src"
 		"$E" exec "$C" sh -c "echo $i > /root/f$i; head -c 20000 /dev/urandom > /root/r"
 		run "$PAKS" save -c "$E" "$C" "$target"
@@ -119,7 +120,7 @@ layers() {
 	done
 	ctr "$target"
 	run "$E" exec "$C" sh -c 'cat /root/f* | wc -l'
-	[[ $output == 20 ]]
+	[[ $output == 7 ]]
 	# one flattened save of the same content
 	"$E" export "$C" | "$E" import - "paks-test/flat:$TAG" >/dev/null
 	local a b
@@ -131,12 +132,24 @@ layers() {
 	[[ $(conf "$target" Cmd) == "$(conf "$base" Cmd)" ]]
 }
 
+# the images a save from paks-test/busybox:$TAG wrote (their label says so;
+# podman may name the base with its localhost/ prefix): this test's own,
+# whatever other tests on the engine make meanwhile
+made_here() {
+	local base
+	for base in "paks-test/busybox:$TAG" "localhost/paks-test/busybox:$TAG"; do
+		"$E" images -a --filter "label=org.paks.base=$base" \
+		    --format '{{.ID}} {{.Repository}}:{{.Tag}}'
+	done | sort -u
+}
+
 @test "a save that fails part way changes nothing" {
 	local target=paks-test/busybox:$TAG-saved
 	# two good saves, each with a change: the base's 1 layer + 2, so the
 	# next save must flatten through a temporary export (docker) or write
 	# its layer through the temporary directory (podman)
-	ctr "$PK_BUSYBOX"
+	"$E" tag "$PK_BUSYBOX" "paks-test/busybox:$TAG"
+	ctr "paks-test/busybox:$TAG"
 	"$E" exec "$C" sh -c 'echo 1 > /one'
 	"$PAKS" save -c "$E" "$C" "$target"
 	ctr_rm
@@ -149,7 +162,8 @@ layers() {
 	"$E" exec "$C" sh -c 'head -c 3000000 /dev/urandom > /big'
 	local before_id before_list
 	before_id=$("$E" image inspect --format '{{.Id}}' "$target")
-	before_list=$("$E" images -a --format '{{.ID}} {{.Repository}}:{{.Tag}}' | sort)
+	before_list=$(made_here)
+	[[ -n $before_list ]]
 	# a disk too small for what the save must write
 	MNT=$BATS_TEST_TMPDIR/small
 	mkdir -p "$MNT"
@@ -159,7 +173,7 @@ layers() {
 	[[ $status -eq 1 ]]
 	[[ ${lines[-1]} == paks:* ]]
 	[[ $("$E" image inspect --format '{{.Id}}' "$target") == "$before_id" ]]
-	[[ $("$E" images -a --format '{{.ID}} {{.Repository}}:{{.Tag}}' | sort) == "$before_list" ]]
+	[[ $(made_here) == "$before_list" ]]
 	# nothing left in the temporary directory either
 	[[ -z $(ls -A "$MNT") ]]
 	# and the same save with room succeeds

@@ -81,6 +81,9 @@ pk_teardown() {
 	if [[ -n $pid ]]; then
 		echo "teardown: paks ($pid) still runs after its container" \
 		    "and terminal are gone; killing it" >&2
+		# shellcheck disable=SC2086 # one or more pids
+		ps -o pid,ppid,stat,etimes,wchan:20,args -p "${pid//$'\n'/,}" >&2 ||
+		    true
 		pkill -KILL -P "$pid" 2>/dev/null || true
 		kill -KILL $pid 2>/dev/null || true
 		"$PAKS_ENGINE" rm -f "$PK_NAME" >/dev/null 2>&1 || true
