@@ -22,6 +22,9 @@ static const struct cmd_option move_options[] = {
 	  .choices = CMD_NAMES("true", "false") },
 	{ .name = "cert-dir", .arg = "DIR",
 	  .help = "trust the registry certificates in DIR" },
+	{ .name = "strict",
+	  .help = "charliecloud:, ssh://: refuse to move when the portability "
+	      "check warns" },
 	{ .name = NULL },
 };
 
@@ -63,6 +66,7 @@ host_move_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		.cert_dir = cmd_opt_get(args, "cert-dir"),
 		.tls_verify = tls == NULL || strcmp(tls, "false") != 0,
 		.tls_chosen = tls != NULL,
+		.strict = cmd_opt_has(args, "strict"),
 		.out = ctx->out,
 	};
 	rc = move_image(&job, err);

@@ -87,13 +87,16 @@ tar_checksum_ok(const unsigned char *b)
 	return sum == want;
 }
 
-/*
- * Apply "LEN path=VALUE\n" records of a pax header to name, link, size and
- * mtime.
- */
+/* What a pax header says of the next member; -1 or NULL: not said. */
+struct tar_pax_said {
+	char	*name, *link;
+	off_t	 size;
+	int64_t	 mtime, uid;
+};
+
+/* Apply "LEN key=VALUE\n" records of a pax header to what it says. */
 static void
-tar_pax(const char *data, size_t len, char **name, char **link, off_t *size,
-    int64_t *mtime)
+tar_pax(const char *data, size_t len, struct tar_pax_said *px)
 {
 	const char *p = data, *end = data + len;
 
@@ -109,17 +112,20 @@ tar_pax(const char *data, size_t len, char **name, char **link, off_t *size,
 			size_t klen = (size_t)(eq - kv);
 			char *val = xstrndup(eq + 1, (size_t)(rec_end - eq - 1));
 			if (klen == 4 && memcmp(kv, "path", 4) == 0) {
-				free(*name);
-				*name = val;
+				free(px->name);
+				px->name = val;
 			} else if (klen == 8 && memcmp(kv, "linkpath", 8) == 0) {
-				free(*link);
-				*link = val;
+				free(px->link);
+				px->link = val;
 			} else {
 				if (klen == 4 && memcmp(kv, "size", 4) == 0)
-					*size = (off_t)strtoll(val, NULL, 10);
+					px->size = (off_t)strtoll(val, NULL,
+					    10);
 				else if (klen == 5 &&
 				    memcmp(kv, "mtime", 5) == 0)
-					*mtime = strtoll(val, NULL, 10);
+					px->mtime = strtoll(val, NULL, 10);
+				else if (klen == 3 && memcmp(kv, "uid", 3) == 0)
+					px->uid = strtoll(val, NULL, 10);
 				free(val);
 			}
 		}
@@ -208,6 +214,57 @@ tar_entry_release(struct move_archive_entry *e)
 	free(e->link);
 }
 
+/* A pax ('x') or GNU long name ('L') or link ('K') header's data. */
+static int
+tar_meta(struct tar_reader *r, char type, off_t size, struct tar_pax_said *px,
+    struct paks_error **err)
+{
+	_cleanup_free_ char *buf = NULL;
+
+	if (size > (off_t)META_MAX)
+		return paks_error_set(err, 0, "a tar header in the archive is "
+		    "too large");
+	buf = xmalloc((size_t)size + 1);
+	if (tar_fill(r, buf, (size_t)size, NULL, err) < 0)
+		return -1;
+	buf[size] = '\0';
+	if (type == 'x') {
+		tar_pax(buf, (size_t)size, px);
+	} else if (type == 'L') {
+		free(px->name);
+		px->name = xstrdup(buf);
+	} else {
+		free(px->link);
+		px->link = xstrdup(buf);
+	}
+	return 0;
+}
+
+/* The member whose ustar header is b, with what a pax header said. */
+static void
+tar_entry_make(const unsigned char *b, char type, off_t off, off_t size,
+    struct tar_pax_said *px, struct move_archive_entry *e)
+{
+	char *name = px->name ? TAKE_PTR(px->name) : tar_name(b);
+	const char *clean = name;
+
+	while (strncmp(clean, "./", 2) == 0)
+		clean += 2;
+	*e = (struct move_archive_entry){
+		.name = xstrdup(clean),
+		.link = px->link ? TAKE_PTR(px->link) :
+		    (type == '2' || type == '1') ? tar_string(b + 157, 100) :
+		    NULL,
+		.type = type == '7' ? '0' : type,
+		.offset = off, .size = size,
+		.mode = (unsigned)tar_number(b + 100, 8) & 07777,
+		.mtime = px->mtime != INT64_MIN ? px->mtime :
+		    tar_number(b + 136, 12),
+		.uid = px->uid >= 0 ? px->uid : tar_number(b + 108, 8),
+	};
+	free(name);
+}
+
 /*
  * The next member of the tar in r, in *e (its name and link are the
  * caller's): 1, or 0 at the end, -1 on an error. Understands ustar, pax
@@ -218,70 +275,48 @@ tar_next(struct tar_reader *r, struct move_archive_entry *e,
     struct paks_error **err)
 {
 	unsigned char b[BLOCK];
-	_cleanup_free_ char *next_name = NULL, *next_link = NULL;
-	off_t next_size = -1;
-	int64_t next_mtime = INT64_MIN;
+	struct tar_pax_said px = { .size = -1, .mtime = INT64_MIN, .uid = -1 };
+	int rc = -1;
 
 	for (;;) {
 		bool eof = false;
 
 		if (tar_skip(r, err) < 0 ||
 		    tar_fill(r, b, BLOCK, &eof, err) < 0)
-			return -1;
-		if (eof || tar_block_zero(b))
-			return 0;	/* no end blocks: accept, as tar does */
-		if (!tar_checksum_ok(b))
-			return paks_error_set(err, 0, "not a tar file, or a "
-			    "damaged one (bad header checksum)");
-		off_t size = next_size >= 0 ? next_size :
+			goto out;
+		if (eof || tar_block_zero(b)) {
+			rc = 0;	/* no end blocks: accept, as tar does */
+			goto out;
+		}
+		if (!tar_checksum_ok(b)) {
+			paks_error_set(err, 0, "not a tar file, or a damaged "
+			    "one (bad header checksum)");
+			goto out;
+		}
+		off_t size = px.size >= 0 ? px.size :
 		    (off_t)tar_number(b + 124, 12);
 		char type = b[156] ? (char)b[156] : '0';
-		if (size < 0 || size > MEMBER_MAX)
-			return paks_error_set(err, 0, "a tar header in the "
-			    "archive has an impossible size");
+		if (size < 0 || size > MEMBER_MAX) {
+			paks_error_set(err, 0, "a tar header in the archive "
+			    "has an impossible size");
+			goto out;
+		}
 		r->next = r->off + (size + BLOCK - 1) / BLOCK * BLOCK;
 
 		if (type == 'x' || type == 'L' || type == 'K') {
-			_cleanup_free_ char *buf = NULL;
-			if (size > (off_t)META_MAX)
-				return paks_error_set(err, 0, "a tar header in "
-				    "the archive is too large");
-			buf = xmalloc((size_t)size + 1);
-			if (tar_fill(r, buf, (size_t)size, NULL, err) < 0)
-				return -1;
-			buf[size] = '\0';
-			if (type == 'x') {
-				tar_pax(buf, (size_t)size, &next_name,
-				    &next_link, &next_size, &next_mtime);
-			} else if (type == 'L') {
-				free(next_name);
-				next_name = xstrdup(buf);
-			} else {
-				free(next_link);
-				next_link = xstrdup(buf);
-			}
+			if (tar_meta(r, type, size, &px, err) < 0)
+				goto out;
 			continue;
 		}
 		if (type == 'g')
 			continue;
-		char *name = next_name ? TAKE_PTR(next_name) : tar_name(b);
-		const char *clean = name;
-		while (strncmp(clean, "./", 2) == 0)
-			clean += 2;
-		*e = (struct move_archive_entry){
-			.name = xstrdup(clean),
-			.link = next_link ? TAKE_PTR(next_link) :
-			    (type == '2' || type == '1') ?
-			    tar_string(b + 157, 100) : NULL,
-			.type = type == '7' ? '0' : type,
-			.offset = r->off, .size = size,
-			.mode = (unsigned)tar_number(b + 100, 8) & 07777,
-			.mtime = next_mtime != INT64_MIN ? next_mtime :
-			    tar_number(b + 136, 12),
-		};
-		free(name);
+		tar_entry_make(b, type, r->off, size, &px, e);
 		return 1;
 	}
+out:
+	free(px.name);
+	free(px.link);
+	return rc;
 }
 
 /* List the members of the tar file in fd: names, types, where data is. */
@@ -330,6 +365,39 @@ move_archive_stream(int fd, const struct move_archive_visit *v, void *arg,
 		}
 		if (rc >= 0 && v->entry != NULL)
 			rc = v->entry(&e, data, arg, err);
+		tar_entry_release(&e);
+		if (rc < 0)
+			return -1;
+	}
+}
+
+/*
+ * The members of the tar that is member m of a (a layer of a
+ * docker-archive) to fn, headers only: their data is never read, so a
+ * layer of any size costs a read of each header. It stops at m's end.
+ */
+int
+move_archive_walk(const struct move_archive *a,
+    const struct move_archive_entry *m, move_archive_walk_fn *fn, void *arg,
+    struct paks_error **err)
+{
+	struct tar_reader r = { .fd = a->fd, .off = m->offset,
+		.next = m->offset };
+	const off_t end = m->offset + m->size;
+
+	for (;;) {
+		struct move_archive_entry e;
+		int rc;
+
+		if (r.next + BLOCK > end)
+			return 0;
+		if ((rc = tar_next(&r, &e, err)) <= 0)
+			return rc;
+		if (e.offset + e.size > end)
+			rc = paks_error_set(err, 0, "a layer of the image "
+			    "archive is damaged (a member runs past its end)");
+		else
+			rc = fn(&e, arg, err);
 		tar_entry_release(&e);
 		if (rc < 0)
 			return -1;

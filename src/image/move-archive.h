@@ -15,11 +15,14 @@ struct safetree;
 struct move_archive_entry {
 	char	*name;		/* without a leading "./" */
 	char	*link;		/* symlink target, or NULL */
-	char	 type;		/* '0' regular, '2' symlink, '5' directory */
+	char	 type;		/* '0' regular, '1' hard link, '2' symlink,
+				   '3' char device, '4' block device,
+				   '5' directory, '6' fifo */
 	off_t	 offset;	/* of the data in the file */
 	off_t	 size;
 	unsigned mode;		/* permission bits, with setuid and the like */
 	int64_t	 mtime;		/* seconds since the epoch */
+	int64_t	 uid;		/* the owner's number; -1 if unreadable */
 };
 
 /*
@@ -71,6 +74,10 @@ struct move_archive_chunked {
 		    size_t, void *, struct paks_error **);
 };
 
+/* What move_archive_walk gives each member: 0, or -1 with *err set. */
+typedef int move_archive_walk_fn(const struct move_archive_entry *, void *,
+    struct paks_error **);
+
 /* What move_archive_write sent. */
 struct move_archive_stats {
 	uint64_t	written;	/* bytes of the whole archive */
@@ -85,6 +92,9 @@ int	move_archive_stream(int, const struct move_archive_visit *, void *,
 int	move_archive_chunks(int, const struct move_archive_chunked *, void *,
 	    struct paks_error **);
 int	move_archive_read(int, struct move_archive *, struct paks_error **);
+int	move_archive_walk(const struct move_archive *,
+	    const struct move_archive_entry *, move_archive_walk_fn *, void *,
+	    struct paks_error **);
 const struct move_archive_entry *move_archive_find(
 	    const struct move_archive *, const char *);
 int	move_archive_slurp(const struct move_archive *, const char *, size_t,

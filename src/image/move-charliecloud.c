@@ -7,6 +7,8 @@
  * yourself, so what the image keeps in /root (mode 0700, owned by root)
  * would be unreadable; paks opens /root and the image's working directory
  * to reading by all, which is where a developer's work usually is.
+ * Before anything is written, the preflight (preflight.c) says what in
+ * the image will not work under ch-run; with --strict it refuses.
  */
 #include <errno.h>
 #include <ftw.h>
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include "move-charliecloud.h"
+#include "preflight.h"
 #include "util/cleanup.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -156,6 +159,8 @@ move_charliecloud(struct move_job *job, const struct move_image_info *info,
 		return paks_error_hint(err, "apt-get install squashfs-tools, "
 		    "or move to charliecloud:DIR");
 	}
+	if (preflight_charliecloud(job, err) < 0)
+		return -1;
 	/* a fresh name beside the destination; ch-convert makes the folder */
 	tmp = xasprintf("%s/.paks-ch.XXXXXX", dirname(copy));
 	if (mkdtemp(tmp) == NULL || rmdir(tmp) < 0)

@@ -44,6 +44,7 @@ struct move_job {
 	const char		*cert_dir;
 	bool			 tls_verify;
 	bool			 tls_chosen;	/* the user said --tls-verify */
+	bool			 strict;	/* the preflight refuses */
 	int			 out;		/* progress, then how to run it */
 };
 

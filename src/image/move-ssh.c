@@ -4,8 +4,10 @@
  *
  * One ssh connection, and nothing of paks is needed over there. A small
  * sh script there
- *  1. says which engine answers (unless /ENGINE was given) and lists the
- *     layer diff ids of every image it holds, then "paks-ready";
+ *  1. says which engine answers (unless /ENGINE was given), lists the
+ *     layer diff ids of every image it holds and says its uname -m (for
+ *     the preflight's architecture check, preflight.c), then
+ *     "paks-ready";
  *  2. becomes "ENGINE load", fed a docker-archive written here from the
  *     local engine's save (which runs meanwhile) in which each layer the
  *     other side has is an empty file (see move-archive.c for why both
@@ -22,6 +24,7 @@
 
 #include "move-archive.h"
 #include "move-ssh.h"
+#include "preflight.h"
 #include "util/cleanup.h"
 #include "util/fdio.h"
 #include "util/text.h"
@@ -93,6 +96,7 @@ ssh_script(const char *engine)
 	    "ids=$($e images -aq --no-trunc) || exit %d\n"
 	    "[ -z \"$ids\" ] || $e image inspect --format "
 	    "\"image {{range .RootFS.Layers}}{{.}} {{end}}\" $ids || exit %d\n"
+	    "echo \"arch $(uname -m)\"\n"
 	    "echo paks-ready\n"
 	    "exec $e load\n",
 	    QUERY_NO_ENGINE, QUERY_ENGINE_FAILED, QUERY_ENGINE_FAILED);
@@ -294,7 +298,7 @@ move_ssh(struct move_job *job, const struct move_image_info *info,
 	struct ssh_session ss = { .sp = SPAWN_INIT, .in = -1, .out = -1,
 		.errf = -1, .said = STRBUF_INIT, .who = ssh_who(job->dest) };
 	_cleanup_spawn_ struct spawn save = SPAWN_INIT;
-	_cleanup_free_ char *engine = NULL, *loaded = NULL;
+	_cleanup_free_ char *engine = NULL, *loaded = NULL, *arch = NULL;
 	_cleanup_free_ char *tag = move_repotag(job->image);
 	_cleanup_free_ bool *present = NULL;
 	_cleanup_strv_ struct strv images = STRV_INIT;
@@ -321,6 +325,10 @@ move_ssh(struct move_job *job, const struct move_image_info *info,
 	}
 	if (ssh_save_finish(job, &save, save_err, err) < 0 ||
 	    move_archive_read(saved, &a, err) < 0)
+		goto out;
+	/* nothing has gone yet: a refusal ends ssh, and load gets nothing */
+	arch = preflight_remote_arch(ss.said.buf);
+	if (preflight_check(job, &a, false, arch, ss.who, err) < 0)
 		goto out;
 	present = xcalloc(a.nlayers + 1, sizeof *present);
 	move_layers_present(a.diff_ids, a.nlayers, images.v,

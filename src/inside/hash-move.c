@@ -116,6 +116,7 @@ hash_move_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		.creds_env = creds_env, .cert_dir = cert_dir,
 		.tls_verify = tls == NULL || strcmp(tls, "false") != 0,
 		.tls_chosen = tls != NULL,
+		.strict = cmd_opt_has(ctx->args, "strict"),
 		.out = STDOUT_FILENO,	/* the child's: the job's pipe */
 	};
 	job.fn = hash_move_child;
@@ -148,6 +149,9 @@ static const struct cmd_option hash_move_options[] = {
 	  .choices = CMD_NAMES("true", "false") },
 	{ .name = "cert-dir", .arg = "DIR",
 	  .help = "trust the registry certificates in DIR" },
+	{ .name = "strict",
+	  .help = "charliecloud:, ssh://: refuse to move when the portability "
+	      "check warns" },
 	{ .name = "allow-secrets",
 	  .help = "save even if a changed file holds a value this session "
 	      "loaded" },

@@ -17,7 +17,11 @@
  *  - a docker-archive that move_archive_read accepts has as many diff ids
  *    as layers, each layer a regular member of the size recorded; written
  *    again with move_archive_write (if its data is all there), it reads
- *    back with the same config, layers and diff ids.
+ *    back with the same config, layers and diff ids;
+ *  - every regular member, read as a tar nested in the file as the
+ *    preflight of paks move reads a layer (move_archive_walk, each member
+ *    fed to src/image/preflight.c), ends with an answer or a message, and
+ *    each member it finds lies within the one it was read from.
  */
 #include <stdbool.h>
 #include <sys/mman.h>
@@ -25,6 +29,7 @@
 
 #include "fuzz.h"
 #include "image/move-archive.h"
+#include "image/preflight.h"
 
 static int in = -1, out = -1;
 
@@ -138,6 +143,49 @@ same_strings(char **a, char **b, size_t n, const char *what)
 		FUZZ_CHECK(strcmp(a[i], b[i]) == 0, "%s %zu", what, i);
 }
 
+/* A member read as a layer, and the preflight fed from it. */
+struct walk {
+	const struct move_archive_entry	*layer;
+	size_t				 i;
+	struct preflight		 pf;
+};
+
+static int
+walked(const struct move_archive_entry *e, void *arg, struct paks_error **err)
+{
+	struct walk *w = arg;
+
+	(void)err;
+	FUZZ_CHECK(e->name != NULL && e->offset >= w->layer->offset &&
+	    e->offset + e->size <= w->layer->offset + w->layer->size,
+	    "member '%s' of layer '%s' lies outside it", e->name,
+	    w->layer->name);
+	preflight_feed(&w->pf, w->i, e);
+	return 0;
+}
+
+/* Every regular member of a, read as a layer, bottom first. */
+static void
+check_walk(const struct move_archive *a)
+{
+	struct walk w = { .pf = PREFLIGHT_INIT };
+	struct paks_error *err = NULL;
+
+	for (size_t i = 0; i < a->n; i++) {
+		if (a->v[i].type != '0')
+			continue;
+		w.layer = &a->v[i];
+		w.i = i;
+		if (move_archive_walk(a, &a->v[i], walked, &w, &err) < 0) {
+			message(err);
+			err = NULL;
+		}
+	}
+	for (unsigned k = 0; k < PREFLIGHT_KINDS; k++)
+		free(preflight_summary(&w.pf, 1u << k, 0));
+	preflight_release(&w.pf);
+}
+
 /* name is "manifest.json" once any "./" are taken off */
 static bool
 is_manifest(const char *name)
@@ -220,6 +268,7 @@ fuzz_file(const uint8_t *data, size_t size)
 	if (move_archive_index(in, &a, &err) == 0) {
 		check_index(&a, size);
 		check_stream(&a, true);
+		check_walk(&a);
 	} else {
 		message(err);
 		check_stream(&a, false);
