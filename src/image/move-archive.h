@@ -17,6 +17,7 @@ struct move_archive_entry {
 	char	*link;		/* symlink target, or NULL */
 	char	 type;		/* '0' regular, '2' symlink, '5' directory */
 	off_t	 offset;	/* of the data in the file */
+	off_t	 header;	/* of its first header (pax, long name) */
 	off_t	 size;
 	unsigned mode;		/* permission bits, with setuid and the like */
 	int64_t	 mtime;		/* seconds since the epoch */
@@ -80,6 +81,8 @@ struct move_archive_stats {
 };
 
 int	move_archive_index(int, struct move_archive *, struct paks_error **);
+int	move_archive_index_at(int, off_t, off_t, struct move_archive *,
+	    struct paks_error **);
 int	move_archive_stream(int, const struct move_archive_visit *, void *,
 	    struct paks_error **);
 int	move_archive_chunks(int, const struct move_archive_chunked *, void *,
@@ -101,5 +104,8 @@ int	move_archive_extract(const struct move_archive *, struct safetree *,
 int	move_tar_add(int, const char *, const void *, size_t, uint64_t *,
 	    struct paks_error **);
 int	move_tar_end(int, uint64_t *, struct paks_error **);
+int	move_tar_begin(int, const char *, uint64_t, uint64_t *,
+	    struct paks_error **);
+int	move_tar_pad(int, uint64_t, uint64_t *, struct paks_error **);
 
 #endif
