@@ -143,6 +143,7 @@ struct tar_reader {
 	bool	stream;
 	off_t	off;		/* the next byte to read */
 	off_t	next;		/* where the next header starts */
+	off_t	end;		/* a tar inside a file: where it ends, or 0 */
 };
 
 /*
@@ -276,13 +277,21 @@ tar_next(struct tar_reader *r, struct move_archive_entry *e,
 {
 	unsigned char b[BLOCK];
 	struct tar_pax_said px = { .size = -1, .mtime = INT64_MIN, .uid = -1 };
+	off_t header = -1;
 	int rc = -1;
 
 	for (;;) {
 		bool eof = false;
 
-		if (tar_skip(r, err) < 0 ||
-		    tar_fill(r, b, BLOCK, &eof, err) < 0)
+		if (tar_skip(r, err) < 0)
+			goto out;
+		if (r->end > 0 && r->off + BLOCK > r->end) {
+			rc = 0;	/* the member holding the tar ends */
+			goto out;
+		}
+		if (header < 0)
+			header = r->off;
+		if (tar_fill(r, b, BLOCK, &eof, err) < 0)
 			goto out;
 		if (eof || tar_block_zero(b)) {
 			rc = 0;	/* no end blocks: accept, as tar does */
@@ -302,6 +311,11 @@ tar_next(struct tar_reader *r, struct move_archive_entry *e,
 			goto out;
 		}
 		r->next = r->off + (size + BLOCK - 1) / BLOCK * BLOCK;
+		if (r->end > 0 && r->next > r->end) {
+			paks_error_set(err, 0, "a tar in the archive ends in "
+			    "the middle of a member");
+			goto out;
+		}
 
 		if (type == 'x' || type == 'L' || type == 'K') {
 			if (tar_meta(r, type, size, &px, err) < 0)
@@ -311,6 +325,7 @@ tar_next(struct tar_reader *r, struct move_archive_entry *e,
 		if (type == 'g')
 			continue;
 		tar_entry_make(b, type, r->off, size, &px, e);
+		e->header = header;
 		return 1;
 	}
 out:
@@ -323,7 +338,19 @@ out:
 int
 move_archive_index(int fd, struct move_archive *a, struct paks_error **err)
 {
-	struct tar_reader r = { .fd = fd };
+	return move_archive_index_at(fd, 0, 0, a, err);
+}
+
+/*
+ * List the members of a tar held at [start, start + len) of the file in
+ * fd (a layer in an image archive; len 0: to the file's end).
+ */
+int
+move_archive_index_at(int fd, off_t start, off_t len, struct move_archive *a,
+    struct paks_error **err)
+{
+	struct tar_reader r = { .fd = fd, .off = start, .next = start,
+		.end = len > 0 ? start + len : 0 };
 	struct move_archive_entry e;
 	int rc;
 
@@ -733,8 +760,8 @@ tar_fits(const char *name)
 }
 
 /* Header for a regular file; a pax record carries a name too long. */
-static int
-tar_begin(int out, const char *name, uint64_t size, uint64_t *count,
+int
+move_tar_begin(int out, const char *name, uint64_t size, uint64_t *count,
     struct paks_error **err)
 {
 	unsigned char b[BLOCK];
@@ -760,8 +787,9 @@ tar_begin(int out, const char *name, uint64_t size, uint64_t *count,
 	return tar_write(out, b, BLOCK, count, err);
 }
 
-static int
-tar_pad(int out, uint64_t size, uint64_t *count, struct paks_error **err)
+/* The zeros that fill a member of size bytes to a whole block. */
+int
+move_tar_pad(int out, uint64_t size, uint64_t *count, struct paks_error **err)
 {
 	unsigned char pad[BLOCK] = { 0 };
 
@@ -773,10 +801,10 @@ int
 move_tar_add(int out, const char *name, const void *data, size_t len,
     uint64_t *count, struct paks_error **err)
 {
-	if (tar_begin(out, name, len, count, err) < 0 ||
+	if (move_tar_begin(out, name, len, count, err) < 0 ||
 	    tar_write(out, data, len, count, err) < 0)
 		return -1;
-	return tar_pad(out, len, count, err);
+	return move_tar_pad(out, len, count, err);
 }
 
 /* The two zero blocks that end a tar. */
@@ -796,7 +824,7 @@ tar_add_range(int out, const char *name, int in, off_t off, uint64_t size,
 	_cleanup_free_ char *buf = xmalloc(1 << 20);
 	struct tar_reader r = { .fd = in, .off = off };
 
-	if (tar_begin(out, name, size, count, err) < 0)
+	if (move_tar_begin(out, name, size, count, err) < 0)
 		return -1;
 	for (uint64_t done = 0; done < size;) {
 		size_t chunk = size - done < (1 << 20) ? size - done : 1 << 20;
@@ -805,7 +833,7 @@ tar_add_range(int out, const char *name, int in, off_t off, uint64_t size,
 			return -1;
 		done += chunk;
 	}
-	return tar_pad(out, size, count, err);
+	return move_tar_pad(out, size, count, err);
 }
 
 /*

@@ -19,6 +19,7 @@ struct move_archive_entry {
 				   '3' char device, '4' block device,
 				   '5' directory, '6' fifo */
 	off_t	 offset;	/* of the data in the file */
+	off_t	 header;	/* of its first header (pax, long name) */
 	off_t	 size;
 	unsigned mode;		/* permission bits, with setuid and the like */
 	int64_t	 mtime;		/* seconds since the epoch */
@@ -87,6 +88,8 @@ struct move_archive_stats {
 };
 
 int	move_archive_index(int, struct move_archive *, struct paks_error **);
+int	move_archive_index_at(int, off_t, off_t, struct move_archive *,
+	    struct paks_error **);
 int	move_archive_stream(int, const struct move_archive_visit *, void *,
 	    struct paks_error **);
 int	move_archive_chunks(int, const struct move_archive_chunked *, void *,
@@ -111,5 +114,8 @@ int	move_archive_extract(const struct move_archive *, struct safetree *,
 int	move_tar_add(int, const char *, const void *, size_t, uint64_t *,
 	    struct paks_error **);
 int	move_tar_end(int, uint64_t *, struct paks_error **);
+int	move_tar_begin(int, const char *, uint64_t, uint64_t *,
+	    struct paks_error **);
+int	move_tar_pad(int, uint64_t, uint64_t *, struct paks_error **);
 
 #endif

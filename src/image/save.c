@@ -7,18 +7,28 @@
  *   Env, ExposedPorts and Labels come through the commit as they are.
  * - Provenance labels: org.paks.base (the first image in the chain),
  *   org.paks.base.layers, org.paks.saved (UTC time), org.paks.version.
- * - Layers stay bounded: a commit adds one layer; when that would make more
- *   than the base's layers + 2, the save flattens instead (podman commit
- *   --squash; docker export and import, which need every config field).
+ * - Layers stay bounded: a commit adds one layer; when that makes more
+ *   than the base's layers + 2, the layers above the base's are merged
+ *   into one (save-flatten.c): the commit is saved to a temporary
+ *   docker-archive ("ENGINE save"), and an archive of the base's layers,
+ *   unchanged, and the merged one is loaded back ("ENGINE load"). The
+ *   base's layers stay shared with the base image and every snapshot, so
+ *   a chain of saves stores the base once. Only when the image's first
+ *   layers are not the base's (the base image is gone or was replaced)
+ *   is the whole image flattened (podman commit --squash; docker export
+ *   and import, which need every config field).
  * - All or nothing: the new image is written without a name, and the
  *   name moves to it in one engine step (tag) only once it is whole. A
  *   save that fails or is stopped at any point leaves the name on the old
- *   image, untouched, or on the complete new one. The image the name left
- *   is removed only if no other name and no container holds it.
+ *   image, untouched, or on the complete new one; what it wrote on the
+ *   way (a commit to flatten, temporary files) is removed. The image the
+ *   name left is removed only if no other name and no container holds it.
  * - Shell history files are removed (save_history off) or kept without
  *   #command lines (on), by a short exec in the container before the commit.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +39,7 @@
 #include "imageref.h"
 #include "imagehistory.h"
 #include "save.h"
+#include "save-flatten.h"
 #include "secretscan.h"
 #include "snapshot.h"
 #include "util/cleanup.h"
@@ -100,7 +111,8 @@ save_run(const struct save_job *job, char *const *args, char **out,
     struct paks_error **err)
 {
 	bool slow = strcmp(args[0], "commit") == 0 ||
-	    strcmp(args[0], "export") == 0 || strcmp(args[0], "import") == 0;
+	    strcmp(args[0], "export") == 0 || strcmp(args[0], "import") == 0 ||
+	    strcmp(args[0], "save") == 0 || strcmp(args[0], "load") == 0;
 
 	return engine_cmd_args(job->engine, &job->runner, args,
 	    slow && job->runner.fn != NULL ? "saving..." : NULL, out, -1, err);
@@ -291,6 +303,153 @@ save_rmi(struct save_job *job, const char *id)
 	return -1;
 }
 
+/* "ENGINE commit [--squash] CHANGES CONTAINER": the new image's id. */
+static int
+save_commit(struct save_job *job, struct strv *changes, bool squash,
+    char **id, struct paks_error **err)
+{
+	_cleanup_strv_ struct strv argv = STRV_INIT;
+
+	strv_push(&argv, "commit");
+	if (squash)
+		strv_push(&argv, "--squash");
+	strv_pushv(&argv, changes->v);
+	strv_push(&argv, job->container);
+	if (save_run(job, argv.v, id, err) < 0)
+		return -1;
+	(*id)[strcspn(*id, "\r\n")] = '\0';
+	if (**id == '\0')
+		return paks_error_set(err, 0, "%s did not say which image it "
+		    "wrote", job->engine->name);
+	return 0;
+}
+
+/* An image's layers (RootFS.Layers, diff ids), or NULL if it is gone. */
+static json_t *
+save_layers_of(struct save_job *job, const char *image)
+{
+	struct paks_error *ignored = NULL;
+	json_t *img = save_inspect(job, "image", image, &ignored), *l;
+
+	paks_error_free(ignored);
+	l = json_incref(json_object_get(json_object_get(img, "RootFS"),
+	    "Layers"));
+	json_decref(img);
+	return json_is_array(l) ? l : (json_decref(l), NULL);
+}
+
+/* A temporary folder and what is in it, gone. */
+static void
+save_tmp_remove(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		_cleanup_free_ char *p = xasprintf("%s/%s", dir, de->d_name);
+		unlink(p);
+	}
+	if (d != NULL)
+		closedir(d);
+	rmdir(dir);
+}
+
+/*
+ * The commit cid through a temporary docker-archive, merged above the
+ * base's nbase layers (base, diff ids) and loaded back as *id.
+ */
+static int
+save_merge(struct save_job *job, const char *cid, char *const *base,
+    size_t nbase, const char *dir, char **id, struct paks_error **err)
+{
+	_cleanup_free_ char *in = xasprintf("%s/saved.tar", dir);
+	_cleanup_free_ char *out = xasprintf("%s/flat.tar", dir);
+	_cleanup_free_ char *got = NULL;
+	_cleanup_close_ int ifd = -1, ofd = -1;
+	char *dsave[] = { "save", "-o", in, (char *)cid, NULL };
+	char *psave[] = { "save", "--format", "docker-archive", "-o", in,
+		(char *)cid, NULL };
+	char *load[] = { "load", "-i", out, NULL };
+	int rc;
+
+	if (save_run(job, job->engine->daemon ? dsave : psave, NULL, err) < 0)
+		return -1;
+	if ((ifd = open(in, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    (ofd = open(out, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+		return paks_error_set(err, errno, "cannot open a file in '%s'",
+		    dir);
+	rc = save_flatten_archive(ifd, base, nbase, ofd, id, err);
+	unlink(in);
+	if (rc != SAVE_FLATTEN_DONE)
+		return rc;
+	char *check[] = { "image", "inspect", "--format", "{{.Id}}", *id,
+		NULL };
+	rc = save_run(job, load, NULL, err) < 0 ||
+	    save_run(job, check, &got, err) < 0 ? -1 : 0;
+	free(*id);
+	/* the id as the engine writes it (podman: without "sha256:") */
+	*id = rc == 0 ? TAKE_PTR(got) : NULL;
+	return rc;
+}
+
+/*
+ * A save past base + 2 layers: commit, then merge the layers above the
+ * base's into one (save_merge). SAVE_FLATTEN_WHOLE when the image's first
+ * layers are not the base's: the caller flattens it all.
+ */
+static int
+save_flatten(struct save_job *job, struct strv *changes, const char *base,
+    int base_layers, char **id, struct paks_error **err)
+{
+	_cleanup_free_ char *cid = NULL, *dir = NULL;
+	json_t *bl = save_layers_of(job, base), *cl = NULL;
+	_cleanup_free_ char **ids = NULL;
+	const char *tmp = getenv("TMPDIR");
+	size_t n = json_array_size(bl), i;
+	int rc = SAVE_FLATTEN_WHOLE;
+
+	if (save_commit(job, changes, false, &cid, err) < 0) {
+		json_decref(bl);
+		return -1;
+	}
+	cl = save_layers_of(job, cid);
+	ids = xcalloc(n + 1, sizeof *ids);
+	for (i = 0; i < n && (int)n == base_layers; i++) {
+		ids[i] = (char *)json_string_value(json_array_get(bl, i));
+		if (ids[i] == NULL || !json_equal(json_array_get(bl, i),
+		    json_array_get(cl, i)))
+			break;
+	}
+	if (n == 0 || i < n || json_array_size(cl) <= n + 2) {
+		/* not the base's layers, or few enough as they are */
+		if (i == n && n > 0) {
+			*id = TAKE_PTR(cid);
+			job->flattened = false;
+			rc = 0;
+		}
+		goto out;
+	}
+	dir = xasprintf("%s/paks-flatten-XXXXXX", tmp && *tmp ? tmp :
+	    "/var/tmp");
+	if (mkdtemp(dir) == NULL) {
+		rc = paks_error_set(err, errno, "cannot create a folder in "
+		    "'%s'", tmp && *tmp ? tmp : "/var/tmp");
+		free(TAKE_PTR(dir));
+		goto out;
+	}
+	rc = save_merge(job, cid, ids, n, dir, id, err);
+	save_tmp_remove(dir);
+out:
+	if (cid != NULL)
+		save_rmi(job, cid);
+	json_decref(bl);
+	json_decref(cl);
+	return rc;
+}
+
 /*
  * The new image is whole: move the name to it, in one step of the engine
  * (the name is on the old image or the new, never on neither or on a
@@ -350,7 +509,7 @@ save_snapshot(struct save_job *job)
 int
 save_image(struct save_job *job, struct paks_error **err)
 {
-	_cleanup_strv_ struct strv argv = STRV_INIT, changes = STRV_INIT;
+	_cleanup_strv_ struct strv changes = STRV_INIT, full = STRV_INIT;
 	_cleanup_free_ char *id = NULL, *old_id = NULL, *base = NULL;
 	json_t *src = NULL, *ctr = NULL, *old = NULL;
 	int rc = -1, src_layers, base_layers;
@@ -384,18 +543,15 @@ save_image(struct save_job *job, struct paks_error **err)
 	if (imagehistory_put(job, err) < 0 || secretscan_save(job, err) < 0)
 		goto out;
 	job->flattened = src_layers + 1 > base_layers + 2;
-	save_changes(job, src, ctr, job->flattened && job->engine->daemon,
-	    base, base_layers, &changes);
-	if (job->flattened && job->engine->daemon)
-		rc = save_flatten_docker(job, &changes, &id, err);
-	else {
-		strv_push(&argv, "commit");
-		if (job->flattened)
-			strv_push(&argv, "--squash");
-		strv_pushv(&argv, changes.v);
-		strv_push(&argv, job->container);
-		rc = save_run(job, argv.v, &id, err);
-	}
+	save_changes(job, src, ctr, false, base, base_layers, &changes);
+	rc = job->flattened ?
+	    save_flatten(job, &changes, base, base_layers, &id, err) :
+	    save_commit(job, &changes, false, &id, err);
+	if (rc == SAVE_FLATTEN_WHOLE && job->engine->daemon) {
+		save_changes(job, src, ctr, true, base, base_layers, &full);
+		rc = save_flatten_docker(job, &full, &id, err);
+	} else if (rc == SAVE_FLATTEN_WHOLE)
+		rc = save_commit(job, &changes, true, &id, err);
 	if (rc < 0)
 		goto out;
 	id[strcspn(id, "\r\n")] = '\0';

@@ -2,9 +2,10 @@
  * Snapshots of saved images: NAME:TAG.snap-N tags beside NAME:TAG.
  *
  * A snapshot is only a tag: it holds the image a save wrote, which shares
- * its layers with the snapshots before it (a save adds one layer) until a
- * save flattens the chain (see save.c). Numbers only grow: a pruned
- * snapshot's number is not given again.
+ * its layers with the snapshots before it (a save adds one layer), and
+ * the base's layers with every snapshot, flattened ones too (a flatten
+ * merges only the layers above the base's, see save.c). Numbers only
+ * grow: a pruned snapshot's number is not given again.
  */
 #include <stdio.h>
 #include <stdlib.h>

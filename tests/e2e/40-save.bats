@@ -146,8 +146,8 @@ made_here() {
 @test "a save that fails part way changes nothing" {
 	local target=paks-test/busybox:$TAG-saved
 	# two good saves, each with a change: the base's 1 layer + 2, so the
-	# next save must flatten through a temporary export (docker) or write
-	# its layer through the temporary directory (podman)
+	# next save must flatten through a temporary archive (docker save) or
+	# write its layer through the temporary directory (podman commit)
 	"$E" tag "$PK_BUSYBOX" "paks-test/busybox:$TAG"
 	ctr "paks-test/busybox:$TAG"
 	"$E" exec "$C" sh -c 'echo 1 > /one'
