@@ -452,7 +452,7 @@ flat_write_layer(struct flat *f, int out, char hex[SHA256_HEX_LEN + 1],
 {
 	off_t start = lseek(out, 0, SEEK_CUR);
 	uint64_t size = 0, ignored = 0;
-	struct sha256 c;
+	struct sha256_ctx c;
 	char zero[BLOCK] = { 0 };
 
 	if (start < 0 || write_all(out, zero, BLOCK) < 0)
@@ -486,7 +486,7 @@ flat_write_layer(struct flat *f, int out, char hex[SHA256_HEX_LEN + 1],
 		if (n <= 0)
 			return paks_error_set(err, n < 0 ? errno : 0, "cannot "
 			    "read the flattened image");
-		sha256_update(&c, buf, (size_t)n);
+		sha256_update(&c, (size_t)n, (const uint8_t *)buf);
 		done += (uint64_t)n;
 	}
 	sha256_final_hex(&c, hex);
