@@ -33,8 +33,8 @@ setup() {
 
 teardown() {
 	"$E" rm -f "$C" >/dev/null 2>&1 || true
-	"$E" rmi -f "paks-test/api:$TAG" "paks-test/api:$TAG-cli" \
-	    >/dev/null 2>&1 || true
+	# the saves and their snapshot tags
+	PAKS_ENGINE=$E pk_rmi_matching "paks-test/api:$TAG"
 	pk_teardown
 }
 

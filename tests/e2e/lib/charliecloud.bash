@@ -74,7 +74,8 @@ ch_make_image() {
 	"$PK_CH_ENGINE" rm -f "$ctr" >/dev/null
 	PAKS_HOME=$PK_CH_BASE/root-home "$PAKS" move -c "$PK_CH_ENGINE" "$img" \
 	    "charliecloud:$1" >/dev/null || return 1
-	"$PK_CH_ENGINE" rmi -f "$img" >/dev/null 2>&1 || true
+	# the save's snapshot tag too
+	"$PK_CH_ENGINE" rmi -f "$img" "$img.snap-1" >/dev/null 2>&1 || true
 }
 
 ch_teardown_file() {
