@@ -327,7 +327,7 @@ plugin_list() {
 	git -C "$PK_ROOT" ls-files -z --cached --others --exclude-standard |
 	    tar -C "$PK_ROOT" --null -T - -c | tar -C "$home/src" -x
 	# pkg-config that knows every library paks needs but cmocka
-	for pc in yaml-0.1 jansson libcurl; do
+	for pc in yaml-0.1 jansson nettle libcurl; do
 		cp "$(pkg-config --variable=pcfiledir "$pc")/$pc.pc" "$home/pc/"
 	done
 	chown -R "$u" "$home"
