@@ -114,8 +114,10 @@ wait_running_from() {
 	pk_wait_for '^still=four$'
 	[[ $(ctr_id) == "$old" ]]
 
-	# Ctrl-C while the new container starts (its ENTRYPOINT hangs)
-	fake_snapshot 9 '["sleep", "600"]'
+	# Ctrl-C while the new container starts (its ENTRYPOINT hangs,
+	# whatever arguments paks gives it: "sleep 600 /bin/bash ..." would
+	# end at once, and the wait below would race the container's end)
+	fake_snapshot 9 '["/bin/sh", "-c", "sleep 600"]'
 	pk_line '#rollback 9'
 	pk_wait_for -F 'rolling back to snapshot 9'
 	wait_running_from snap-9
