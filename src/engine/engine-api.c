@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine-api.h"
 #include "util/cleanup.h"
@@ -20,6 +21,7 @@ engine_api_get(const struct engine *e, struct docker_api **out,
 {
 	static struct docker_api *api;
 	static bool tried;
+	static pid_t opener;
 	static char *failed, *failed_hint;	/* the daemon is too old */
 	const char *want = getenv("PAKS_DOCKER_API");
 	_cleanup_free_ char *path = NULL;
@@ -28,8 +30,21 @@ engine_api_get(const struct engine *e, struct docker_api **out,
 	*out = NULL;
 	if (strcmp(e->name, "docker") != 0 || (want && strcmp(want, "0") == 0))
 		return 0;
+	/*
+	 * A child of paks (a #move or a #save job) has its own connection:
+	 * the kept one is the parent's, which may ask the daemon at the
+	 * same time, and two askers on one socket read each other's
+	 * answers. Closing the child's copy of the socket leaves the
+	 * parent's open.
+	 */
+	if (tried && opener != getpid()) {
+		docker_api_free(api);
+		api = NULL;
+		tried = false;
+	}
 	if (!tried) {
 		tried = true;
+		opener = getpid();
 		if ((path = docker_api_socket_path()) != NULL &&
 		    (api = docker_api_open(path, &why)) == NULL &&
 		    why->code == ENOTSUP) {

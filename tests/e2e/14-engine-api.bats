@@ -6,7 +6,9 @@
 # daemon's socket and starts no client for them (a wrapper on PATH logs
 # every client run); PAKS_DOCKER_API=0 and podman use the client; a
 # DOCKER_HOST socket that does not answer falls back to the client, whose
-# failure is one line; #inspect and #size in a session through the API.
+# failure is one line; #inspect and #size in a session through the API;
+# with PAKS_DOCKER_API_RUN=1 the session itself, and a #move in it (a child
+# of paks, on a connection of its own).
 # Exercises: src/engine/docker-api.c, src/engine/engine-api.c,
 # src/engine/engine.c (engine_simple, cli_probe).
 
@@ -94,12 +96,18 @@ teardown() {
 
 @test "PAKS_DOCKER_API_RUN=1: docker's session over the API, no client, no pty; podman's as before" {
 	export PAKS_DOCKER_API_RUN=1
-	PATH=$W:$PATH pk_start "$PK_BUSYBOX"
+	"$E" tag "$PK_BUSYBOX" "paks-test/api:$TAG-box"
+	PATH=$W:$PATH pk_start "paks-test/api:$TAG-box"
 	pk_wait_for '#$'
 	pk_line 'stty size'
 	pk_wait_for '^24 80$'
 	pk_line '#inspect config.labels'
 	pk_wait_for "\"org.paks.run\": \"$PK_NAME\""
+	# #move works in a child of paks, which asks the daemon on a
+	# connection of its own, not on the session's
+	pk_line "#move docker-archive:$BATS_TEST_TMPDIR/box.tar"
+	pk_wait_for -F "wrote $BATS_TEST_TMPDIR/box.tar"
+	tar -tf "$BATS_TEST_TMPDIR/box.tar" | grep -qx manifest.json
 	pk_line 'exit 3'
 	pk_exit_is 3
 	pk_stty_restored
