@@ -21,6 +21,7 @@
 #include "image/save-flatten.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
+#include "tarhdr.h"
 
 /* ---- sha256 */
 
@@ -58,26 +59,10 @@ static void
 hdr(struct strbuf *t, const char *name, char type, const char *link,
     const char *data)
 {
-	unsigned char b[512] = { 0 };
+	unsigned char b[512];
 	size_t len = data ? strlen(data) : 0;
-	unsigned sum = 0;
 
-	memcpy(b, name, strlen(name));
-	snprintf((char *)b + 100, 8, "%07o", type == '5' ? 0755 : 0644);
-	snprintf((char *)b + 108, 8, "%07o", 0);
-	snprintf((char *)b + 116, 8, "%07o", 0);
-	snprintf((char *)b + 124, 12, "%011lo", (unsigned long)len & 07777777777);
-	snprintf((char *)b + 136, 12, "%011o", 0);
-	b[156] = (unsigned char)type;
-	if (link != NULL)
-		memcpy(b + 157, link, strlen(link));
-	memcpy(b + 257, "ustar", 6);
-	memcpy(b + 263, "00", 2);
-	memset(b + 148, ' ', 8);
-	for (int i = 0; i < 512; i++)
-		sum += b[i];
-	snprintf((char *)b + 148, 8, "%06o", sum);
-	b[155] = ' ';
+	tarhdr_fill(b, name, type, type == '5' ? 0755 : 0644, len, 0, link);
 	strbuf_add(t, b, sizeof b);
 	if (len > 0) {
 		char pad[512] = { 0 };

@@ -23,6 +23,7 @@
 #include "image/move.h"
 #include "image/move-registry.h"
 #include "util/text.h"
+#include "tarhdr.h"
 
 /* ---- destinations */
 
@@ -409,22 +410,12 @@ test_archive_symlink_and_kinds(void **state)
 	struct paks_error *err = NULL;
 	enum move_archive_kind kind;
 	int fd = memfile();
-	unsigned char h[512] = { 0 };
+	unsigned char h[512];
 
 	(void)state;
 	/* podman: dir/layer.tar -> ../abc.tar */
 	add(fd, "abc.tar", "LAYER");
-	memcpy(h, "dir/layer.tar", 13);
-	memcpy(h + 100, "0000777", 7);
-	memcpy(h + 124, "00000000000", 11);
-	h[156] = '2';
-	memcpy(h + 157, "../abc.tar", 10);
-	memcpy(h + 257, "ustar", 6);
-	memset(h + 148, ' ', 8);
-	unsigned sum = 0;
-	for (int i = 0; i < 512; i++)
-		sum += h[i];
-	snprintf((char *)h + 148, 8, "%06o", sum);
+	tarhdr_fill(h, "dir/layer.tar", '2', 0777, 0, 0, "../abc.tar");
 	assert_int_equal(write(fd, h, 512), 512);
 	add(fd, "oci-layout", "{}");
 	add(fd, "index.json", "{}");

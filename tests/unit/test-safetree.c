@@ -25,6 +25,7 @@
 #include "image/move-archive.h"
 #include "util/safetree.h"
 #include "tmpdir.h"
+#include "tarhdr.h"
 
 static char dir[256];
 
@@ -109,28 +110,12 @@ static void
 tar_put(int fd, const char *name, char type, unsigned mode, const char *link,
     const char *data)
 {
-	unsigned char h[512] = { 0 };
+	unsigned char h[512];
 	size_t len = data ? strlen(data) : 0;
-	unsigned sum = 0;
 	char pad[512] = { 0 };
 
 	assert_true(strlen(name) < 100 && (!link || strlen(link) < 100));
-	memcpy(h, name, strlen(name));
-	snprintf((char *)h + 100, 8, "%07o", mode);
-	snprintf((char *)h + 108, 8, "%07o", 0);
-	snprintf((char *)h + 116, 8, "%07o", 0);
-	snprintf((char *)h + 124, 12, "%011o", (unsigned)len);
-	snprintf((char *)h + 136, 12, "%011o", 1600000000u);
-	h[156] = (unsigned char)type;
-	if (link != NULL)
-		memcpy(h + 157, link, strlen(link));
-	memcpy(h + 257, "ustar", 6);
-	memcpy(h + 263, "00", 2);
-	memset(h + 148, ' ', 8);
-	for (size_t i = 0; i < sizeof h; i++)
-		sum += h[i];
-	snprintf((char *)h + 148, 8, "%06o", sum);
-	h[155] = ' ';
+	tarhdr_fill(h, name, type, mode, len, 1600000000ul, link);
 	assert_int_equal(write(fd, h, sizeof h), sizeof h);
 	if (len > 0) {
 		assert_int_equal(write(fd, data, len), (ssize_t)len);

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "image/move-archive.h"
+#include "tarhdr.h"
 #include "sbom.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -248,20 +249,7 @@ static void
 tar_header(unsigned char *h, const char *name, char type, size_t size,
     const char *link)
 {
-	unsigned sum = 0;
-
-	memset(h, 0, 512);
-	memcpy(h, name, strlen(name));
-	sprintf((char *)h + 100, "%07o", 0644);
-	sprintf((char *)h + 124, "%011zo", size);
-	h[156] = (unsigned char)type;
-	if (link)
-		memcpy(h + 157, link, strlen(link));
-	memcpy(h + 257, "ustar", 6);
-	memset(h + 148, ' ', 8);
-	for (int i = 0; i < 512; i++)
-		sum += h[i];
-	sprintf((char *)h + 148, "%06o", sum);
+	tarhdr_fill(h, name, type, 0644, size, 0, link);
 }
 
 /* Append one entry (header, data padded to 512) to a buffer. */
