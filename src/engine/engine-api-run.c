@@ -3,7 +3,7 @@
  * or a pty between: create it with a tty, attach (the hijacked stream is
  * the container's terminal), start, and a waiter child that ends with the
  * container's status, so that the session's loop sees it end as it sees
- * the client end. Behind PAKS_DOCKER_API_RUN=1 (docs/engine-api.md).
+ * the client end. PAKS_DOCKER_API_RUN=0 turns it off (docs/engine-api.md).
  */
 #include <errno.h>
 #include <signal.h>
@@ -200,14 +200,12 @@ engine_api_attach(const struct engine *e, const struct run_opts *o,
     char *const *cmd, struct engine_attached *a, struct paks_error **err)
 {
 	struct docker_api *api = NULL;
-	const char *want = getenv("PAKS_DOCKER_API_RUN");
 	json_t *body;
 	int rc;
 
 	*a = (struct engine_attached){ .fd = -1, .waiter = -1,
 		.stream = DOCKER_STREAM_INIT };
-	if (want == NULL || strcmp(want, "1") != 0 || o->enter ||
-	    o->command != NULL || engine_api_get(e, &api, err) < 0 ||
+	if (o->enter || o->command != NULL || engine_api_get(e, &api, err) < 0 ||
 	    api == NULL)
 		return 1;
 	if ((body = run_body(o, cmd)) == NULL)

@@ -45,7 +45,7 @@ struct engine_attached {
 	pid_t			 waiter;
 };
 
-/* 1: not here (PAKS_DOCKER_API_RUN unset, podman, options the API path
+/* 1: not here (PAKS_DOCKER_API_RUN=0, podman, options the API path
  * does not know): the client runs it; 0 started; -1 failed (*err) */
 int	engine_attach(const struct engine *, const struct run_opts *,
 	    char *const *, struct engine_attached *, struct paks_error **);

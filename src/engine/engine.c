@@ -508,9 +508,9 @@ engine_run_argv(const struct engine *e, const struct run_opts *o,
 }
 
 /*
- * A session's container over docker's Engine API (engine-api-run.c),
- * with paks's seccomp profile as engine_run_argv gives it: 1 when the
- * client runs it (PAKS_DOCKER_API_RUN is not 1, podman, ...).
+ * A session's container over the engine's API (engine-api-run.c), with
+ * paks's seccomp profile as engine_run_argv gives it: 1 when the client
+ * runs it (PAKS_DOCKER_API_RUN=0, no API socket, podman, ...).
  */
 int
 engine_attach(const struct engine *e, const struct run_opts *o,
@@ -522,7 +522,7 @@ engine_attach(const struct engine *e, const struct run_opts *o,
 
 	*a = (struct engine_attached){ .fd = -1, .waiter = -1,
 		.stream = DOCKER_STREAM_INIT };
-	if (want == NULL || strcmp(want, "1") != 0 || !e->daemon)
+	if ((want != NULL && strcmp(want, "0") == 0) || !e->daemon)
 		return 1;
 	if (e->seccomp != SECCOMP_NONE && o->seccomp == NULL && !o->enter)
 		with.seccomp = profile = engine_seccomp(e, o->extra);
