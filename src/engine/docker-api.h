@@ -53,11 +53,10 @@ int	docker_api_stream(struct docker_api *, const char *, const char *,
  * stays free for other calls (resize, wait) meanwhile.
  */
 struct docker_stream {
-	void	*conn;	/* the libcurl handle that owns fd */
 	int	 fd;	/* non-blocking */
 };
 
-#define DOCKER_STREAM_INIT { NULL, -1 }
+#define DOCKER_STREAM_INIT { -1 }
 
 int	docker_api_hijack(struct docker_api *, const char *,
 	    struct docker_stream *, struct paks_error **);

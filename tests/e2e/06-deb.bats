@@ -164,7 +164,7 @@ need_install_allowed() {
 	# what dpkg-shlibdeps found, and an engine recommended
 	run dpkg-deb -f "$deb" Depends
 	[[ $output == *libc6* && $output == *libyaml-0-2* && $output == *libjansson4* &&
-	    $output == *libcurl4* ]]
+	    $output == *libhttp-parser2.9* ]]
 	run dpkg-deb -f "$deb" Recommends
 	[[ $output == "docker.io | podman" ]]
 	# unpacked anywhere, its paks finds the plugin that came with it

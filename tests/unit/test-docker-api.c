@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,6 +43,12 @@ struct fake {
 };
 
 static const struct route *routes;
+/*
+ * Keep-alive: answers chunked and keeps the connection for a second
+ * request, then closes it without saying so (as a daemon's idle timeout
+ * does); each connection is logged as "connect".
+ */
+static bool keepalive;
 
 /* Read one request: its line and body into the log. */
 static int
@@ -82,6 +89,21 @@ fake_upgrade(int c, const char *greeting)
 			_exit(1);
 }
 
+/* The body in two chunks, the connection kept. */
+static void
+fake_chunked(int c, int status, const char *body)
+{
+	size_t half = strlen(body) / 2;
+	char all[8192];
+
+	snprintf(all, sizeof all, "HTTP/1.1 %d X\r\nContent-Type: "
+	    "application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "%zx\r\n%.*s\r\n%zx\r\n%s\r\n0\r\n\r\n", status, half,
+	    (int)half, body, strlen(body) - half, body + half);
+	if (write(c, all, strlen(all)) < 0)
+		_exit(1);
+}
+
 static void
 fake_answer(int c, FILE *log, struct strbuf *req)
 {
@@ -99,6 +121,11 @@ fake_answer(int c, FILE *log, struct strbuf *req)
 			break;
 	if (r->line && r->status == 101) {
 		fake_upgrade(c, r->body);
+		return;
+	}
+	if (keepalive) {
+		fake_chunked(c, r->line ? r->status : 404, r->line ? r->body :
+		    "{}");
 		return;
 	}
 	snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Type: "
@@ -119,8 +146,16 @@ fake_serve(int l, const char *logpath)
 
 	while ((c = accept(l, NULL, NULL)) >= 0) {
 		struct strbuf req = STRBUF_INIT;
-		if (fake_read(c, &req) == 0)
+		int n = keepalive ? 2 : 1;
+
+		if (keepalive) {
+			fprintf(log, "connect\n");
+			fflush(log);
+		}
+		while (n-- > 0 && fake_read(c, &req) == 0) {
 			fake_answer(c, log, &req);
+			strbuf_reset(&req);
+		}
 		strbuf_release(&req);
 		close(c);
 	}
@@ -226,6 +261,49 @@ test_negotiate_and_get(void **state)
 	free(log);
 	docker_api_free(api);
 	fake_stop(f);
+}
+
+/*
+ * A kept connection serves the next call; one the daemon closed
+ * meanwhile is opened again, and the call still gets its answer. Chunked
+ * bodies arrive whole.
+ */
+static void
+test_keepalive(void **state)
+{
+	struct fake *f;
+	struct paks_error *err = NULL;
+	struct docker_api *api;
+	json_t *doc = NULL;
+	char *log;
+
+	(void)state;
+	keepalive = true;
+	f = fake_start(daemon_41);
+	api = docker_api_open(f->sock, &err);
+	assert_null(err);
+	assert_non_null(api);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(docker_api_call(api, "GET",
+		    "/containers/box/json", NULL, &doc, NULL, &err), 0);
+		assert_string_equal(json_string_value(json_object_get(doc,
+		    "Name")), "/box");
+		json_decref(doc);
+	}
+	assert_int_equal(docker_api_call(api, "GET", "/containers/gone/json",
+	    NULL, &doc, NULL, &err), -1);
+	assert_string_equal(err->msg, "No such container: gone");
+	paks_error_release(&err);
+	log = fake_log(f);
+	assert_string_equal(log, "connect\nGET /version\n"
+	    "GET /v1.41/containers/box/json\nconnect\n"
+	    "GET /v1.41/containers/box/json\n"
+	    "GET /v1.41/containers/box/json\nconnect\n"
+	    "GET /v1.41/containers/gone/json\n");
+	free(log);
+	docker_api_free(api);
+	fake_stop(f);
+	keepalive = false;
 }
 
 /* The daemon's {"message"} is the error, on one line, control bytes gone. */
@@ -448,6 +526,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_negotiate_and_get),
 		cmocka_unit_test(test_daemon_message),
+		cmocka_unit_test(test_keepalive),
 		cmocka_unit_test(test_post_json),
 		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_hijack),
