@@ -1,7 +1,8 @@
 /*
  * Measure an interactive command from the terminal's side of a pty: time to
  * the first prompt, keystroke echo round trips, output throughput, and the
- * child's resident memory and context switches while idle.
+ * child's resident memory and context switches while idle (and the memory
+ * of the child with all its descendants).
  *
  * ptybench owns the pty master, as a terminal emulator would; the command
  * under test (argv after "--") runs on the slave as its controlling
@@ -286,6 +287,98 @@ proc_rss_kib(pid_t pid)
 	return kib;
 }
 
+/* "Pss:" of pid in KiB (its share of the pages it maps), or -1. */
+static long
+proc_pss_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "Pss:", 4) == 0)
+			kib = strtol(line + 4, NULL, 10);
+	}
+	fclose(f);
+	return kib;
+}
+
+/* The parent of pid from /proc/PID/stat, or -1. */
+static pid_t
+proc_ppid(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	int ppid;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if ((p = strrchr(buf, ')')) == NULL || sscanf(p + 2, "%*c %d",
+	    &ppid) != 1)
+		return -1;
+	return ppid;
+}
+
+/*
+ * The memory of pid and every process under it (an engine client it
+ * started, a waiter it forked): Pss summed, so that what a fork shares
+ * with its parent counts once. -1 if pid is gone.
+ */
+static long
+proc_tree_pss_kib(pid_t top)
+{
+	pid_t tree[256];
+	size_t n = 1;
+	long sum = 0;
+	bool grew = true;
+
+	tree[0] = top;
+	while (grew) {	/* until no process has a parent in the tree */
+		DIR *d = opendir("/proc");
+		struct dirent *de;
+
+		grew = false;
+		if (d == NULL)
+			return -1;
+		while ((de = readdir(d)) != NULL && n < 256) {
+			pid_t pid = (pid_t)atoi(de->d_name), pp;
+			bool known = false;
+
+			if (pid <= 0)
+				continue;
+			for (size_t i = 0; i < n && !known; i++)
+				known = tree[i] == pid;
+			if (known || (pp = proc_ppid(pid)) <= 0)
+				continue;
+			for (size_t i = 0; i < n; i++) {
+				if (tree[i] == pp) {
+					tree[n++] = pid;
+					grew = true;
+					break;
+				}
+			}
+		}
+		closedir(d);
+	}
+	for (size_t i = 0; i < n; i++) {
+		long k = proc_pss_kib(tree[i]);
+		if (k < 0 && i == 0)
+			return -1;
+		sum += k > 0 ? k : 0;
+	}
+	return sum;
+}
+
 /* User plus system CPU time of pid (all its threads) in ms, or -1. */
 static long
 proc_cpu_ms(pid_t pid)
@@ -394,6 +487,7 @@ bench_idle(struct reader *r, pid_t pid, int idle_s)
 	sw1 = proc_ctxsw(pid);
 	rss = proc_rss_kib(pid);
 	printf("idle_rss_kib %ld\n", rss);
+	printf("idle_tree_pss_kib %ld\n", proc_tree_pss_kib(pid));
 	printf("idle_ctxsw %ld\n", sw0 < 0 || sw1 < 0 ? -1 : sw1 - sw0);
 }
 

@@ -1,12 +1,10 @@
 /*
  * A session's container through docker's Engine API, without the client
  * or a pty between: create it with a tty, attach (the hijacked stream is
- * the container's terminal), start, and a waiter child that ends with the
- * container's status, so that the session's loop sees it end as it sees
- * the client end. PAKS_DOCKER_API_RUN=0 turns it off (docs/engine-api.md).
+ * the container's terminal), start; once the stream has ended, its exit
+ * status (engine_api_wait): no process of paks's waits meanwhile.
+ * PAKS_DOCKER_API_RUN=0 turns it off (docs/engine-api.md).
  */
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,27 +17,143 @@
 #include "util/xalloc.h"
 #include "version.h"
 
+/* How a run option goes into the create body. */
+enum run_kind {
+	RUN_STRING,	/* "Key": "value" */
+	RUN_BOOL,	/* "Key": true, for the flag alone or "=true" */
+	RUN_LIST,	/* "Key": [..., "value"], the flag may repeat */
+	RUN_MAP,	/* --tmpfs PATH[:OPTS]: "Key": {"PATH": "OPTS"} */
+	RUN_DEVICE,	/* --device HOST[:CTR[:PERMS]] */
+};
+
+/* The client's run options paks says in the API, and where they go. */
+static const struct run_flag {
+	const char	*flag;
+	enum run_kind	 kind;
+	bool		 config;	/* in the body, not in HostConfig */
+	const char	*key;
+} run_flags[] = {
+	{ "--network", RUN_STRING, false, "NetworkMode" },
+	{ "--net", RUN_STRING, false, "NetworkMode" },
+	{ "--hostname", RUN_STRING, true, "Hostname" },
+	{ "--domainname", RUN_STRING, true, "Domainname" },
+	{ "--ipc", RUN_STRING, false, "IpcMode" },
+	{ "--pid", RUN_STRING, false, "PidMode" },
+	{ "--uts", RUN_STRING, false, "UTSMode" },
+	{ "--userns", RUN_STRING, false, "UsernsMode" },
+	{ "--runtime", RUN_STRING, false, "Runtime" },
+	{ "--init", RUN_BOOL, false, "Init" },
+	{ "--privileged", RUN_BOOL, false, "Privileged" },
+	{ "--read-only", RUN_BOOL, false, "ReadonlyRootfs" },
+	{ "--cap-add", RUN_LIST, false, "CapAdd" },
+	{ "--cap-drop", RUN_LIST, false, "CapDrop" },
+	{ "--security-opt", RUN_LIST, false, "SecurityOpt" },
+	{ "--add-host", RUN_LIST, false, "ExtraHosts" },
+	{ "--dns", RUN_LIST, false, "Dns" },
+	{ "--group-add", RUN_LIST, false, "GroupAdd" },
+	{ "--tmpfs", RUN_MAP, false, "Tmpfs" },
+	{ "--device", RUN_DEVICE, false, "Devices" },
+};
+
+/* "--flag=value" or "--flag value": the flag's entry and *value. */
+static const struct run_flag *
+run_flag_find(char *const **v, const char **value)
+{
+	for (size_t i = 0; i < sizeof run_flags / sizeof *run_flags; i++) {
+		const struct run_flag *f = &run_flags[i];
+		size_t n = strlen(f->flag);
+
+		if (strncmp(**v, f->flag, n) != 0)
+			continue;
+		if ((**v)[n] == '=') {
+			*value = **v + n + 1;
+			return f;
+		}
+		if ((**v)[n] != '\0')
+			continue;
+		if (f->kind == RUN_BOOL) {
+			*value = "true";
+			return f;
+		}
+		if ((*v)[1] == NULL)
+			return NULL;
+		*value = *++*v;
+		return f;
+	}
+	return NULL;
+}
+
+/* --device HOST[:CTR[:PERMS]] as the API says it. */
+static json_t *
+run_device(const char *value)
+{
+	_cleanup_free_ char *host = xstrdup(value);
+	char *ctr = strchr(host, ':'), *perms = NULL;
+
+	if (ctr != NULL) {
+		*ctr++ = '\0';
+		if ((perms = strchr(ctr, ':')) != NULL)
+			*perms++ = '\0';
+	}
+	return json_pack("{s:s,s:s,s:s}", "PathOnHost", host,
+	    "PathInContainer", ctr && *ctr ? ctr : host,
+	    "CgroupPermissions", perms && *perms ? perms : "rwm");
+}
+
+/* One option's value into obj; false if it is not one paks says. */
+static bool
+run_flag_set(const struct run_flag *f, const char *value, json_t *obj)
+{
+	json_t *old = json_object_get(obj, f->key);
+	const char *colon;
+
+	switch (f->kind) {
+	case RUN_STRING:
+		json_object_set_new(obj, f->key, json_string(value));
+		return true;
+	case RUN_BOOL:
+		if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0)
+			return false;
+		json_object_set_new(obj, f->key, json_boolean(strcmp(value,
+		    "true") == 0));
+		return true;
+	case RUN_MAP: {
+		_cleanup_free_ char *path = NULL;
+
+		if (!json_is_object(old))
+			json_object_set_new(obj, f->key, old = json_object());
+		colon = strchr(value, ':');
+		path = colon ? xstrndup(value, (size_t)(colon - value)) :
+		    xstrdup(value);
+		json_object_set_new(old, path, json_string(colon ? colon + 1 :
+		    ""));
+		return true;
+	}
+	case RUN_LIST:
+	case RUN_DEVICE:
+		if (!json_is_array(old))
+			json_object_set_new(obj, f->key, old = json_array());
+		json_array_append_new(old, f->kind == RUN_LIST ?
+		    json_string(value) : run_device(value));
+		return true;
+	}
+	return false;
+}
+
 /*
- * The user's extra run options paks can say in the API (HostConfig);
- * false for any other: the client runs that session.
+ * The user's extra run options (-o) that paks can say in the API into
+ * the body or its HostConfig; false for any other: the client runs that
+ * session, and says what it thinks of them.
  */
 static bool
-run_extra(char *const *extra, json_t *host)
+run_extra(char *const *extra, json_t *body, json_t *host)
 {
 	for (char *const *v = extra; v && *v; v++) {
-		const char *net = NULL;
+		const char *value = NULL;
+		const struct run_flag *f = run_flag_find(&v, &value);
 
-		if (strncmp(*v, "--network=", 10) == 0)
-			net = *v + 10;
-		else if (strcmp(*v, "--network") == 0 && v[1] != NULL)
-			net = *++v;
-		if (net != NULL)
-			json_object_set_new(host, "NetworkMode",
-			    json_string(net));
-		else if (strcmp(*v, "--init") == 0 ||
-		    strcmp(*v, "--init=true") == 0)
-			json_object_set_new(host, "Init", json_true());
-		else
+		if (f == NULL || !run_flag_set(f, value, f->config ? body :
+		    host))
 			return false;
 	}
 	return true;
@@ -72,8 +186,10 @@ run_seccomp(const char *path, json_t *host)
 		strbuf_add(&text, buf, n);
 	if (ferror(f) || text.len == 0)
 		return -1;
-	json_object_set_new(host, "SecurityOpt", json_pack("[s+]",
-	    "seccomp=", text.buf));
+	if (!json_is_array(json_object_get(host, "SecurityOpt")))
+		json_object_set_new(host, "SecurityOpt", json_array());
+	json_array_append_new(json_object_get(host, "SecurityOpt"),
+	    json_pack("s+", "seccomp=", text.buf));
 	return 0;
 }
 
@@ -90,7 +206,8 @@ run_body(const struct run_opts *o, char *const *cmd)
 	json_t *argv = json_array();
 
 	json_object_set_new(b, "HostConfig", host);
-	if (!run_extra(o->extra, host) || run_seccomp(o->seccomp, host) < 0) {
+	if (!run_extra(o->extra, b, host) ||
+	    run_seccomp(o->seccomp, host) < 0) {
 		json_decref(argv);
 		json_decref(b);
 		return NULL;
@@ -100,7 +217,8 @@ run_body(const struct run_opts *o, char *const *cmd)
 		    "/bin/sh"));
 	else
 		json_array_append_new(argv, json_string("/bin/sh"));
-	json_array_extend(argv, run_strings(cmd));
+	for (char *const *v = cmd; v && *v; v++)
+		json_array_append_new(argv, json_string(*v));
 	json_object_set_new(b, "Cmd", argv);
 	if (o->workdir != NULL)
 		json_object_set_new(b, "WorkingDir", json_string(o->workdir));
@@ -109,38 +227,6 @@ run_body(const struct run_opts *o, char *const *cmd)
 	json_object_set_new(b, "Env", run_strings(o->envs));
 	json_object_set_new(host, "Binds", run_strings(o->volumes));
 	return b;
-}
-
-/*
- * The waiter: its own connection (the parent's is its own to use), the
- * container's status as its exit status; the container goes unless kept.
- */
-static void
-run_waiter(const char *id, bool keep, int stream)
-{
-	_cleanup_free_ char *sock = docker_api_socket_path();
-	_cleanup_free_ char *esc = docker_api_escape(id), *path = NULL;
-	struct paks_error *err = NULL;
-	struct docker_api *api;
-	json_t *r = NULL;
-	int code = 125;
-
-	close(stream);	/* the session's, not to be held open here */
-	signal(SIGINT, SIG_IGN);	/* the session's Ctrl-C is a byte */
-	if (sock != NULL && (api = docker_api_open(sock, &err)) != NULL) {
-		path = xasprintf("/containers/%s/wait", esc);
-		if (docker_api_call(api, "POST", path, NULL, &r, NULL,
-		    &err) == 0 && json_is_integer(json_object_get(r,
-		    "StatusCode")))
-			code = (int)json_integer_value(json_object_get(r,
-			    "StatusCode")) & 255;
-		free(path);
-		path = xasprintf("/containers/%s?force=1", esc);
-		if (!keep)
-			docker_api_call(api, "DELETE", path, NULL, NULL, NULL,
-			    &err);
-	}
-	_exit(code);
 }
 
 static int
@@ -154,8 +240,8 @@ run_post(struct docker_api *api, const char *id, const char *what,
 }
 
 /*
- * Create, attach, start; the waiter forked. 1: no such image (the
- * client's way then, which tells it and pulls).
+ * Create, attach, start. 1: no such image (the client's way then, which
+ * tells it and pulls).
  */
 static int
 run_go(struct docker_api *api, const struct run_opts *o, json_t *body,
@@ -186,10 +272,6 @@ run_go(struct docker_api *api, const struct run_opts *o, json_t *body,
 	if (docker_api_hijack(api, path, &a->stream, err) < 0 ||
 	    run_post(api, a->id, "start", err) < 0)
 		return -1;
-	if ((a->waiter = fork()) < 0)
-		return paks_error_set(err, errno, "cannot fork");
-	if (a->waiter == 0)
-		run_waiter(a->id, o->keep, a->stream.fd);
 	a->api = api;
 	a->fd = a->stream.fd;
 	return 0;
@@ -203,8 +285,7 @@ engine_api_attach(const struct engine *e, const struct run_opts *o,
 	json_t *body;
 	int rc;
 
-	*a = (struct engine_attached){ .fd = -1, .waiter = -1,
-		.stream = DOCKER_STREAM_INIT };
+	*a = (struct engine_attached){ .fd = -1, .stream = DOCKER_STREAM_INIT };
 	if (o->enter || o->command != NULL || engine_api_get(e, &api, err) < 0 ||
 	    api == NULL)
 		return 1;
@@ -223,6 +304,34 @@ engine_api_attach(const struct engine *e, const struct run_opts *o,
 		}
 		engine_attached_release(a);
 	}
+	return rc;
+}
+
+/*
+ * Once the attach stream has ended: the container's exit status (0-255),
+ * and the container removed unless keep. -1 when the daemon does not
+ * answer (stopped, say): the caller tells.
+ */
+int
+engine_api_wait(const struct engine_attached *a, bool keep)
+{
+	_cleanup_free_ char *esc = docker_api_escape(a->id), *path = NULL;
+	struct paks_error *err = NULL;
+	json_t *r = NULL, *code;
+	int rc = -1;
+
+	/* not-running: at once if it has ended, else when it does */
+	path = xasprintf("/containers/%s/wait?condition=not-running", esc);
+	if (docker_api_call(a->api, "POST", path, NULL, &r, NULL, &err) == 0 &&
+	    json_is_integer(code = json_object_get(r, "StatusCode")))
+		rc = (int)(json_integer_value(code) & 255);
+	json_decref(r);
+	paks_error_release(&err);
+	free(path);
+	path = xasprintf("/containers/%s?force=1", esc);
+	if (rc >= 0 && !keep && docker_api_call(a->api, "DELETE", path, NULL,
+	    NULL, NULL, &err) < 0)
+		paks_error_free(err);
 	return rc;
 }
 

@@ -35,14 +35,13 @@ int	engine_api_commit(struct docker_api *, const char *, char *const *,
 
 /*
  * A session's container over the API (engine-api-run.c): fd is its
- * terminal both ways, waiter a child that ends with its status.
+ * terminal both ways; once it ends, engine_api_wait gives its status.
  */
 struct engine_attached {
 	struct docker_api	*api;
 	char			*id;
 	struct docker_stream	 stream;
 	int			 fd;
-	pid_t			 waiter;
 };
 
 /* 1: not here (PAKS_DOCKER_API_RUN=0, podman, options the API path
@@ -53,6 +52,7 @@ int	engine_api_attach(const struct engine *, const struct run_opts *,
 	    char *const *, struct engine_attached *, struct paks_error **);
 void	engine_api_resize(const struct engine_attached *, unsigned,
 	    unsigned);
+int	engine_api_wait(const struct engine_attached *, bool);
 void	engine_attached_release(struct engine_attached *);
 
 #endif

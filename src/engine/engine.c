@@ -520,8 +520,7 @@ engine_attach(const struct engine *e, const struct run_opts *o,
 	_cleanup_free_ char *profile = NULL;
 	const char *want = getenv("PAKS_DOCKER_API_RUN");
 
-	*a = (struct engine_attached){ .fd = -1, .waiter = -1,
-		.stream = DOCKER_STREAM_INIT };
+	*a = (struct engine_attached){ .fd = -1, .stream = DOCKER_STREAM_INIT };
 	if ((want != NULL && strcmp(want, "0") == 0) || !e->daemon)
 		return 1;
 	if (e->seccomp != SECCOMP_NONE && o->seccomp == NULL && !o->enter)

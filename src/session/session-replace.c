@@ -51,6 +51,7 @@ struct replace_old {
 	struct strbuf		 early, to_pty;
 	char *const		*exports;
 	struct run_opts		 run;
+	struct engine_attached	 att;	/* over the engine's API */
 };
 
 /* An engine command as a job of the session: its stdout, or its error. */
@@ -63,16 +64,42 @@ replace_engine(struct session *s, char *const *args, char **out,
 	return engine_cmd_args(s->engine, &rn, args, NULL, out, -1, err);
 }
 
-/* A new pty and the engine client of run on it; *master, *pid. */
+/*
+ * The new container over the engine's API, as the session's is: its
+ * attach socket in *master, the rest in *att; no process (*pid -1).
+ */
+static int
+replace_attach(struct session *s, const struct run_opts *run, int *master,
+    pid_t *pid, struct engine_attached *att, struct paks_error **err)
+{
+	char *shim_args[] = { "-c", (char *)integration_boot, NULL };
+	int rc = engine_attach(s->engine, run, shim_args, att, err);
+
+	if (rc == 1)
+		return paks_error_set(err, 0, "%s's API did not take the new "
+		    "container", s->engine->name);
+	if (rc < 0)
+		return -1;
+	*master = att->fd;
+	*pid = -1;
+	return 0;
+}
+
+/*
+ * A new pty and the engine client of run on it; *master, *pid. Over the
+ * engine's API when the session is (*att, no pty).
+ */
 static int
 replace_client(struct session *s, const struct run_opts *run, int *master,
-    pid_t *pid, struct paks_error **err)
+    pid_t *pid, struct engine_attached *att, struct paks_error **err)
 {
 	_cleanup_spawn_ struct spawn sp = SPAWN_INIT;
 	_cleanup_close_ int m = -1, slave = -1;
 	char *shim_args[] = { "-c", (char *)integration_boot, NULL };
 	char name[128];
 
+	if (s->att.id != NULL)
+		return replace_attach(s, run, master, pid, att, err);
 	m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 ||
 	    ptsname_r(m, name, sizeof name) != 0)
@@ -95,18 +122,22 @@ replace_client(struct session *s, const struct run_opts *run, int *master,
 /* The session on the new client; what it had goes into old. */
 static void
 replace_swap_in(struct session *s, struct replace_old *old, int master,
-    pid_t pid, char *const *exports, const struct run_opts *run)
+    pid_t pid, char *const *exports, const struct run_opts *run,
+    const struct engine_attached *att)
 {
 	struct proxy *p = &s->proxy;
 
 	*old = (struct replace_old){ .master = p->master, .child = p->child,
 		.hook = s->hook, .mode = s->mode, .kind = s->kind,
 		.out = s->out, .started = s->started, .early = s->early,
-		.to_pty = p->to_pty, .exports = s->exports, .run = s->run };
+		.to_pty = p->to_pty, .exports = s->exports, .run = s->run,
+		.att = s->att };
+	s->att = *att;
 	memcpy(old->nonce, s->nonce, sizeof old->nonce);
 	p->master = master;
 	p->child = pid;
-	p->child_done = p->master_done = false;
+	p->master_done = false;
+	p->child_done = pid < 0;	/* over the API: the stream's end is */
 	p->to_pty = (struct strbuf)STRBUF_INIT;
 	session_make_nonce(s->nonce);
 	shellhook_init(&s->hook, s->nonce);
@@ -124,10 +155,15 @@ replace_swap_back(struct session *s, struct replace_old *old)
 {
 	struct proxy *p = &s->proxy;
 
-	close(p->master);
+	if (s->att.id != NULL)
+		engine_attached_release(&s->att);	/* closes p->master */
+	else
+		close(p->master);
+	s->att = old->att;
 	p->master = old->master;
 	p->child = old->child;
-	p->child_done = p->master_done = false;
+	p->master_done = false;
+	p->child_done = old->child < 0;
 	strbuf_release(&p->to_pty);
 	p->to_pty = old->to_pty;
 	shellhook_release(&s->hook);
@@ -173,7 +209,7 @@ replace_signals(struct session *s)
 		if (si.ssi_signo == SIGCHLD)
 			proxy_reap(p);
 		else if (si.ssi_signo == SIGWINCH)
-			tty_copy_size(p->user_in, p->master);
+			p->ops->resize(p);
 		else if (si.ssi_signo != SIGPIPE)
 			p->stop_signal = (int)si.ssi_signo;
 	}
@@ -232,7 +268,7 @@ replace_handshake(struct session *s, struct paks_error **err)
 		if (why == NULL && (fds[0].revents & (POLLIN | POLLHUP |
 		    POLLERR)) && !replace_output(s))
 			why = "it ended";
-		if (why == NULL && p->child_done)
+		if (why == NULL && p->child_done && p->child > 0)
 			why = "it ended";
 	}
 	if (why == NULL && s->shell_failed == 0)
@@ -292,9 +328,13 @@ replace_done(struct session *s, struct replace_old *old, const char *aside)
 	struct paks_error *e = NULL;
 
 	/* the old client ends with its pty; proxy_reap reaps it */
-	kill(old->child, SIGKILL);
+	if (old->child > 0)
+		kill(old->child, SIGKILL);
+	/* over the API: the old attach socket goes with its handle */
+	if (old->att.id != NULL)
+		engine_attached_release(&old->att);
 	/* the new pty takes the old one's fd, which session_run closes */
-	if (dup3(p->master, old->master, O_CLOEXEC) >= 0) {
+	else if (dup3(p->master, old->master, O_CLOEXEC) >= 0) {
 		close(p->master);
 		p->master = old->master;
 	}
@@ -327,6 +367,7 @@ session_replace(struct session *s, const char *image, const char *cwd,
 	_cleanup_strv_ struct strv exports = STRV_INIT;
 	_cleanup_free_ char *aside = NULL;
 	struct replace_old old;
+	struct engine_attached att = { .fd = -1, .stream = DOCKER_STREAM_INIT };
 	struct run_opts run = s->run;
 	char *rename[] = { "rename", (char *)s->run.name, NULL, NULL };
 	unsigned char r[2];
@@ -336,12 +377,6 @@ session_replace(struct session *s, const char *image, const char *cwd,
 	if (!s->engine->images || s->srun != NULL)
 		return paks_error_set(err, 0, "a container of %s cannot be "
 		    "replaced", s->engine->name);
-	if (s->att.id != NULL) {
-		paks_error_set(err, 0, "#rollback does not work yet in a "
-		    "session over docker's Engine API");
-		return paks_error_hint(err, "start the session without "
-		    "PAKS_DOCKER_API_RUN=1");
-	}
 	if (getrandom(r, sizeof r, 0) != sizeof r)
 		BUG("getrandom failed");
 	rename[2] = aside = xasprintf("%s-old-%02x%02x", s->run.name, r[0],
@@ -362,11 +397,11 @@ session_replace(struct session *s, const char *image, const char *cwd,
 	run.image = image;
 	strv_pushv(&exports, s->exports);
 	strv_pushv(&exports, s->exported.v);
-	if (replace_client(s, &run, &master, &pid, err) < 0) {
+	if (replace_client(s, &run, &master, &pid, &att, err) < 0) {
 		replace_rename_back(s, aside);
 		return -1;
 	}
-	replace_swap_in(s, &old, master, pid, exports.v, &run);
+	replace_swap_in(s, &old, master, pid, exports.v, &run, &att);
 	s->start_cwd = cwd;
 	rc = replace_handshake(s, err);
 	s->start_cwd = NULL;

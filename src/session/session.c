@@ -1080,23 +1080,18 @@ session_start_pty(struct session *s, struct spawn *sp, int *master,
 }
 
 /*
- * The container over docker's Engine API (PAKS_DOCKER_API_RUN=1, see
+ * The container over docker's Engine API (by default; see
  * engine-api-run.c): its terminal is the attach socket, with no pty and
- * no client between; the waiter in sp->pid ends with its status. 1: the
- * client's way instead.
+ * no client between, no process to wait for. 1: the client's way instead.
  */
 static int
-session_attach(struct session *s, struct spawn *sp, struct paks_error **err)
+session_attach(struct session *s, struct paks_error **err)
 {
 	char *shim_args[] = { "-c", (char *)integration_boot, NULL };
-	int rc;
 
 	if (s->srun != NULL)
 		return 1;
-	rc = engine_attach(s->engine, &s->run, shim_args, &s->att, err);
-	if (rc == 0)
-		sp->pid = s->att.waiter;
-	return rc;
+	return engine_attach(s->engine, &s->run, shim_args, &s->att, err);
 }
 
 /* Proxy, the terminal raw, until the client ends or paks must stop. */
@@ -1110,6 +1105,8 @@ session_loop(struct session *s, int master, int sigfd, pid_t child)
 		.master = master, .sigfd = sigfd,
 		.child = child, .ops = &session_ops, .owner = s,
 		.deadline = -1,
+		/* over the API, the end of the stream is the end */
+		.child_done = child < 0,
 	};
 	fd_set_nonblock(master, 1);
 	fd_set_nonblock(STDOUT_FILENO, 1);
@@ -1120,6 +1117,19 @@ session_loop(struct session *s, int master, int sigfd, pid_t child)
 	proxy_flush_user(p);
 	fd_set_nonblock(STDOUT_FILENO, 0);
 	tty_restore();
+}
+
+/*
+ * Over the API, the stream has ended: the container's status, as the
+ * client's would be (125 when the daemon did not answer: the caller asks
+ * it again, and says it stopped).
+ */
+static void
+session_api_status(struct session *s)
+{
+	int code = engine_api_wait(&s->att, s->run.keep);
+
+	s->proxy.child_status = (code < 0 ? 125 : code) << 8;
 }
 
 /* How the session ended, into end; a client still running is ended. */
@@ -1148,6 +1158,8 @@ session_finish(struct session *s, struct spawn *sp, struct session_end *end)
 		end->code = 128 + (p->stop_signal ? p->stop_signal : SIGHUP);
 	} else {
 		sp->pid = -1; /* already reaped by the loop */
+		if (s->att.id != NULL)
+			session_api_status(s);
 		end->code = spawn_status_code(p->child_status);
 		/* the caller explains it, from end->early */
 		end->start_failed = !s->started;
@@ -1191,7 +1203,7 @@ session_run(const struct session_opts *o, struct session_end *end,
 	if ((sigfd = proxy_setup_signals(&set)) < 0)
 		return paks_error_set(err, errno, "cannot set up signals");
 	s = session_new(o);
-	if ((rc = session_attach(s, &sp, err)) == 1)
+	if ((rc = session_attach(s, err)) == 1)
 		rc = session_start_pty(s, &sp, &master, err);
 	if (rc == 0) {
 		session_loop(s, s->att.id ? s->att.fd : master, sigfd, sp.pid);

@@ -7,8 +7,9 @@
 # every client run); PAKS_DOCKER_API=0 and podman use the client; a
 # DOCKER_HOST socket that does not answer falls back to the client, whose
 # failure is one line; #inspect and #size in a session through the API;
-# with PAKS_DOCKER_API_RUN=1 the session itself, and a #move in it (a child
-# of paks, on a connection of its own).
+# the docker session itself over the API, with run options said in the
+# create body, and a #move in it (a child of paks, on a connection of its
+# own); PAKS_DOCKER_API_RUN=0 puts the client back.
 # Exercises: src/engine/docker-api.c, src/engine/engine-api.c,
 # src/engine/engine.c (engine_simple, cli_probe).
 
@@ -94,13 +95,19 @@ teardown() {
 	fi
 }
 
-@test "PAKS_DOCKER_API_RUN=1: docker's session over the API, no client, no pty; podman's as before" {
-	export PAKS_DOCKER_API_RUN=1
+@test "docker's session over the API, no client, no pty, run options in it; podman's as before" {
 	"$E" tag "$PK_BUSYBOX" "paks-test/api:$TAG-box"
-	PATH=$W:$PATH pk_start "paks-test/api:$TAG-box"
+	PATH=$W:$PATH pk_start -o --hostname=api-host -o --cap-drop=ALL \
+	    -o --tmpfs -o "/scratch:size=1m" "paks-test/api:$TAG-box"
 	pk_wait_for '#$'
 	pk_line 'stty size'
 	pk_wait_for '^24 80$'
+	pk_line 'echo "host=$(hostname)"; grep -c " /scratch tmpfs" /proc/mounts'
+	pk_wait_for '^host=api-host$'
+	pk_wait_for '^1$'
+	# --cap-drop=ALL: no capability left, not even root's chown
+	pk_line 'grep CapEff /proc/self/status'
+	pk_wait_for '^CapEff:[[:space:]]+0+$'
 	pk_line '#inspect config.labels'
 	pk_wait_for "\"org.paks.run\": \"$PK_NAME\""
 	# #move works in a child of paks, which asks the daemon on a
@@ -119,4 +126,12 @@ teardown() {
 	else
 		grep -q '^run -it ' "$W/log"
 	fi
+}
+
+@test "PAKS_DOCKER_API_RUN=0: the session through the engine's client" {
+	PAKS_DOCKER_API_RUN=0 PATH=$W:$PATH pk_start "$PK_BUSYBOX"
+	pk_wait_for '#$'
+	pk_line 'exit 0'
+	pk_exit_is 0
+	grep -q '^run -it ' "$W/log"
 }

@@ -287,8 +287,10 @@ pk_container_exists() {
 	"$PAKS_ENGINE" ps -a --format '{{.Names}}' | grep -qxF -- "$PK_NAME"
 }
 
+# (the oldest match: a #move job is a fork of paks, its command line the
+# same)
 pk_paks_pid() {
-	pgrep -f -- "${PK_MATCH:-paks run -c $PAKS_ENGINE --name $PK_NAME }" ||
+	pgrep -o -f -- "${PK_MATCH:-paks run -c $PAKS_ENGINE --name $PK_NAME }" ||
 	    true
 }
 
