@@ -500,14 +500,15 @@ api_recv_head(int fd, struct api_xfer *x)
 }
 
 /*
- * POST PATH with "Upgrade: tcp" on a connection of its own: once the
- * head of the answer is read, the socket is the container's stream.
+ * POST PATH (with BODY, or NULL) and "Upgrade: tcp" on a connection of
+ * its own: once the head of the answer is read, the socket is the
+ * container's stream.
  */
 int
-docker_api_hijack(struct docker_api *api, const char *path,
+docker_api_hijack(struct docker_api *api, const char *path, json_t *body,
     struct docker_stream *st, struct paks_error **err)
 {
-	_cleanup_free_ char *req = NULL;
+	_cleanup_free_ char *req = NULL, *text = NULL;
 	struct api_xfer x = { .body = STRBUF_INIT };
 	int fd;
 
@@ -515,7 +516,9 @@ docker_api_hijack(struct docker_api *api, const char *path,
 		return paks_error_set(err, errno, "cannot reach docker at "
 		    "'%s'", api->socket);
 	fd_set_nonblock(fd, 1);	/* a daemon that does not answer: timeout */
-	req = api_request_text(api, "POST", path, NULL,
+	if (body != NULL && (text = json_dumps(body, JSON_COMPACT)) == NULL)
+		xoom();
+	req = api_request_text(api, "POST", path, text,
 	    "Connection: Upgrade\r\nUpgrade: tcp\r\n");
 	if (api_send(fd, req, strlen(req)) < 0 ||
 	    api_recv_head(fd, &x) < 0) {

@@ -47,7 +47,8 @@ int	docker_api_stream(struct docker_api *, const char *, const char *,
 	    docker_api_stream_fn *, void *, struct paks_error **);
 
 /*
- * A hijacked connection (POST .../attach with "Upgrade: tcp"): once the
+ * A hijacked connection (POST .../attach or /exec/ID/start, with a JSON
+ * body or none, and "Upgrade: tcp"): once the
  * daemon answers 101 (or 200), fd is the container's stream both ways,
  * raw bytes for a container with a tty. Its own connection, so the client
  * stays free for other calls (resize, wait) meanwhile.
@@ -58,7 +59,7 @@ struct docker_stream {
 
 #define DOCKER_STREAM_INIT { -1 }
 
-int	docker_api_hijack(struct docker_api *, const char *,
+int	docker_api_hijack(struct docker_api *, const char *, json_t *,
 	    struct docker_stream *, struct paks_error **);
 void	docker_stream_close(struct docker_stream *);
 

@@ -269,7 +269,7 @@ run_go(struct docker_api *api, const struct run_opts *o, json_t *body,
 	free(path);
 	path = xasprintf("/containers/%s/attach?stream=1&stdin=1&stdout=1"
 	    "&stderr=1", a->id);
-	if (docker_api_hijack(api, path, &a->stream, err) < 0 ||
+	if (docker_api_hijack(api, path, NULL, &a->stream, err) < 0 ||
 	    run_post(api, a->id, "start", err) < 0)
 		return -1;
 	a->api = api;
@@ -286,9 +286,14 @@ engine_api_attach(const struct engine *e, const struct run_opts *o,
 	int rc;
 
 	*a = (struct engine_attached){ .fd = -1, .stream = DOCKER_STREAM_INIT };
-	if (o->enter || o->command != NULL || engine_api_get(e, &api, err) < 0 ||
+	if (o->command != NULL || engine_api_get(e, &api, err) < 0 ||
 	    api == NULL)
 		return 1;
+	if (o->enter) {
+		if ((rc = engine_api_exec(api, o, cmd, a, err)) < 0)
+			engine_attached_release(a);
+		return rc;
+	}
 	if ((body = run_body(o, cmd)) == NULL)
 		return 1;
 	rc = run_go(api, o, body, a, err);
@@ -320,6 +325,8 @@ engine_api_wait(const struct engine_attached *a, bool keep)
 	json_t *r = NULL, *code;
 	int rc = -1;
 
+	if (a->exec)
+		return engine_api_exec_status(a);
 	/* not-running: at once if it has ended, else when it does */
 	path = xasprintf("/containers/%s/wait?condition=not-running", esc);
 	if (docker_api_call(a->api, "POST", path, NULL, &r, NULL, &err) == 0 &&
@@ -340,11 +347,15 @@ void
 engine_api_resize(const struct engine_attached *a, unsigned rows,
     unsigned cols)
 {
-	_cleanup_free_ char *what = xasprintf("resize?h=%u&w=%u", rows, cols);
+	_cleanup_free_ char *esc = NULL, *path = NULL;
 	struct paks_error *err = NULL;
 
-	if (a->api != NULL && a->id != NULL && rows > 0 && cols > 0 &&
-	    run_post(a->api, a->id, what, &err) < 0)
+	if (a->api == NULL || a->id == NULL || rows == 0 || cols == 0)
+		return;
+	esc = docker_api_escape(a->id);
+	path = xasprintf("/%s/%s/resize?h=%u&w=%u", a->exec ? "exec" :
+	    "containers", esc, rows, cols);
+	if (docker_api_call(a->api, "POST", path, NULL, NULL, NULL, &err) < 0)
 		paks_error_free(err);
 }
 
@@ -355,4 +366,5 @@ engine_attached_release(struct engine_attached *a)
 	free(a->id);
 	a->id = NULL;
 	a->fd = -1;
+	a->exec = false;
 }

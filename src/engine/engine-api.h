@@ -39,9 +39,10 @@ int	engine_api_commit(struct docker_api *, const char *, char *const *,
  */
 struct engine_attached {
 	struct docker_api	*api;
-	char			*id;
+	char			*id;	/* the container's, or the exec's */
 	struct docker_stream	 stream;
 	int			 fd;
+	bool			 exec;	/* paks enter: a shell exec'd */
 };
 
 /* 1: not here (PAKS_DOCKER_API_RUN=0, podman, options the API path
@@ -53,6 +54,10 @@ int	engine_api_attach(const struct engine *, const struct run_opts *,
 void	engine_api_resize(const struct engine_attached *, unsigned,
 	    unsigned);
 int	engine_api_wait(const struct engine_attached *, bool);
+/* paks enter (engine-api-exec.c) */
+int	engine_api_exec(struct docker_api *, const struct run_opts *,
+	    char *const *, struct engine_attached *, struct paks_error **);
+int	engine_api_exec_status(const struct engine_attached *);
 void	engine_attached_release(struct engine_attached *);
 
 #endif

@@ -9,7 +9,8 @@
 # failure is one line; #inspect and #size in a session through the API;
 # the docker session itself over the API, with run options said in the
 # create body, and a #move in it (a child of paks, on a connection of its
-# own); PAKS_DOCKER_API_RUN=0 puts the client back.
+# own); PAKS_DOCKER_API_RUN=0 puts the client back; paks enter's shell
+# exec'd through the API (resize, exit status, the container kept).
 # Exercises: src/engine/docker-api.c, src/engine/engine-api.c,
 # src/engine/engine.c (engine_simple, cli_probe).
 
@@ -134,4 +135,29 @@ teardown() {
 	pk_line 'exit 0'
 	pk_exit_is 0
 	grep -q '^run -it ' "$W/log"
+}
+
+@test "paks enter: docker execs the shell through the API, podman through its client" {
+	"$E" run -d --name "$C" --network none --label "org.paks.run=$C" \
+	    --label "org.paks.source=$PK_BUSYBOX" --entrypoint /bin/sh \
+	    "$PK_BUSYBOX" -c 'sleep 1000' >/dev/null
+	PK_MATCH="paks enter -c $E $C" PATH=$W:$PATH pk_start_cmd "$PAKS" \
+	    enter -c "$E" "$C"
+	pk_wait_for '#$'
+	pk_line 'echo "in=$(cat /proc/1/cmdline | tr "\0" " ")"'
+	pk_wait_for '^in=(/bin/sh -c )?sleep 1000$'
+	pk_resize 100 30
+	pk_line 'stty size'
+	pk_wait_for '^30 100$'
+	pk_line 'exit 6'
+	pk_exit_is 6
+	pk_stty_restored
+	# the container goes on: it was not paks enter's
+	[[ $("$E" container inspect -f '{{.State.Running}}' "$C") == true ]]
+	if [[ $E == docker ]]; then
+		run grep -E '^exec ' "$W/log"
+		[[ $status -eq 1 ]]
+	else
+		grep -q '^exec -it ' "$W/log"
+	fi
 }

@@ -415,7 +415,7 @@ test_hijack(void **state)
 	(void)state;
 	assert_non_null(api);
 	assert_int_equal(docker_api_hijack(api,
-	    "/containers/box/attach?stream=1&stdin=1", &st, &err), 0);
+	    "/containers/box/attach?stream=1&stdin=1", NULL, &st, &err), 0);
 	assert_true(st.fd >= 0);
 	assert_int_equal(write(st.fd, "ls\r", 3), 3);
 	while (got < 15) {
@@ -433,7 +433,7 @@ test_hijack(void **state)
 	    "stream=1&stdin=1\n"));
 	free(log);
 	assert_int_equal(docker_api_hijack(api, "/containers/gone/attach",
-	    &st, &err), -1);
+	    NULL, &st, &err), -1);
 	assert_string_equal(err->msg, "docker refused POST "
 	    "/containers/gone/attach (HTTP status 404)");
 	paks_error_release(&err);
