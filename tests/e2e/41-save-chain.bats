@@ -105,13 +105,15 @@ image_id() {
 	[[ $output == "$(printf 'round%s\n' $(seq 1 $ROUNDS) | head -c -1)" ]]
 	# the base is stored once: the saved image and each snapshot start
 	# with the base's layers, flattened ones too, and stay within base + 2
-	local base_ids snap n=0
+	local base_ids base_n snap n=0
 	base_ids=$(layer_ids "$REPO:base")
+	base_n=$(layers_of "$REPO:base")
+	[[ -n $base_ids && $base_n -gt 0 ]]
 	for snap in "$target" $("$E" images --format '{{.Repository}}:{{.Tag}}' |
 	    grep -F "$REPO:base-saved.snap-"); do
 		echo "$snap: $(layers_of "$snap") layers"
 		[[ $(layer_ids "$snap") == "$base_ids "* ]]
-		(($(layers_of "$snap") <= $(layers_of "$REPO:base") + 2))
+		(($(layers_of "$snap") <= base_n + 2))
 		n=$((n + 1))
 	done
 	((n == ROUNDS + 1))
