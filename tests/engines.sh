@@ -6,10 +6,15 @@
 # - start dockerd in the background when `docker info` does not answer,
 #   without bridge or iptables (no test creates a network; every container
 #   runs with --network none)
-# - wait until both engines answer.
+# - wait until both engines answer;
+# - with PAKS_PODMAN_SERVICE=1 (or the engine word podman-api), start
+#   podman's API service on /run/podman/podman.sock when nothing answers
+#   there, and wait until its _ping does (paks then uses it: see
+#   docs/engine-api.md; PAKS_PODMAN_API=0 makes paks use the client).
 # Run by .ci/run and tests/run. Needs root.
 #
-# Usage: tests/engines.sh [ENGINE...]     (default: docker podman)
+# Usage: tests/engines.sh [ENGINE...]     (default: docker podman;
+#        podman-api: podman and its API service)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -45,6 +50,31 @@ events_logger = "file"
 CONF
 	fi
 	wait_for 60 podman info || die "podman info does not answer"
+}
+
+podman_sock=/run/podman/podman.sock
+
+podman_service_up() {
+	[[ $(curl -s --max-time 5 --unix-socket "$podman_sock" \
+	    http://d/_ping 2>/dev/null) == OK ]]
+}
+
+# podman's API service, started once: a running one (another run's) is
+# left as it is.
+setup_podman_service() {
+	local log
+	podman_service_up && return
+	command -v curl >/dev/null || die "curl is not installed"
+	mkdir -p "$root/tests/.cache" "${podman_sock%/*}"
+	log=$root/tests/.cache/podman-service.log
+	say "starting podman system service (log: $log)"
+	# detached from this script's session and stdio, so it outlives it
+	setsid podman system service -t 0 "unix://$podman_sock" \
+	    > "$log" 2>&1 < /dev/null &
+	if ! wait_for 60 podman_service_up; then
+		tail -n 20 "$log" >&2
+		die "podman's API service did not answer within 60 s"
+	fi
 }
 
 setup_docker() {
@@ -83,7 +113,10 @@ setup_cgroups
 for engine in "${engines[@]}"; do
 	case $engine in
 	docker) setup_docker ;;
-	podman) setup_podman ;;
+	podman)
+		setup_podman
+		[[ ${PAKS_PODMAN_SERVICE:-} != 1 ]] || setup_podman_service ;;
+	podman-api) setup_podman && setup_podman_service ;;
 	*) die "unknown engine '$engine'" ;;
 	esac
 	say "$engine is ready"

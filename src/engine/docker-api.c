@@ -38,6 +38,7 @@
 struct docker_api {
 	int	 fd;		/* the kept connection, or -1 */
 	char	*socket;
+	char	*engine;	/* "docker", or "podman" for podman's service */
 	char	 version[16];	/* "1.41"; empty until agreed */
 };
 
@@ -47,6 +48,8 @@ struct api_xfer {
 	docker_api_stream_fn	*fn;
 	void			*ctx;
 	struct paks_error	*err;	/* the stream's "error", or fn's stop */
+	int			 out;	/* docker_api_get_file's file */
+	bool			 to_file;
 	long			 status;
 	bool			 too_big, head_done, done;
 };
@@ -67,6 +70,12 @@ const char *
 docker_api_version(const struct docker_api *api)
 {
 	return api->version;
+}
+
+const char *
+docker_api_engine(const struct docker_api *api)
+{
+	return api->engine;
 }
 
 /* Each whole line of a stream to its function, as JSON. */
@@ -101,6 +110,12 @@ api_on_body(http_parser *hp, const char *data, size_t n)
 {
 	struct api_xfer *x = hp->data;
 
+	if (x->to_file && x->status < 300) {
+		if (write_all(x->out, data, n) < 0)
+			paks_error_set(&x->err, errno, "cannot write the "
+			    "archive");
+		return x->err != NULL ? -1 : 0;
+	}
 	if (x->body.len + n > API_MAX_REPLY) {
 		x->too_big = true;
 		return -1;
@@ -310,15 +325,16 @@ api_perform(struct docker_api *api, const char *method, const char *path,
 		return -1;
 	}
 	if (x->too_big)
-		return paks_error_set(err, EFBIG, "docker's answer to %s %s "
-		    "is larger than %u MiB", method, path, API_MAX_REPLY >> 20);
+		return paks_error_set(err, EFBIG, "%s's answer to %s %s "
+		    "is larger than %u MiB", api->engine, method, path,
+		    API_MAX_REPLY >> 20);
 	if (rc < 0 && !x->head_done && (errno == ENOENT ||
 	    errno == ECONNREFUSED || errno == EACCES || errno == ENOTSOCK))
-		return paks_error_set(err, errno, "cannot reach docker at "
-		    "'%s'", api->socket);
+		return paks_error_set(err, errno, "cannot reach %s at "
+		    "'%s'", api->engine, api->socket);
 	if (rc < 0)
-		return paks_error_set(err, errno, "docker's answer to %s %s "
-		    "broke off", method, path);
+		return paks_error_set(err, errno, "%s's answer to %s %s "
+		    "broke off", api->engine, method, path);
 	if (*status >= 400)
 		return api_status_error(*status, &x->body, err);
 	return 0;
@@ -340,8 +356,8 @@ docker_api_call(struct docker_api *api, const char *method, const char *path,
 		*status = st;
 	if (rc == 0 && reply != NULL && x.body.len > 0 &&
 	    (*reply = json_loadb(x.body.buf, x.body.len, 0, &jerr)) == NULL)
-		rc = paks_error_set(err, 0, "cannot read docker's answer to "
-		    "%s %s: %s", method, path, jerr.text);
+		rc = paks_error_set(err, 0, "cannot read %s's answer to "
+		    "%s %s: %s", api->engine, method, path, jerr.text);
 	strbuf_release(&x.body);
 	return rc;
 }
@@ -368,6 +384,18 @@ docker_api_stream(struct docker_api *api, const char *method,
 	return rc;
 }
 
+int
+docker_api_get_file(struct docker_api *api, const char *path, int fd,
+    struct paks_error **err)
+{
+	struct api_xfer x = { .body = STRBUF_INIT, .out = fd, .to_file = true };
+	long st;
+	int rc = api_perform(api, "GET", path, NULL, &x, &st, err);
+
+	strbuf_release(&x.body);
+	return rc;
+}
+
 /* "1.41" as 1041; -1 if it is not a version. */
 static int
 api_version_num(const char *v)
@@ -380,33 +408,41 @@ api_version_num(const char *v)
 	return major * 1000 + minor;
 }
 
-/* The version both sides speak: the daemon's newest, at most paks's. */
+/*
+ * The version both sides speak: the daemon's newest, at most paks's.
+ * podman's service says its compat version at the top (ApiVersion 1.41,
+ * MinAPIVersion 1.24) and its own (4.3.1) in Components: the first is
+ * the one its /v1.41/... paths, docker's and its libpod ones, take.
+ */
 static int
 api_negotiate(struct docker_api *api, json_t *v, struct paks_error **err)
 {
 	const char *have = json_string_value(json_object_get(v, "ApiVersion"));
 	const char *low = json_string_value(json_object_get(v,
 	    "MinAPIVersion"));
+	bool docker = strcmp(api->engine, "docker") == 0;
+	const char *who = docker ? "docker's daemon" : "podman's service";
 	int max = api_version_num(have), min = api_version_num(low);
 	int use;
 
 	if (max < 0)
-		return paks_error_set(err, EPROTO, "docker's daemon did not "
-		    "say which Engine API it speaks");
+		return paks_error_set(err, EPROTO, "%s did not say which "
+		    "Engine API it speaks", who);
 	use = max < api_version_num(DOCKER_API_MAX) ? max :
 	    api_version_num(DOCKER_API_MAX);
 	if (use < api_version_num(DOCKER_API_MIN)) {
-		paks_error_set(err, ENOTSUP, "docker's daemon speaks Engine "
-		    "API %s; paks needs %s or later", have, DOCKER_API_MIN);
-		return paks_error_hint(err, "upgrade docker (19.03 or later), "
-		    "or set PAKS_DOCKER_API=0 to use the docker client");
+		paks_error_set(err, ENOTSUP, "%s speaks Engine API %s; paks "
+		    "needs %s or later", who, have, DOCKER_API_MIN);
+		return paks_error_hint(err, "upgrade %s (%s or later), or set "
+		    "PAKS_%s_API=0 to use the %s client", api->engine,
+		    docker ? "19.03" : "3.0", docker ? "DOCKER" : "PODMAN",
+		    api->engine);
 	}
 	if (min > use) {
-		paks_error_set(err, ENOTSUP, "docker's daemon needs Engine "
-		    "API %s or later; paks speaks up to %s", low,
-		    DOCKER_API_MAX);
-		return paks_error_hint(err, "set PAKS_DOCKER_API=0 to use the "
-		    "docker client");
+		paks_error_set(err, ENOTSUP, "%s needs Engine API %s or "
+		    "later; paks speaks up to %s", who, low, DOCKER_API_MAX);
+		return paks_error_hint(err, "set PAKS_%s_API=0 to use the %s "
+		    "client", docker ? "DOCKER" : "PODMAN", api->engine);
 	}
 	snprintf(api->version, sizeof api->version, "%d.%d", use / 1000,
 	    use % 1000);
@@ -416,11 +452,19 @@ api_negotiate(struct docker_api *api, json_t *v, struct paks_error **err)
 struct docker_api *
 docker_api_open(const char *path, struct paks_error **err)
 {
+	return docker_api_open_as("docker", path, err);
+}
+
+struct docker_api *
+docker_api_open_as(const char *engine, const char *path,
+    struct paks_error **err)
+{
 	struct docker_api *api = xcalloc(1, sizeof *api);
 	json_t *v = NULL;
 
 	api->fd = -1;
 	api->socket = xstrdup(path);
+	api->engine = xstrdup(engine);
 	if (docker_api_call(api, "GET", "/version", NULL, &v, NULL, err) < 0 ||
 	    api_negotiate(api, v, err) < 0) {
 		json_decref(v);
@@ -439,6 +483,7 @@ docker_api_free(struct docker_api *api)
 	if (api->fd >= 0)
 		close(api->fd);
 	free(api->socket);
+	free(api->engine);
 	free(api);
 }
 
@@ -513,8 +558,8 @@ docker_api_hijack(struct docker_api *api, const char *path, json_t *body,
 	int fd;
 
 	if ((fd = api_connect(api->socket)) < 0)
-		return paks_error_set(err, errno, "cannot reach docker at "
-		    "'%s'", api->socket);
+		return paks_error_set(err, errno, "cannot reach %s at "
+		    "'%s'", api->engine, api->socket);
 	fd_set_nonblock(fd, 1);	/* a daemon that does not answer: timeout */
 	if (body != NULL && (text = json_dumps(body, JSON_COMPACT)) == NULL)
 		xoom();
@@ -524,14 +569,14 @@ docker_api_hijack(struct docker_api *api, const char *path, json_t *body,
 	    api_recv_head(fd, &x) < 0) {
 		close(fd);
 		strbuf_release(&x.body);
-		return paks_error_set(err, 0, "docker's answer to POST %s "
-		    "broke off", path);
+		return paks_error_set(err, 0, "%s's answer to POST %s "
+		    "broke off", api->engine, path);
 	}
 	strbuf_release(&x.body);
 	if (x.status != 101 && x.status != 200) {
 		close(fd);
-		return paks_error_set(err, 0, "docker refused POST %s (HTTP "
-		    "status %ld)", path, x.status);
+		return paks_error_set(err, 0, "%s refused POST %s (HTTP "
+		    "status %ld)", api->engine, path, x.status);
 	}
 	st->fd = fd;
 	return 0;

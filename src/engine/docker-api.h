@@ -24,8 +24,12 @@ char	*docker_api_socket_path(void);
  * the client then), ENOTSUP when the daemon is too old or too new.
  */
 struct docker_api *docker_api_open(const char *, struct paks_error **);
+/* The same for ENGINE's service ("docker", "podman"): its name in errors. */
+struct docker_api *docker_api_open_as(const char *, const char *,
+	    struct paks_error **);
 void	docker_api_free(struct docker_api *);
 const char *docker_api_version(const struct docker_api *);
+const char *docker_api_engine(const struct docker_api *);
 
 /*
  * METHOD PATH (after the version: "/containers/x/json?size=1", its parts
@@ -45,6 +49,13 @@ int	docker_api_call(struct docker_api *, const char *, const char *,
 typedef int docker_api_stream_fn(void *, json_t *);
 int	docker_api_stream(struct docker_api *, const char *, const char *,
 	    docker_api_stream_fn *, void *, struct paks_error **);
+
+/*
+ * GET PATH, the answer (an archive) written to fd as it comes; a status
+ * of 400 or above is an error with the daemon's message, as above.
+ */
+int	docker_api_get_file(struct docker_api *, const char *, int,
+	    struct paks_error **);
 
 /*
  * A hijacked connection (POST .../attach or /exec/ID/start, with a JSON

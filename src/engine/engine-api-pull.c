@@ -121,13 +121,49 @@ pull_path(const char *image)
 	    tagged ? "" : "&tag=latest");
 }
 
+/* podman's pull says what its client says, a line at a time. */
+static int
+pull_podman_event(void *arg, json_t *obj)
+{
+	struct pull_view *v = arg;
+	const char *text = json_string_value(json_object_get(obj, "stream"));
+	_cleanup_free_ char *line = NULL;
+
+	if (text == NULL)
+		return 0;
+	line = xstrdup(text);
+	line[strcspn(line, "\r\n")] = '\0';
+	text_plain(line);
+	if (*line != '\0') {
+		write_all(v->fd, line, strlen(line));
+		write_all(v->fd, "\n", 1);
+	}
+	return 0;
+}
+
+/*
+ * podman's own pull (/libpod/images/pull): short names resolve as its
+ * client resolves them (registries.conf), where its docker endpoint
+ * would take docker.io; loopback: a registry on this machine, without TLS.
+ */
+static int
+pull_podman(struct docker_api *api, const char *image, bool loopback,
+    struct pull_view *v, struct paks_error **err)
+{
+	_cleanup_free_ char *esc = docker_api_escape(image), *path = NULL;
+
+	path = xasprintf("/libpod/images/pull?reference=%s%s", esc,
+	    loopback ? "&tlsVerify=false" : "");
+	return docker_api_stream(api, "POST", path, pull_podman_event, v, err);
+}
+
 /*
  * Pull IMAGE, the progress on fd. A registry that asks for credentials
  * fails with EACCES: the client has them (its config.json), paks not.
  */
 int
-engine_api_pull(struct docker_api *api, const char *image, int fd,
-    struct paks_error **err)
+engine_api_pull(struct docker_api *api, const char *image, bool loopback,
+    int fd, struct paks_error **err)
 {
 	_cleanup_free_ char *path = pull_path(image);
 	struct pull_view v = { .fd = fd, .tty = isatty(fd), .width = 200 };
@@ -136,7 +172,10 @@ engine_api_pull(struct docker_api *api, const char *image, int fd,
 
 	if (v.tty && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1)
 		v.width = ws.ws_col;
-	rc = docker_api_stream(api, "POST", path, pull_event, &v, err);
+	if (strcmp(docker_api_engine(api), "podman") == 0)
+		rc = pull_podman(api, image, loopback, &v, err);
+	else
+		rc = docker_api_stream(api, "POST", path, pull_event, &v, err);
 	for (size_t i = 0; i < v.n; i++) {
 		free(v.rows[i].id);
 		free(v.rows[i].text);

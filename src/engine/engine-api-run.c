@@ -1,10 +1,14 @@
 /*
- * A session's container through docker's Engine API, without the client
- * or a pty between: create it with a tty, attach (the hijacked stream is
- * the container's terminal), start; once the stream has ended, its exit
+ * A session's container through docker's Engine API (or podman's
+ * service's docker endpoints, the same paths), without the client or a
+ * pty between: create it with a tty, attach (the hijacked stream is the
+ * container's terminal), start; once the stream has ended, its exit
  * status (engine_api_wait): no process of paks's waits meanwhile.
- * PAKS_DOCKER_API_RUN=0 turns it off (docs/engine-api.md).
+ * PAKS_DOCKER_API_RUN=0 (PAKS_PODMAN_API_RUN=0) turns it off
+ * (docs/engine-api.md).
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,9 +173,12 @@ run_strings(char *const *v)
 	return a;
 }
 
-/* HostConfig.SecurityOpt: the profile itself, as the client sends it. */
+/*
+ * HostConfig.SecurityOpt: the profile itself, as docker's client sends
+ * it; podman's service reads it from its path, as podman's client does.
+ */
 static int
-run_seccomp(const char *path, json_t *host)
+run_seccomp(struct docker_api *api, const char *path, json_t *host)
 {
 	_cleanup_fclose_ FILE *f = NULL;
 	_cleanup_strbuf_ struct strbuf text = STRBUF_INIT;
@@ -180,14 +187,19 @@ run_seccomp(const char *path, json_t *host)
 
 	if (path == NULL)
 		return 0;
+	if (!json_is_array(json_object_get(host, "SecurityOpt")))
+		json_object_set_new(host, "SecurityOpt", json_array());
+	if (strcmp(docker_api_engine(api), "podman") == 0) {
+		json_array_append_new(json_object_get(host, "SecurityOpt"),
+		    json_pack("s+", "seccomp=", path));
+		return 0;
+	}
 	if ((f = fopen(path, "re")) == NULL)
 		return -1;
 	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
 		strbuf_add(&text, buf, n);
 	if (ferror(f) || text.len == 0)
 		return -1;
-	if (!json_is_array(json_object_get(host, "SecurityOpt")))
-		json_object_set_new(host, "SecurityOpt", json_array());
 	json_array_append_new(json_object_get(host, "SecurityOpt"),
 	    json_pack("s+", "seccomp=", text.buf));
 	return 0;
@@ -195,7 +207,7 @@ run_seccomp(const char *path, json_t *host)
 
 /* POST /containers/create's body for a session; NULL: not said here. */
 static json_t *
-run_body(const struct run_opts *o, char *const *cmd)
+run_body(struct docker_api *api, const struct run_opts *o, char *const *cmd)
 {
 	json_t *host = json_pack("{s:{s:s}}", "LogConfig", "Type", "none");
 	json_t *b = json_pack("{s:s,s:b,s:b,s:b,s:b,s:b,s:b,s:{s:s,s:s,s:s}}",
@@ -207,7 +219,7 @@ run_body(const struct run_opts *o, char *const *cmd)
 
 	json_object_set_new(b, "HostConfig", host);
 	if (!run_extra(o->extra, b, host) ||
-	    run_seccomp(o->seccomp, host) < 0) {
+	    run_seccomp(api, o->seccomp, host) < 0) {
 		json_decref(argv);
 		json_decref(b);
 		return NULL;
@@ -261,8 +273,8 @@ run_go(struct docker_api *api, const struct run_opts *o, json_t *body,
 	}
 	if ((id = json_string_value(json_object_get(r, "Id"))) == NULL) {
 		json_decref(r);
-		return paks_error_set(err, 0, "docker did not say which "
-		    "container it made");
+		return paks_error_set(err, 0, "%s did not say which "
+		    "container it made", docker_api_engine(api));
 	}
 	a->id = xstrdup(id);
 	json_decref(r);
@@ -294,17 +306,14 @@ engine_api_attach(const struct engine *e, const struct run_opts *o,
 			engine_attached_release(a);
 		return rc;
 	}
-	if ((body = run_body(o, cmd)) == NULL)
+	if ((body = run_body(api, o, cmd)) == NULL)
 		return 1;
 	rc = run_go(api, o, body, a, err);
 	json_decref(body);
 	if (rc < 0) {
 		if (a->id != NULL) {
 			struct paks_error *ignored = NULL;
-			_cleanup_free_ char *path = xasprintf(
-			    "/containers/%s?force=1", a->id);
-			docker_api_call(api, "DELETE", path, NULL, NULL, NULL,
-			    &ignored);
+			engine_api_remove(api, a->id, &ignored);
 			paks_error_free(ignored);
 		}
 		engine_attached_release(a);
@@ -313,9 +322,51 @@ engine_api_attach(const struct engine *e, const struct run_opts *o,
 }
 
 /*
+ * podman: is the container running with its conmon gone? Then nothing
+ * will end it or tell its status (what "podman run" calls losing the
+ * session): no one waits for it. The service is on this machine: its
+ * pids are ours.
+ */
+static bool
+run_podman_lost(const struct engine_attached *a, const char *esc)
+{
+	_cleanup_free_ char *path = xasprintf("/libpod/containers/%s/json",
+	    esc);
+	struct paks_error *err = NULL;
+	json_t *r = NULL, *state, *pid;
+	bool lost = false;
+
+	if (strcmp(docker_api_engine(a->api), "podman") != 0)
+		return false;
+	if (docker_api_call(a->api, "GET", path, NULL, &r, NULL, &err) < 0) {
+		paks_error_free(err);
+		return false;
+	}
+	state = json_object_get(r, "State");
+	pid = json_object_get(state, "ConmonPid");
+	if (json_is_true(json_object_get(state, "Running")) &&
+	    json_is_integer(pid) && json_integer_value(pid) > 0 &&
+	    kill((pid_t)json_integer_value(pid), 0) < 0 && errno == ESRCH)
+		lost = true;
+	json_decref(r);
+	return lost;
+}
+
+/* Does the answer to /wait say it has no status? ({"Error": {...}}) */
+static bool
+run_wait_error(json_t *r)
+{
+	const char *m = json_string_value(json_object_get(json_object_get(r,
+	    "Error"), "Message"));
+
+	return m != NULL && *m != '\0';
+}
+
+/*
  * Once the attach stream has ended: the container's exit status (0-255),
  * and the container removed unless keep. -1 when the daemon does not
- * answer (stopped, say): the caller tells.
+ * answer (stopped, say) or has lost the container (podman without its
+ * conmon): the caller tells.
  */
 int
 engine_api_wait(const struct engine_attached *a, bool keep)
@@ -327,17 +378,20 @@ engine_api_wait(const struct engine_attached *a, bool keep)
 
 	if (a->exec)
 		return engine_api_exec_status(a);
+	if (run_podman_lost(a, esc))
+		return -1;
 	/* not-running: at once if it has ended, else when it does */
 	path = xasprintf("/containers/%s/wait?condition=not-running", esc);
 	if (docker_api_call(a->api, "POST", path, NULL, &r, NULL, &err) == 0 &&
 	    json_is_integer(code = json_object_get(r, "StatusCode")))
 		rc = (int)(json_integer_value(code) & 255);
+	/* podman without conmon: "no such exit code", and a 0 */
+	if (strcmp(docker_api_engine(a->api), "podman") == 0 &&
+	    run_wait_error(r))
+		rc = -1;
 	json_decref(r);
 	paks_error_release(&err);
-	free(path);
-	path = xasprintf("/containers/%s?force=1", esc);
-	if (rc >= 0 && !keep && docker_api_call(a->api, "DELETE", path, NULL,
-	    NULL, NULL, &err) < 0)
+	if (rc >= 0 && !keep && engine_api_remove(a->api, a->id, &err) < 0)
 		paks_error_free(err);
 	return rc;
 }

@@ -1,9 +1,12 @@
 /*
- * docker's operations through its Engine API (docker-api.c): what the
- * client would say, without starting it. engine.c and engine-cli.c use
- * these when engine_api_get gives a client, the client otherwise.
+ * docker's operations through its Engine API (docker-api.c), podman's
+ * through its service's (its own /libpod/ endpoints, whose names and
+ * JSON are its client's): what the client would say, without starting
+ * it. engine.c and engine-cli.c use these when engine_api_get gives a
+ * client, the client otherwise.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,20 +18,80 @@
 #include "util/text.h"
 #include "util/xalloc.h"
 
+/*
+ * podman's service: the socket CONTAINER_HOST names (unix://PATH; another
+ * kind, NULL: the client), else the rootful one for root, else the
+ * rootless one in XDG_RUNTIME_DIR.
+ */
+static char *
+api_podman_socket(void)
+{
+	const char *host = getenv("CONTAINER_HOST");
+	const char *run = getenv("XDG_RUNTIME_DIR");
+
+	if (host != NULL && *host != '\0')
+		return strncmp(host, "unix://", 7) == 0 && host[7] != '\0' ?
+		    xstrdup(host + 7) : NULL;
+	if (geteuid() == 0)
+		return xstrdup("/run/podman/podman.sock");
+	if (run == NULL || *run != '/')
+		return NULL;
+	return xasprintf("%s/podman/podman.sock", run);
+}
+
+/* The API socket of e (docker, podman); NULL: none, the client then. */
+char *
+engine_api_socket(const struct engine *e)
+{
+	const char *off = getenv(strcmp(e->name, "docker") == 0 ?
+	    "PAKS_DOCKER_API" : "PAKS_PODMAN_API");
+
+	if (off != NULL && strcmp(off, "0") == 0)
+		return NULL;
+	if (strcmp(e->name, "docker") == 0)
+		return docker_api_socket_path();
+	if (strcmp(e->name, "podman") == 0)
+		return api_podman_socket();
+	return NULL;
+}
+
+/* One engine's kept client; a process may ask both (paks move). */
+struct api_slot {
+	struct docker_api	*api;
+	bool			 tried;
+	pid_t			 opener;
+	char			*failed, *failed_hint;	/* too old */
+};
+
+static void
+api_slot_open(const struct engine *e, struct api_slot *s)
+{
+	_cleanup_free_ char *path = engine_api_socket(e);
+	struct paks_error *why = NULL;
+
+	s->tried = true;
+	s->opener = getpid();
+	if (path != NULL && (s->api = docker_api_open_as(e->name, path,
+	    &why)) == NULL && why->code == ENOTSUP && s->failed == NULL) {
+		s->failed = xstrdup(why->msg);
+		s->failed_hint = why->hint ? xstrdup(why->hint) : NULL;
+	}
+	paks_error_free(why);
+}
+
 int
 engine_api_get(const struct engine *e, struct docker_api **out,
     struct paks_error **err)
 {
-	static struct docker_api *api;
-	static bool tried;
-	static pid_t opener;
-	static char *failed, *failed_hint;	/* the daemon is too old */
-	const char *want = getenv("PAKS_DOCKER_API");
-	_cleanup_free_ char *path = NULL;
-	struct paks_error *why = NULL;
+	static struct api_slot slots[2];
+	struct api_slot *s;
 
 	*out = NULL;
-	if (strcmp(e->name, "docker") != 0 || (want && strcmp(want, "0") == 0))
+	if (strcmp(e->name, "docker") == 0)
+		s = &slots[0];
+	else if (strcmp(e->name, "podman") == 0)
+		s = &slots[1];
+	else
 		return 0;
 	/*
 	 * A child of paks (a #move or a #save job) has its own connection:
@@ -37,29 +100,27 @@ engine_api_get(const struct engine *e, struct docker_api **out,
 	 * answers. Closing the child's copy of the socket leaves the
 	 * parent's open.
 	 */
-	if (tried && opener != getpid()) {
-		docker_api_free(api);
-		api = NULL;
-		tried = false;
+	if (s->tried && s->opener != getpid()) {
+		docker_api_free(s->api);
+		s->api = NULL;
+		s->tried = false;
 	}
-	if (!tried) {
-		tried = true;
-		opener = getpid();
-		if ((path = docker_api_socket_path()) != NULL &&
-		    (api = docker_api_open(path, &why)) == NULL &&
-		    why->code == ENOTSUP) {
-			failed = xstrdup(why->msg);
-			failed_hint = why->hint ? xstrdup(why->hint) : NULL;
-		}
-		paks_error_free(why);
+	if (!s->tried)
+		api_slot_open(e, s);
+	if (s->failed != NULL) {
+		paks_error_set(err, 0, "%s", s->failed);
+		return s->failed_hint ? paks_error_hint(err, "%s",
+		    s->failed_hint) : -1;
 	}
-	if (failed != NULL) {
-		paks_error_set(err, 0, "%s", failed);
-		return failed_hint ? paks_error_hint(err, "%s", failed_hint) :
-		    -1;
-	}
-	*out = api;
+	*out = s->api;
 	return 0;
+}
+
+/* podman's own endpoints (/libpod/...): its client's names and shapes. */
+static bool
+api_libpod(struct docker_api *api)
+{
+	return strcmp(docker_api_engine(api), "podman") == 0;
 }
 
 /* Does the daemon answer now? */
@@ -81,13 +142,14 @@ api_inspect(struct docker_api *api, const char *kind, const char *name,
 	_cleanup_free_ char *esc = docker_api_escape(name), *path = NULL;
 	json_t *doc = NULL;
 
-	path = xasprintf("/%s/%s/json%s", kind, esc, size ? "?size=1" : "");
+	path = xasprintf("%s/%s/%s/json%s", api_libpod(api) ? "/libpod" : "",
+	    kind, esc, size ? "?size=true" : "");
 	if (docker_api_call(api, "GET", path, NULL, &doc, status, err) < 0)
 		return NULL;
 	if (!json_is_object(doc)) {
 		json_decref(doc);
-		paks_error_set(err, 0, "docker returned nothing for '%s'",
-		    name);
+		paks_error_set(err, 0, "%s returned nothing for '%s'",
+		    docker_api_engine(api), name);
 		return NULL;
 	}
 	return doc;
@@ -146,7 +208,8 @@ engine_api_inspect(struct docker_api *api, const char *name, char **out,
 	json_t *doc = api_inspect(api, "containers", name, false, NULL, err);
 
 	if (doc == NULL)
-		return paks_error_wrap(err, "docker container inspect failed");
+		return paks_error_wrap(err, "%s container inspect failed",
+		    docker_api_engine(api));
 	if ((*out = json_dumps(doc, JSON_INDENT(4))) == NULL)
 		xoom();
 	json_decref(doc);
@@ -162,7 +225,8 @@ engine_api_size(struct docker_api *api, const char *name,
 	json_t *root = json_object_get(doc, "SizeRootFs");
 
 	if (doc == NULL)
-		return paks_error_wrap(err, "docker container inspect failed");
+		return paks_error_wrap(err, "%s container inspect failed",
+		    docker_api_engine(api));
 	/* no SizeRw: nothing written yet */
 	*z = (struct engine_size){
 		.writable = json_is_integer(rw) && json_integer_value(rw) > 0 ?
@@ -177,7 +241,8 @@ engine_api_size(struct docker_api *api, const char *name,
 
 /*
  * POST /commit: the container as a new image without a name, CHANGES
- * ("--change=CMD [...]" or "CMD [...]") applied; *id is its id.
+ * ("--change=CMD [...]" or "CMD [...]") applied; *id is its id. podman's
+ * (/libpod/commit) as its client: not paused, the id without "sha256:".
  */
 int
 engine_api_commit(struct docker_api *api, const char *container,
@@ -188,25 +253,33 @@ engine_api_commit(struct docker_api *api, const char *container,
 	json_t *doc = NULL;
 	const char *s;
 
-	strbuf_addf(&path, "/commit?container=%s&pause=1", esc);
+	if (api_libpod(api))
+		strbuf_addf(&path, "/libpod/commit?container=%s", esc);
+	else
+		strbuf_addf(&path, "/commit?container=%s&pause=1", esc);
 	for (char *const *c = changes; c && *c; c++) {
 		const char *v = strncmp(*c, "--change=", 9) == 0 ? *c + 9 : *c;
 		_cleanup_free_ char *ev = docker_api_escape(v);
 		strbuf_addf(&path, "&changes=%s", ev);
 	}
 	if (docker_api_call(api, "POST", path.buf, NULL, &doc, NULL, err) < 0)
-		return paks_error_wrap(err, "docker commit failed");
+		return paks_error_wrap(err, "%s commit failed",
+		    docker_api_engine(api));
 	if ((s = json_string_value(json_object_get(doc, "Id"))) == NULL) {
 		json_decref(doc);
-		return paks_error_set(err, 0, "docker did not say which image "
-		    "it wrote");
+		return paks_error_set(err, 0, "%s did not say which image "
+		    "it wrote", docker_api_engine(api));
 	}
 	*id = xstrdup(s);
 	json_decref(doc);
 	return 0;
 }
 
-/* POST /images/SRC/tag?repo=R&tag=T for "tag SRC TARGET". */
+/*
+ * POST /images/SRC/tag?repo=R&tag=T for "tag SRC TARGET"; podman's own
+ * (/libpod/...) names "NAME:TAG" localhost/NAME:TAG as its client does,
+ * where its docker one would say docker.io/NAME:TAG.
+ */
 static int
 api_tag(struct docker_api *api, const char *src, const char *target,
     struct paks_error **err)
@@ -220,7 +293,8 @@ api_tag(struct docker_api *api, const char *src, const char *target,
 		*colon = '\0';
 	r = docker_api_escape(repo);
 	t = docker_api_escape(colon ? colon + 1 : "latest");
-	path = xasprintf("/images/%s/tag?repo=%s&tag=%s", s, r, t);
+	path = xasprintf("%s/images/%s/tag?repo=%s&tag=%s",
+	    api_libpod(api) ? "/libpod" : "", s, r, t);
 	return docker_api_call(api, "POST", path, NULL, NULL, NULL, err);
 }
 
@@ -269,8 +343,8 @@ api_argv_inspect(struct docker_api *api, char *const *args, char **out,
 		if ((doc = api_inspect(api, image ? "images" : "containers", *n,
 		    size, NULL, err)) == NULL) {
 			json_decref(list);
-			return paks_error_wrap(err, "docker %s inspect failed",
-			    args[0]);
+			return paks_error_wrap(err, "%s %s inspect failed",
+			    docker_api_engine(api), args[0]);
 		}
 		json_array_append_new(list, doc);
 	}
@@ -280,18 +354,81 @@ api_argv_inspect(struct docker_api *api, char *const *args, char **out,
 	return 0;
 }
 
-/* DELETE /containers/NAME?force=1 for "rm --force NAME" (output: NAME) */
-static int
-api_argv_rm(struct docker_api *api, const char *name, char **out,
+/*
+ * DELETE /containers/NAME?force=1; podman's docker endpoint would wait
+ * for the stop signal first (10 s): its own does not, with timeout=0.
+ */
+int
+engine_api_remove(struct docker_api *api, const char *name,
     struct paks_error **err)
 {
 	_cleanup_free_ char *esc = docker_api_escape(name), *path = NULL;
 
-	path = xasprintf("/containers/%s?force=1", esc);
-	if (docker_api_call(api, "DELETE", path, NULL, NULL, NULL, err) < 0)
-		return paks_error_wrap(err, "docker rm failed");
+	path = api_libpod(api) ? xasprintf("/libpod/containers/%s?force=true"
+	    "&timeout=0", esc) : xasprintf("/containers/%s?force=1", esc);
+	return docker_api_call(api, "DELETE", path, NULL, NULL, NULL, err);
+}
+
+/* "rm --force NAME" (podman's: "... --time=0"); the output: NAME */
+static int
+api_argv_rm(struct docker_api *api, const char *name, char **out,
+    struct paks_error **err)
+{
+	if (engine_api_remove(api, name, err) < 0)
+		return paks_error_wrap(err, "%s rm failed",
+		    docker_api_engine(api));
 	if (out != NULL)
 		*out = xasprintf("%s\n", name);
+	return 0;
+}
+
+/* DELETE /images/NAME for "image rm NAME" (output: none) */
+static int
+api_argv_rmi(struct docker_api *api, const char *name, char **out,
+    struct paks_error **err)
+{
+	_cleanup_free_ char *esc = docker_api_escape(name), *path = NULL;
+
+	path = xasprintf("%s/images/%s", api_libpod(api) ? "/libpod" : "",
+	    esc);
+	if (docker_api_call(api, "DELETE", path, NULL, NULL, NULL, err) < 0)
+		return paks_error_wrap(err, "%s image failed",
+		    docker_api_engine(api));
+	if (out != NULL)
+		*out = xstrdup("");
+	return 0;
+}
+
+/*
+ * podman's "save --format docker-archive -o FILE ID": the archive its
+ * service writes (GET /libpod/images/ID/get), into FILE as it comes;
+ * what the service needs meanwhile is in its own temporary directory.
+ */
+static int
+api_argv_save(struct docker_api *api, char *const *args, char **out,
+    struct paks_error **err)
+{
+	_cleanup_free_ char *esc = docker_api_escape(args[5]), *path = NULL;
+	int fd, rc;
+
+	if (!api_libpod(api) || strcmp(args[1], "--format") != 0 ||
+	    strcmp(args[2], "docker-archive") != 0 ||
+	    strcmp(args[3], "-o") != 0 || args[5][0] == '-')
+		return 1;
+	fd = open(args[4], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return paks_error_set(err, errno, "cannot create '%s'",
+		    args[4]);
+	path = xasprintf("/libpod/images/%s/get?format=docker-archive", esc);
+	rc = docker_api_get_file(api, path, fd, err);
+	if (close(fd) < 0 && rc == 0)
+		rc = paks_error_set(err, errno, "cannot write '%s'", args[4]);
+	if (rc < 0) {
+		unlink(args[4]);
+		return paks_error_wrap(err, "podman save failed");
+	}
+	if (out != NULL)
+		*out = xstrdup("");
 	return 0;
 }
 
@@ -307,7 +444,7 @@ api_argc(char *const *args)
 
 /*
  * The client's words ("commit ...", "image inspect NAME...", "tag A B",
- * "image rm ID", "rm --force NAME") done through the API, its output as the client's: 0 or
+ * "image rm ID", "rm --force NAME [--time=0]") done through the API, its output as the client's: 0 or
  * -1 (*err), or 1 for words this does not know (the client runs them).
  * A failure names the words, as engine_simple does.
  */
@@ -324,26 +461,22 @@ engine_api_argv(struct docker_api *api, char *const *args, char **out,
 	    strcmp(args[0], "container") == 0) &&
 	    (args[2][0] != '-' || (argc > 3 && strcmp(args[2], "--size") == 0)))
 		return api_argv_inspect(api, args, out, err);
-	if (argc == 3 && strcmp(args[0], "rm") == 0 &&
-	    strcmp(args[1], "--force") == 0 && args[2][0] != '-')
+	if ((argc == 3 || (argc == 4 && strcmp(args[3], "--time=0") == 0)) &&
+	    strcmp(args[0], "rm") == 0 && strcmp(args[1], "--force") == 0 &&
+	    args[2][0] != '-')
 		return api_argv_rm(api, args[2], out, err);
 	if (argc == 3 && strcmp(args[0], "tag") == 0 && args[1][0] != '-') {
 		if (api_tag(api, args[1], args[2], err) < 0)
-			return paks_error_wrap(err, "docker tag failed");
+			return paks_error_wrap(err, "%s tag failed",
+			    docker_api_engine(api));
 		if (out != NULL)
 			*out = xstrdup("");
 		return 0;
 	}
 	if (argc == 3 && strcmp(args[0], "image") == 0 &&
-	    strcmp(args[1], "rm") == 0 && args[2][0] != '-') {
-		_cleanup_free_ char *esc = docker_api_escape(args[2]);
-		_cleanup_free_ char *path = xasprintf("/images/%s", esc);
-		if (docker_api_call(api, "DELETE", path, NULL, NULL, NULL,
-		    err) < 0)
-			return paks_error_wrap(err, "docker image failed");
-		if (out != NULL)
-			*out = xstrdup("");
-		return 0;
-	}
+	    strcmp(args[1], "rm") == 0 && args[2][0] != '-')
+		return api_argv_rmi(api, args[2], out, err);
+	if (argc == 6 && strcmp(args[0], "save") == 0)
+		return api_argv_save(api, args, out, err);
 	return 1;
 }

@@ -1,4 +1,4 @@
-/* docker's operations through its Engine API, when its socket answers. */
+/* docker's and podman's operations through their APIs, when they answer. */
 #ifndef PAKS_ENGINE_API_H
 #define PAKS_ENGINE_API_H
 
@@ -9,13 +9,16 @@
 #include "engine.h"
 
 /*
- * The API client for e, opened once: NULL (and 0) for the command-line
- * client (podman, PAKS_DOCKER_API=0, a DOCKER_HOST that is not unix://,
- * or no daemon answering there); -1 when the daemon answers in a version
- * paks cannot speak.
+ * The API client for e (docker, or podman's service), opened once per
+ * process: NULL (and 0) for the command-line client (PAKS_DOCKER_API=0
+ * or PAKS_PODMAN_API=0, a DOCKER_HOST or CONTAINER_HOST that is not
+ * unix://, nothing answering there, another engine); -1 when the daemon
+ * answers in a version paks cannot speak.
  */
 int	engine_api_get(const struct engine *, struct docker_api **,
 	    struct paks_error **);
+/* The socket e's API would be on (malloc'd), or NULL: the client. */
+char	*engine_api_socket(const struct engine *);
 
 int	engine_api_ping(struct docker_api *);
 int	engine_api_image_state(struct docker_api *, const char *,
@@ -26,9 +29,11 @@ int	engine_api_inspect(struct docker_api *, const char *, char **,
 	    struct paks_error **);
 int	engine_api_size(struct docker_api *, const char *, struct engine_size *,
 	    struct paks_error **);
-int	engine_api_pull(struct docker_api *, const char *, int,
+int	engine_api_pull(struct docker_api *, const char *, bool, int,
 	    struct paks_error **);
 int	engine_api_argv(struct docker_api *, char *const *, char **,
+	    struct paks_error **);
+int	engine_api_remove(struct docker_api *, const char *,
 	    struct paks_error **);
 int	engine_api_commit(struct docker_api *, const char *, char *const *,
 	    char **, struct paks_error **);
@@ -45,8 +50,9 @@ struct engine_attached {
 	bool			 exec;	/* paks enter: a shell exec'd */
 };
 
-/* 1: not here (PAKS_DOCKER_API_RUN=0, podman, options the API path
- * does not know): the client runs it; 0 started; -1 failed (*err) */
+/* 1: not here (PAKS_DOCKER_API_RUN=0, PAKS_PODMAN_API_RUN=0, no API,
+ * options the API path does not know): the client runs it; 0 started;
+ * -1 failed (*err) */
 int	engine_attach(const struct engine *, const struct run_opts *,
 	    char *const *, struct engine_attached *, struct paks_error **);
 int	engine_api_attach(const struct engine *, const struct run_opts *,

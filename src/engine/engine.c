@@ -283,12 +283,12 @@ engine_before_last_line(const char *s, size_t len)
 }
 
 /*
- * docker's pull through its API: 0 pulled, -1 failed (*err), 1 for the
+ * The pull through the engine's API (docker, podman's service): 0 pulled, -1 failed (*err), 1 for the
  * client to do it (no API, or a registry that wants the client's
  * credentials).
  */
 static int
-engine_pull_api(const struct engine *e, const char *image,
+engine_pull_api(const struct engine *e, const char *image, bool loopback,
     struct paks_error **err)
 {
 	struct docker_api *api = NULL;
@@ -297,7 +297,7 @@ engine_pull_api(const struct engine *e, const char *image,
 		return -1;
 	if (api == NULL)
 		return 1;
-	if (engine_api_pull(api, image, STDERR_FILENO, err) == 0)
+	if (engine_api_pull(api, image, loopback, STDERR_FILENO, err) == 0)
 		return 0;
 	if ((*err)->code == EACCES) {
 		paks_error_release(err);
@@ -326,7 +326,7 @@ engine_pull_shown(const struct engine *e, const char *image, bool loopback,
 	ssize_t n;
 	size_t k;
 
-	switch (engine_pull_api(e, image, err)) {
+	switch (engine_pull_api(e, image, loopback, err)) {
 	case 0:
 		return 0;
 	case -1:
@@ -510,7 +510,8 @@ engine_run_argv(const struct engine *e, const struct run_opts *o,
 /*
  * A session's container over the engine's API (engine-api-run.c), with
  * paks's seccomp profile as engine_run_argv gives it: 1 when the client
- * runs it (PAKS_DOCKER_API_RUN=0, no API socket, podman, ...).
+ * runs it (PAKS_DOCKER_API_RUN=0 or PAKS_PODMAN_API_RUN=0, no API socket,
+ * charliecloud, ...).
  */
 int
 engine_attach(const struct engine *e, const struct run_opts *o,
@@ -518,10 +519,13 @@ engine_attach(const struct engine *e, const struct run_opts *o,
 {
 	struct run_opts with = *o;
 	_cleanup_free_ char *profile = NULL;
-	const char *want = getenv("PAKS_DOCKER_API_RUN");
+	bool podman = strcmp(e->name, "podman") == 0;
+	const char *want = getenv(podman ? "PAKS_PODMAN_API_RUN" :
+	    "PAKS_DOCKER_API_RUN");
 
 	*a = (struct engine_attached){ .fd = -1, .stream = DOCKER_STREAM_INIT };
-	if ((want != NULL && strcmp(want, "0") == 0) || !e->daemon)
+	if ((want != NULL && strcmp(want, "0") == 0) || (!e->daemon &&
+	    !podman))
 		return 1;
 	if (e->seccomp != SECCOMP_NONE && o->seccomp == NULL && !o->enter)
 		with.seccomp = profile = engine_seccomp(e, o->extra);

@@ -1,18 +1,21 @@
 #!/usr/bin/env bats
 # engines: both
 #
-# 14-engine-api: docker through its Engine API, podman through its client.
-# Covers: paks save on docker commits, tags and inspects through the
-# daemon's socket and starts no client for them (a wrapper on PATH logs
-# every client run); PAKS_DOCKER_API=0 and podman use the client; a
-# DOCKER_HOST socket that does not answer falls back to the client, whose
-# failure is one line; #inspect and #size in a session through the API;
-# the docker session itself over the API, with run options said in the
+# 14-engine-api: docker through its Engine API, podman through its API
+# service when it answers (tests/engines.sh podman-api), its client when
+# not or with PAKS_PODMAN_API=0 in the environment.
+# Covers: paks save commits, tags and inspects through the socket and
+# starts no client for them (a wrapper on PATH logs every client run);
+# PAKS_DOCKER_API=0 / PAKS_PODMAN_API=0 use the client; a DOCKER_HOST
+# (CONTAINER_HOST) socket that does not answer falls back to the client,
+# whose failure is one line; #inspect and #size in a session through the
+# API; the session itself over the API, with run options said in the
 # create body, and a #move in it (a child of paks, on a connection of its
-# own); PAKS_DOCKER_API_RUN=0 puts the client back; paks enter's shell
-# exec'd through the API (resize, exit status, the container kept).
+# own); PAKS_*_API_RUN=0 puts the client back; paks enter's shell exec'd
+# through the API (resize, exit status, the container kept).
 # Exercises: src/engine/docker-api.c, src/engine/engine-api.c,
-# src/engine/engine.c (engine_simple, cli_probe).
+# src/engine/engine-api-run.c, src/engine/engine.c (engine_simple,
+# engine_attach, cli_probe).
 
 load lib/helpers
 
@@ -33,6 +36,18 @@ setup() {
 	    > "$W/$E"
 	chmod +x "$W/$E"
 	: > "$W/log"
+	# what turns the engine's API off
+	OFF=PAKS_DOCKER_API
+	[[ $E == docker ]] || OFF=PAKS_PODMAN_API
+}
+
+# Does paks use E's API here? docker's: unless turned off; podman's: when
+# its service answers on the rootful socket (tests/engines.sh podman-api).
+api_on() {
+	[[ ${!OFF:-} != 0 ]] || return 1
+	[[ $E == docker ]] && return 0
+	[[ $(curl -s --max-time 5 --unix-socket /run/podman/podman.sock \
+	    http://d/_ping 2>/dev/null) == OK ]]
 }
 
 teardown() {
@@ -42,7 +57,7 @@ teardown() {
 	pk_teardown
 }
 
-@test "paks save: docker commits through its socket, podman and PAKS_DOCKER_API=0 through the client" {
+@test "paks save: commits through the API socket; PAKS_*_API=0 through the client" {
 	"$E" run -d --name "$C" --network none --entrypoint /bin/sh \
 	    "$PK_BUSYBOX" -c 'echo api > /made; sleep 1000' >/dev/null
 	PATH=$W:$PATH run "$PAKS" save -c "$E" "$C" "paks-test/api:$TAG"
@@ -51,33 +66,43 @@ teardown() {
 	run "$E" run --rm --network none --entrypoint /bin/cat \
 	    "paks-test/api:$TAG" /made
 	[[ $output == api ]]
-	if [[ $E == docker ]]; then
-		# only the container's source, asked with a Go template
-		run grep -E '^(commit|tag|image inspect [^-])' "$W/log"
+	if api_on; then
+		# only what is asked with a Go template
+		run grep -E '^(commit|tag|image inspect [^-]|container inspect [^-])' "$W/log"
 		[[ $status -eq 1 ]]
 	else
 		grep -q '^commit ' "$W/log"
 	fi
-	: > "$W/log"
-	PAKS_DOCKER_API=0 PATH=$W:$PATH run "$PAKS" save -c "$E" "$C" \
-	    "paks-test/api:$TAG-cli"
-	[[ $status -eq 0 ]]
-	grep -q '^commit ' "$W/log"
-}
-
-@test "a DOCKER_HOST socket that does not answer: the client's path, one line" {
-	DOCKER_HOST=unix://$BATS_TEST_TMPDIR/none.sock run --separate-stderr \
-	    "$PAKS" save -c "$E" "$C"
-	[[ $status -eq 1 ]]
-	if [[ $E == docker ]]; then
-		[[ ${stderr_lines[0]} == "paks: docker is not answering (is its daemon running?)" ]]
-	else
-		[[ ${stderr_lines[0]} == "paks: no container '$C' in podman" ]]
+	# podman's own names: NAME:TAG is localhost/NAME:TAG, as its client says
+	if [[ $E == podman ]]; then
+		podman image inspect "localhost/paks-test/api:$TAG" >/dev/null
 	fi
-	[[ ${#stderr_lines[@]} -eq 2 && ${stderr_lines[1]} == hint:* ]]
+	: > "$W/log"
+	env "$OFF=0" PATH="$W:$PATH" "$PAKS" save -c "$E" "$C" \
+	    "paks-test/api:$TAG-cli"
+	grep -q '^commit ' "$W/log"
+	run "$E" run --rm --network none --entrypoint /bin/cat \
+	    "paks-test/api:$TAG-cli" /made
+	[[ $output == api ]]
 }
 
-@test "#inspect and #size in a session, and no client run for them on docker" {
+@test "a DOCKER_HOST (CONTAINER_HOST) socket that does not answer: the client's path, one line" {
+	none=unix://$BATS_TEST_TMPDIR/none.sock
+	DOCKER_HOST=$none CONTAINER_HOST=$none PATH=$W:$PATH \
+	    run --separate-stderr "$PAKS" save -c "$E" "$C"
+	[[ $status -eq 1 ]]
+	# the client's own word: podman's client goes to CONTAINER_HOST too
+	[[ ${stderr_lines[0]} == "paks: $E is not answering (is its daemon running?)" ]]
+	if [[ $E == docker ]]; then
+		[[ ${#stderr_lines[@]} -eq 2 && ${stderr_lines[1]} == hint:* ]]
+	else
+		[[ ${#stderr_lines[@]} -eq 1 ]]
+	fi
+	# the client was asked
+	[[ -s $W/log ]]
+}
+
+@test "#inspect and #size in a session, and no client run for them with the API" {
 	PATH=$W:$PATH pk_start "$PK_BUSYBOX"
 	pk_wait_for '#$'
 	pk_line 'echo x > /grown'
@@ -88,7 +113,7 @@ teardown() {
 	pk_wait_for '^virtual size: +[1-9]'
 	pk_line 'exit 0'
 	pk_exit_is 0
-	if [[ $E == docker ]]; then
+	if api_on; then
 		run grep -E '^container inspect' "$W/log"
 		[[ $status -eq 1 ]]
 	else
@@ -96,7 +121,7 @@ teardown() {
 	fi
 }
 
-@test "docker's session over the API, no client, no pty, run options in it; podman's as before" {
+@test "the session over the API, no client, no pty, run options in it" {
 	"$E" tag "$PK_BUSYBOX" "paks-test/api:$TAG-box"
 	PATH=$W:$PATH pk_start -o --hostname=api-host -o --cap-drop=ALL \
 	    -o --tmpfs -o "/scratch:size=1m" "paks-test/api:$TAG-box"
@@ -121,7 +146,7 @@ teardown() {
 	pk_stty_restored
 	run "$E" container inspect "$PK_NAME"
 	[[ $status -ne 0 ]]
-	if [[ $E == docker ]]; then
+	if api_on; then
 		run grep -E '^run ' "$W/log"
 		[[ $status -eq 1 ]]
 	else
@@ -129,15 +154,16 @@ teardown() {
 	fi
 }
 
-@test "PAKS_DOCKER_API_RUN=0: the session through the engine's client" {
-	PAKS_DOCKER_API_RUN=0 PATH=$W:$PATH pk_start "$PK_BUSYBOX"
+@test "PAKS_DOCKER_API_RUN=0, PAKS_PODMAN_API_RUN=0: the session through the engine's client" {
+	PAKS_DOCKER_API_RUN=0 PAKS_PODMAN_API_RUN=0 PATH=$W:$PATH \
+	    pk_start "$PK_BUSYBOX"
 	pk_wait_for '#$'
 	pk_line 'exit 0'
 	pk_exit_is 0
 	grep -q '^run -it ' "$W/log"
 }
 
-@test "paks enter: docker execs the shell through the API, podman through its client" {
+@test "paks enter: the shell exec'd through the API, else the client's" {
 	"$E" run -d --name "$C" --network none --label "org.paks.run=$C" \
 	    --label "org.paks.source=$PK_BUSYBOX" --entrypoint /bin/sh \
 	    "$PK_BUSYBOX" -c 'sleep 1000' >/dev/null
@@ -154,7 +180,7 @@ teardown() {
 	pk_stty_restored
 	# the container goes on: it was not paks enter's
 	[[ $("$E" container inspect -f '{{.State.Running}}' "$C") == true ]]
-	if [[ $E == docker ]]; then
+	if api_on; then
 		run grep -E '^exec ' "$W/log"
 		[[ $status -eq 1 ]]
 	else

@@ -115,8 +115,8 @@ engine_client_pid() {
 }
 
 @test "the engine client killed mid-session: one line, container removed" {
-	# docker's session goes through its API: the client's path is asked for
-	export PAKS_DOCKER_API_RUN=0
+	# the session goes through the API: the client's path is asked for
+	export PAKS_DOCKER_API_RUN=0 PAKS_PODMAN_API_RUN=0
 	start_shell "$PK_DEBIAN"
 	kill -KILL "$(engine_client_pid)"
 	pk_exit_is 137

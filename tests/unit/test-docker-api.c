@@ -2,8 +2,9 @@
  * Unit tests for the Engine API client (src/engine/docker-api.c) against a
  * fake daemon: a child process on a unix socket made here that answers
  * each request from a table and logs what it was asked. Covers version
- * negotiation (a daemon too old, too new), the daemon's messages as one
- * line, JSON bodies, streams and their errors, and nothing listening.
+ * negotiation (a daemon too old, too new; podman's service, whose answer
+ * carries two versions), the daemon's messages as one line, JSON bodies,
+ * streams and their errors, nothing listening, and which socket is asked.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -24,6 +25,7 @@
 #include <cmocka.h>
 
 #include "engine/docker-api.h"
+#include "engine/engine-api.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "tmpdir.h"
@@ -484,6 +486,89 @@ test_versions(void **state)
 	fake_stop(f);
 }
 
+/*
+ * podman 4.3's GET /version (compat): its own version in Components (and
+ * 4.0.0 as its oldest), the compat one at the top: paks speaks the top
+ * one, on docker's paths and on podman's own /libpod/ ones.
+ */
+#define PODMAN_VERSION "{\"Platform\":{\"Name\":\"linux/amd64/debian-12\"}," \
+	"\"Components\":[{\"Name\":\"Podman Engine\",\"Version\":\"4.3.1\"," \
+	"\"Details\":{\"APIVersion\":\"4.3.1\",\"MinAPIVersion\":\"4.0.0\"," \
+	"\"Os\":\"linux\"}}],\"Version\":\"4.3.1\",\"ApiVersion\":\"%s\"," \
+	"\"MinAPIVersion\":\"1.24\",\"Os\":\"linux\"}"
+
+static void
+test_podman_version(void **state)
+{
+	char *v41 = xasprintf(PODMAN_VERSION, "1.41");
+	char *v30 = xasprintf(PODMAN_VERSION, "1.30");
+	const struct route podman[] = {
+		{ "GET /version ", 200, v41 },
+		{ "GET /v1.41/libpod/containers/box/json ", 200,
+		  "{\"Id\":\"abc\",\"ImageName\":\"localhost/x:y\"}" },
+		{ NULL, 0, NULL } };
+	const struct route old[] = {
+		{ "GET /version ", 200, v30 }, { NULL, 0, NULL } };
+	struct paks_error *err = NULL;
+	struct docker_api *api;
+	json_t *doc = NULL;
+	struct fake *f;
+	char *log;
+
+	(void)state;
+	f = fake_start(podman);
+	assert_non_null(api = docker_api_open_as("podman", f->sock, &err));
+	assert_string_equal(docker_api_version(api), "1.41");
+	assert_string_equal(docker_api_engine(api), "podman");
+	assert_int_equal(docker_api_call(api, "GET",
+	    "/libpod/containers/box/json", NULL, &doc, NULL, &err), 0);
+	assert_string_equal(json_string_value(json_object_get(doc,
+	    "ImageName")), "localhost/x:y");
+	json_decref(doc);
+	log = fake_log(f);
+	assert_string_equal(log, "GET /version\n"
+	    "GET /v1.41/libpod/containers/box/json\n");
+	free(log);
+	docker_api_free(api);
+	fake_stop(f);
+
+	f = fake_start(old);
+	assert_null(docker_api_open_as("podman", f->sock, &err));
+	assert_int_equal(err->code, ENOTSUP);
+	assert_string_equal(err->msg, "podman's service speaks Engine API "
+	    "1.30; paks needs " DOCKER_API_MIN " or later");
+	assert_non_null(strstr(err->hint, "PAKS_PODMAN_API=0"));
+	paks_error_release(&err);
+	fake_stop(f);
+	free(v41);
+	free(v30);
+}
+
+/* podman's socket: CONTAINER_HOST, else rootful or rootless; =0: none. */
+static void
+test_podman_socket(void **state)
+{
+	const struct engine *podman = engine_find("podman");
+	char *s;
+
+	(void)state;
+	unsetenv("PAKS_PODMAN_API");
+	setenv("CONTAINER_HOST", "unix:///tmp/p.sock", 1);
+	assert_string_equal(s = engine_api_socket(podman), "/tmp/p.sock");
+	free(s);
+	setenv("CONTAINER_HOST", "ssh://u@h/run/podman/podman.sock", 1);
+	assert_null(engine_api_socket(podman));
+	unsetenv("CONTAINER_HOST");
+	setenv("XDG_RUNTIME_DIR", "/run/user/1000", 1);
+	assert_string_equal(s = engine_api_socket(podman), geteuid() == 0 ?
+	    "/run/podman/podman.sock" : "/run/user/1000/podman/podman.sock");
+	free(s);
+	setenv("PAKS_PODMAN_API", "0", 1);
+	assert_null(engine_api_socket(podman));
+	unsetenv("PAKS_PODMAN_API");
+	assert_null(engine_api_socket(engine_find("charliecloud")));
+}
+
 /* Nothing there: the socket's errno, for the caller to use the client. */
 static void
 test_nothing_listening(void **state)
@@ -531,6 +616,8 @@ main(void)
 		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_hijack),
 		cmocka_unit_test(test_versions),
+		cmocka_unit_test(test_podman_version),
+		cmocka_unit_test(test_podman_socket),
 		cmocka_unit_test(test_nothing_listening),
 		cmocka_unit_test(test_socket_path_and_escape),
 	};
