@@ -52,6 +52,10 @@ struct api_xfer {
 	bool			 to_file;
 	long			 status;
 	bool			 too_big, head_done, done;
+	/* one header of the answer wanted (its name), its value */
+	const char		*want;
+	struct strbuf		 field, value, found;
+	bool			 in_value;
 };
 
 char *
@@ -126,11 +130,54 @@ api_on_body(http_parser *hp, const char *data, size_t n)
 	return x->err != NULL ? -1 : 0;
 }
 
+/* The header just read, if it is the one wanted. */
+static void
+api_header_done(struct api_xfer *x)
+{
+	if (x->field.len > 0 && strcasecmp(x->field.buf, x->want) == 0) {
+		strbuf_reset(&x->found);
+		strbuf_add(&x->found, x->value.buf, x->value.len);
+	}
+	strbuf_reset(&x->field);
+	strbuf_reset(&x->value);
+	x->in_value = false;
+}
+
+/* A header's name and value may each come in pieces. */
+static int
+api_on_field(http_parser *hp, const char *data, size_t n)
+{
+	struct api_xfer *x = hp->data;
+
+	if (x->want == NULL)
+		return 0;
+	if (x->in_value)
+		api_header_done(x);
+	if (x->field.len + n < 256)
+		strbuf_add(&x->field, data, n);
+	return 0;
+}
+
+static int
+api_on_value(http_parser *hp, const char *data, size_t n)
+{
+	struct api_xfer *x = hp->data;
+
+	if (x->want == NULL)
+		return 0;
+	x->in_value = true;
+	if (x->value.len + n < 256)
+		strbuf_add(&x->value, data, n);
+	return 0;
+}
+
 static int
 api_on_head(http_parser *hp)
 {
 	struct api_xfer *x = hp->data;
 
+	if (x->want != NULL && x->in_value)
+		api_header_done(x);
 	x->status = hp->status_code;
 	x->head_done = true;
 	return 0;
@@ -144,6 +191,8 @@ api_on_done(http_parser *hp)
 }
 
 static const http_parser_settings api_settings = {
+	.on_header_field = api_on_field,
+	.on_header_value = api_on_value,
 	.on_headers_complete = api_on_head,
 	.on_body = api_on_body,
 	.on_message_complete = api_on_done,
@@ -449,6 +498,37 @@ api_negotiate(struct docker_api *api, json_t *v, struct paks_error **err)
 	return 0;
 }
 
+/*
+ * The daemon's newest API version from GET /_ping's Api-Version header,
+ * as the docker client asks it: one short answer, where /version makes
+ * the daemon gather its components first (25 ms here). NULL if the
+ * header is not there (*v NULL: ask /version); -1 when the daemon did
+ * not answer.
+ */
+static int
+api_ping_version(struct docker_api *api, json_t **v, struct paks_error **err)
+{
+	struct api_xfer x = { .body = STRBUF_INIT, .want = "Api-Version",
+		.field = STRBUF_INIT, .value = STRBUF_INIT,
+		.found = STRBUF_INIT };
+	long status;
+	int rc = api_perform(api, "GET", "/_ping", NULL, &x, &status, err);
+
+	if (rc < 0 && status == 0)
+		rc = -1;	/* no answer: nothing to ask /version either */
+	else {
+		paks_error_release(err);	/* an old one: /version */
+		rc = 0;
+		if (x.found.len > 0)
+			*v = json_pack("{s:s}", "ApiVersion", x.found.buf);
+	}
+	strbuf_release(&x.body);
+	strbuf_release(&x.field);
+	strbuf_release(&x.value);
+	strbuf_release(&x.found);
+	return rc;
+}
+
 struct docker_api *
 docker_api_open(const char *path, struct paks_error **err)
 {
@@ -465,7 +545,8 @@ docker_api_open_as(const char *engine, const char *path,
 	api->fd = -1;
 	api->socket = xstrdup(path);
 	api->engine = xstrdup(engine);
-	if (docker_api_call(api, "GET", "/version", NULL, &v, NULL, err) < 0 ||
+	if (api_ping_version(api, &v, err) < 0 || (v == NULL &&
+	    docker_api_call(api, "GET", "/version", NULL, &v, NULL, err) < 0) ||
 	    api_negotiate(api, v, err) < 0) {
 		json_decref(v);
 		docker_api_free(api);

@@ -36,6 +36,8 @@ struct route {
 	int		 status;
 	const char	*body;
 };
+/* More of every answer's head (a daemon's Api-Version), or NULL. */
+static const char *fake_headers;
 
 struct fake {
 	char	dir[64];
@@ -131,8 +133,9 @@ fake_answer(int c, FILE *log, struct strbuf *req)
 		return;
 	}
 	snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Type: "
-	    "application/json\r\nConnection: close\r\nContent-Length: %zu"
+	    "application/json\r\nConnection: close\r\n%sContent-Length: %zu"
 	    "\r\n\r\n", r->line ? r->status : 404,
+	    fake_headers ? fake_headers : "",
 	    r->line ? strlen(r->body) : 2);
 	if (write(c, head, strlen(head)) < 0 ||
 	    write(c, r->line ? r->body : "{}", r->line ? strlen(r->body) : 2) <
@@ -258,7 +261,8 @@ test_negotiate_and_get(void **state)
 	    "abc");
 	json_decref(doc);
 	log = fake_log(f);
-	assert_string_equal(log, "GET /version\n"
+	/* no Api-Version from /_ping (a daemon before 1.25): /version */
+	assert_string_equal(log, "GET /_ping\nGET /version\n"
 	    "GET /v1.41/containers/box/json\n");
 	free(log);
 	docker_api_free(api);
@@ -297,15 +301,53 @@ test_keepalive(void **state)
 	assert_string_equal(err->msg, "No such container: gone");
 	paks_error_release(&err);
 	log = fake_log(f);
-	assert_string_equal(log, "connect\nGET /version\n"
+	assert_string_equal(log, "connect\nGET /_ping\nGET /version\n"
+	    "connect\nGET /v1.41/containers/box/json\n"
 	    "GET /v1.41/containers/box/json\nconnect\n"
 	    "GET /v1.41/containers/box/json\n"
-	    "GET /v1.41/containers/box/json\nconnect\n"
 	    "GET /v1.41/containers/gone/json\n");
 	free(log);
 	docker_api_free(api);
 	fake_stop(f);
 	keepalive = false;
+}
+
+/*
+ * The version as the client asks it: GET /_ping's Api-Version header
+ * (split across two header lines' worth of reads it does not matter),
+ * and /version is not asked.
+ */
+static void
+test_ping_version(void **state)
+{
+	static const struct route pinged[] = {
+		{ "GET /_ping ", 200, "OK" },
+		{ "GET /v1.43/containers/box/json ", 200, "{\"Id\":\"p\"}" },
+		{ NULL, 0, NULL },
+	};
+	struct fake *f;
+	struct paks_error *err = NULL;
+	struct docker_api *api;
+	json_t *doc = NULL;
+	char *log;
+
+	(void)state;
+	fake_headers = "Api-Version: 1.43\r\nOstype: linux\r\n";
+	f = fake_start(pinged);
+	api = docker_api_open(f->sock, &err);
+	assert_null(err);
+	assert_non_null(api);
+	assert_string_equal(docker_api_version(api), "1.43");
+	assert_int_equal(docker_api_call(api, "GET", "/containers/box/json",
+	    NULL, &doc, NULL, &err), 0);
+	json_decref(doc);
+	log = fake_log(f);
+	assert_string_equal(log, "GET /_ping\n"
+	    "GET /v1.43/containers/box/json\n");
+	free(log);
+	docker_api_free(api);
+	fake_stop(f);
+	fake_headers = NULL;
 }
 
 /* The daemon's {"message"} is the error, on one line, control bytes gone. */
@@ -526,7 +568,7 @@ test_podman_version(void **state)
 	    "ImageName")), "localhost/x:y");
 	json_decref(doc);
 	log = fake_log(f);
-	assert_string_equal(log, "GET /version\n"
+	assert_string_equal(log, "GET /_ping\nGET /version\n"
 	    "GET /v1.41/libpod/containers/box/json\n");
 	free(log);
 	docker_api_free(api);
@@ -612,6 +654,7 @@ main(void)
 		cmocka_unit_test(test_negotiate_and_get),
 		cmocka_unit_test(test_daemon_message),
 		cmocka_unit_test(test_keepalive),
+		cmocka_unit_test(test_ping_version),
 		cmocka_unit_test(test_post_json),
 		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_hijack),
