@@ -4,7 +4,7 @@
  * pty between: create it with a tty, attach (the hijacked stream is the
  * container's terminal), start; once the stream has ended, its exit
  * status (engine_api_wait): no process of paks's waits meanwhile.
- * PAKS_DOCKER_API_RUN=0 (PAKS_PODMAN_API_RUN=0) turns it off
+ * PAKS_DOCKER_API_RUN=0 turns it off (podman's: on with PAKS_PODMAN_API_RUN=1)
  * (docs/engine-api.md).
  */
 #include <errno.h>

@@ -50,7 +50,7 @@ struct engine_attached {
 	bool			 exec;	/* paks enter: a shell exec'd */
 };
 
-/* 1: not here (PAKS_DOCKER_API_RUN=0, PAKS_PODMAN_API_RUN=0, no API,
+/* 1: not here (PAKS_DOCKER_API_RUN=0, PAKS_PODMAN_API_RUN not 1, no API,
  * options the API path does not know): the client runs it; 0 started;
  * -1 failed (*err) */
 int	engine_attach(const struct engine *, const struct run_opts *,

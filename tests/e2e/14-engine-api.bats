@@ -122,6 +122,8 @@ teardown() {
 }
 
 @test "the session over the API, no client, no pty, run options in it" {
+	# podman's session goes over its service only when asked
+	export PAKS_PODMAN_API_RUN=1
 	"$E" tag "$PK_BUSYBOX" "paks-test/api:$TAG-box"
 	PATH=$W:$PATH pk_start -o --hostname=api-host -o --cap-drop=ALL \
 	    -o --tmpfs -o "/scratch:size=1m" "paks-test/api:$TAG-box"
@@ -154,8 +156,9 @@ teardown() {
 	fi
 }
 
-@test "PAKS_DOCKER_API_RUN=0, PAKS_PODMAN_API_RUN=0: the session through the engine's client" {
-	PAKS_DOCKER_API_RUN=0 PAKS_PODMAN_API_RUN=0 PATH=$W:$PATH \
+@test "PAKS_DOCKER_API_RUN=0, and podman by default: the session through the engine's client" {
+	unset PAKS_PODMAN_API_RUN
+	PAKS_DOCKER_API_RUN=0 PATH=$W:$PATH \
 	    pk_start "$PK_BUSYBOX"
 	pk_wait_for '#$'
 	pk_line 'exit 0'
@@ -164,6 +167,7 @@ teardown() {
 }
 
 @test "paks enter: the shell exec'd through the API, else the client's" {
+	export PAKS_PODMAN_API_RUN=1
 	"$E" run -d --name "$C" --network none --label "org.paks.run=$C" \
 	    --label "org.paks.source=$PK_BUSYBOX" --entrypoint /bin/sh \
 	    "$PK_BUSYBOX" -c 'sleep 1000' >/dev/null
