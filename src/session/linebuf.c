@@ -352,9 +352,9 @@ linebuf_feed(struct linebuf *lb, const char *buf, size_t n,
 			/* the editor takes a paste as text, line breaks too */
 			if (c == '\r' || c == '\n')
 				linebuf_insert(lb, '\n');
-			else if (c == '\t' || c >= 0x20)
+			else if (c == '\t' || (c >= 0x20 && c != 0x7f))
 				linebuf_insert(lb, (char)c);
-			else
+			else	/* DEL too: a shell may take it either way */
 				lb->unknown = true;
 			continue;
 		}

@@ -106,6 +106,8 @@ test_unknown(void **state)
 	expect_line("#cp a\t\033[D\r", "?");
 	expect_line("#cp a\t\177\r", "?");
 	expect_line("x\031\r", "?");
+	/* a DEL inside a paste: the shell may insert it or erase with it */
+	expect_line("\033[200~\177h#\033[201~elp\r", "?");
 	/* but Ctrl-U over a completion knows the line again */
 	expect_line("#cp a\tb\025#help\r", "#help");
 }
