@@ -268,39 +268,21 @@ proc_task_sum(pid_t pid, const char *key)
 	return sum;
 }
 
-/* VmRSS of pid in KiB, or -1. */
+/* "KEY:  N kB" of /proc/PID/FILE (status, smaps_rollup) in KiB, or -1. */
 static long
-proc_rss_kib(pid_t pid)
+proc_kib(pid_t pid, const char *file, const char *key)
 {
 	char path[64], line[256];
+	size_t klen = strlen(key);
 	long kib = -1;
 	FILE *f;
 
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
 	if ((f = fopen(path, "re")) == NULL)
 		return -1;
 	while (fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, "VmRSS:", 6) == 0)
-			kib = strtol(line + 6, NULL, 10);
-	}
-	fclose(f);
-	return kib;
-}
-
-/* "Pss:" of pid in KiB (its share of the pages it maps), or -1. */
-static long
-proc_pss_kib(pid_t pid)
-{
-	char path[64], line[256];
-	long kib = -1;
-	FILE *f;
-
-	snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pid);
-	if ((f = fopen(path, "re")) == NULL)
-		return -1;
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, "Pss:", 4) == 0)
-			kib = strtol(line + 4, NULL, 10);
+		if (strncmp(line, key, klen) == 0 && line[klen] == ':')
+			kib = strtol(line + klen + 1, NULL, 10);
 	}
 	fclose(f);
 	return kib;
@@ -371,7 +353,7 @@ proc_tree_pss_kib(pid_t top)
 		closedir(d);
 	}
 	for (size_t i = 0; i < n; i++) {
-		long k = proc_pss_kib(tree[i]);
+		long k = proc_kib(tree[i], "smaps_rollup", "Pss");
 		if (k < 0 && i == 0)
 			return -1;
 		sum += k > 0 ? k : 0;
@@ -485,7 +467,7 @@ bench_idle(struct reader *r, pid_t pid, int idle_s)
 	sw0 = proc_ctxsw(pid);
 	poll_in(r->fd, idle_s * 1000);
 	sw1 = proc_ctxsw(pid);
-	rss = proc_rss_kib(pid);
+	rss = proc_kib(pid, "status", "VmRSS");
 	printf("idle_rss_kib %ld\n", rss);
 	printf("idle_tree_pss_kib %ld\n", proc_tree_pss_kib(pid));
 	printf("idle_ctxsw %ld\n", sw0 < 0 || sw1 < 0 ? -1 : sw1 - sw0);
