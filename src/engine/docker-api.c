@@ -52,6 +52,7 @@ struct api_xfer {
 	bool			 to_file;
 	long			 status;
 	bool			 too_big, head_done, done;
+	bool			 no_body;	/* the answer to a HEAD */
 	/* one header of the answer wanted (its name), its value */
 	const char		*want;
 	struct strbuf		 field, value, found;
@@ -166,7 +167,7 @@ api_on_value(http_parser *hp, const char *data, size_t n)
 	if (x->want == NULL)
 		return 0;
 	x->in_value = true;
-	if (x->value.len + n < 256)
+	if (x->value.len + n < 16384)	/* a path's stat, in base64 */
 		strbuf_add(&x->value, data, n);
 	return 0;
 }
@@ -180,7 +181,7 @@ api_on_head(http_parser *hp)
 		api_header_done(x);
 	x->status = hp->status_code;
 	x->head_done = true;
-	return 0;
+	return x->no_body ? 1 : 0;	/* 1: no body follows */
 }
 
 static int
@@ -445,6 +446,24 @@ docker_api_get_file(struct docker_api *api, const char *path, int fd,
 	return rc;
 }
 
+int
+docker_api_head(struct docker_api *api, const char *path, const char *header,
+    char **value, struct paks_error **err)
+{
+	struct api_xfer x = { .body = STRBUF_INIT, .want = header,
+		.field = STRBUF_INIT, .value = STRBUF_INIT,
+		.found = STRBUF_INIT, .no_body = true };
+	long st;
+	int rc = api_perform(api, "HEAD", path, NULL, &x, &st, err);
+
+	*value = rc == 0 && x.found.len > 0 ? xstrdup(x.found.buf) : NULL;
+	strbuf_release(&x.body);
+	strbuf_release(&x.field);
+	strbuf_release(&x.value);
+	strbuf_release(&x.found);
+	return rc;
+}
+
 /* "1.41" as 1041; -1 if it is not a version. */
 static int
 api_version_num(const char *v)
@@ -554,6 +573,18 @@ docker_api_open_as(const char *engine, const char *path,
 	}
 	json_decref(v);
 	return api;
+}
+
+/*
+ * In a child of the process that opened api: its kept connection is the
+ * parent's (and a child run as a job has closed its copy already, so
+ * that the number may be another file's now): let it be, never close.
+ */
+void
+docker_api_disown(struct docker_api *api)
+{
+	if (api != NULL)
+		api->fd = -1;
 }
 
 void

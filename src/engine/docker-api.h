@@ -28,6 +28,7 @@ struct docker_api *docker_api_open(const char *, struct paks_error **);
 struct docker_api *docker_api_open_as(const char *, const char *,
 	    struct paks_error **);
 void	docker_api_free(struct docker_api *);
+void	docker_api_disown(struct docker_api *);
 const char *docker_api_version(const struct docker_api *);
 const char *docker_api_engine(const struct docker_api *);
 
@@ -56,6 +57,14 @@ int	docker_api_stream(struct docker_api *, const char *, const char *,
  */
 int	docker_api_get_file(struct docker_api *, const char *, int,
 	    struct paks_error **);
+
+/*
+ * HEAD PATH: *value gets the answer's HEADER (malloc'd), or NULL when it
+ * has none. A status of 400 or above is an error ("HTTP status 404": a
+ * HEAD has no body to say more).
+ */
+int	docker_api_head(struct docker_api *, const char *, const char *,
+	    char **, struct paks_error **);
 
 /*
  * A hijacked connection (POST .../attach or /exec/ID/start, with a JSON

@@ -97,10 +97,12 @@ engine_api_get(const struct engine *e, struct docker_api **out,
 	 * A child of paks (a #move or a #save job) has its own connection:
 	 * the kept one is the parent's, which may ask the daemon at the
 	 * same time, and two askers on one socket read each other's
-	 * answers. Closing the child's copy of the socket leaves the
-	 * parent's open.
+	 * answers. The child leaves its copy of the socket alone: one
+	 * run as a job has closed it already, and its number may be
+	 * another file's now.
 	 */
 	if (s->tried && s->opener != getpid()) {
+		docker_api_disown(s->api);
 		docker_api_free(s->api);
 		s->api = NULL;
 		s->tried = false;
@@ -153,6 +155,14 @@ api_inspect(struct docker_api *api, const char *kind, const char *name,
 		return NULL;
 	}
 	return doc;
+}
+
+/* GET /KIND/NAME/json ("images", "containers"): the object, or NULL. */
+json_t *
+engine_api_inspect_doc(struct docker_api *api, const char *kind,
+    const char *name, struct paks_error **err)
+{
+	return api_inspect(api, kind, name, false, NULL, err);
 }
 
 /* Is IMAGE here? A daemon that does not answer is IMAGE_ENGINE_DOWN. */

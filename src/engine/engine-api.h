@@ -25,6 +25,8 @@ int	engine_api_image_state(struct docker_api *, const char *,
 	    enum image_state *);
 bool	engine_api_container_exists(struct docker_api *, const char *);
 char	*engine_api_image_entrypoint(struct docker_api *, const char *);
+json_t	*engine_api_inspect_doc(struct docker_api *, const char *,
+	    const char *, struct paks_error **);
 int	engine_api_inspect(struct docker_api *, const char *, char **,
 	    struct paks_error **);
 int	engine_api_size(struct docker_api *, const char *, struct engine_size *,
@@ -33,6 +35,17 @@ int	engine_api_pull(struct docker_api *, const char *, bool, int,
 	    struct paks_error **);
 int	engine_api_argv(struct docker_api *, char *const *, char **,
 	    struct paks_error **);
+/* the client's words that move a stream (engine-api-words.c) */
+int	engine_api_words(struct docker_api *, char *const *, int, int, char **,
+	    int *, struct paks_error **);
+
+/* What engine_api_words_child (a run's fn) runs: ENGINE ARGS... */
+struct engine_words {
+	const struct engine	*engine;
+	char *const		*args;
+};
+
+int	engine_api_words_child(void *);
 int	engine_api_remove(struct docker_api *, const char *,
 	    struct paks_error **);
 int	engine_api_commit(struct docker_api *, const char *, char *const *,

@@ -31,6 +31,22 @@ engine_last_line(const char *s)
 }
 
 /*
+ * The client's words ARGS through the API, in this process: 0, -1 (*err),
+ * or 1 for words it does not know (the client runs them).
+ */
+static int
+engine_words_here(const struct engine *e, struct docker_api *api,
+    char *const *args, int fd, char **out, struct paks_error **err)
+{
+	int code, rc = engine_api_words(api, args, fd, -1, out, &code, err);
+
+	if (rc == 0 && code != 0)
+		return paks_error_set(err, 0, "%s %s failed: it exited with %d",
+		    e->name, args[0], code);
+	return rc;
+}
+
+/*
  * Run "PROGRAM ARGS..." and collect stdout; a non-zero exit becomes an
  * error carrying the engine's last line of stderr.
  */
@@ -44,10 +60,11 @@ engine_simple(const struct engine *e, char *const *args, char **out,
 	struct docker_api *api = NULL;
 	int rc = 0;
 
-	/* docker: what its Engine API can do goes there (engine-api.c) */
+	/* what the engine's API can do goes there (engine-api-words.c) */
 	if (engine_api_get(e, &api, err) < 0)
 		return -1;
-	if (api != NULL && (rc = engine_api_argv(api, args, out, err)) <= 0)
+	if (api != NULL && (rc = engine_words_here(e, api, args, -1, out,
+	    err)) <= 0)
 		return rc;
 	rc = 0;
 	strv_push(&argv, e->program);
@@ -70,40 +87,58 @@ engine_simple(const struct engine *e, char *const *args, char **out,
 }
 
 /*
- * Run argv (program first) for an engine operation through rn: its stdout
- * into *out (if out), or into fd (if fd >= 0). A failure carries the
- * program's last line of stderr ("docker cp failed: ..."); a program the
- * user interrupted is "interrupted".
+ * Run r (argv's program, or the API's words in a child of paks) through
+ * rn: its stdout into *out (if out), or into fd (if fd >= 0). A failure
+ * carries the program's last line of stderr ("docker cp failed: ..."),
+ * or what the API's words said on fd 3, as it is; a program the user
+ * interrupted is "interrupted".
  */
-int
-engine_cmd(const struct runner *rn, char *const *argv, const char *progress,
-    char **out, int fd, struct paks_error **err)
+static int
+engine_cmd_run(const struct runner *rn, struct run *r, char *const *argv,
+    const char *progress, char **out, int fd, struct paks_error **err)
 {
 	_cleanup_free_ char *last = NULL;
-	struct run r = RUN_INIT(argv);
 	bool sub = argv[1] != NULL && argv[1][0] != '-';
 	int rc = 0;
 
-	r.progress = progress;
-	r.out.how = fd >= 0 ? RUN_FD : RUN_CAPTURE;
-	r.out.fd = fd;
-	r.err.how = RUN_CAPTURE;
-	if (runner_run(rn, &r, err) < 0)
+	r->progress = progress;
+	r->out.how = fd >= 0 ? RUN_FD : RUN_CAPTURE;
+	r->out.fd = fd;
+	r->err.how = RUN_CAPTURE;
+	if (runner_run(rn, r, err) < 0)
 		return -1;
-	if (r.cancelled)
+	if (r->cancelled)
 		rc = paks_error_set(err, 0, "interrupted");
-	else if (r.code != 0) {
-		last = engine_last_line(strbuf_str(&r.err_text));
+	else if (r->code != 0 && r->fd3_text.len > 0) {
+		last = engine_last_line(strbuf_str(&r->fd3_text));
+		rc = paks_error_set(err, 0, "%s", last);
+	} else if (r->code != 0) {
+		last = engine_last_line(strbuf_str(&r->err_text));
 		rc = paks_error_set(err, 0, "%s%s%s failed: %s", argv[0],
 		    sub ? " " : "", sub ? argv[1] : "", *last ? last :
 		    "no message");
 	} else if (out != NULL)
-		*out = xstrdup(strbuf_str(&r.out_text));
-	run_release(&r);
+		*out = xstrdup(strbuf_str(&r->out_text));
+	run_release(r);
 	return rc;
 }
 
-/* engine_cmd of "PROGRAM ARGS..." with e's program. */
+/* argv (program first) for an engine operation, as engine_cmd_run says. */
+int
+engine_cmd(const struct runner *rn, char *const *argv, const char *progress,
+    char **out, int fd, struct paks_error **err)
+{
+	struct run r = RUN_INIT(argv);
+
+	return engine_cmd_run(rn, &r, argv, progress, out, fd, err);
+}
+
+/*
+ * engine_cmd of "PROGRAM ARGS..." with e's program; what the engine's
+ * API can do goes there (engine-api-words.c): in this process when run
+ * plainly (paks save), in the job's process for a session's job, which
+ * Ctrl-C must be able to stop while the session goes on.
+ */
 int
 engine_cmd_args(const struct engine *e, const struct runner *rn,
     char *const *args, const char *progress, char **out, int fd,
@@ -113,17 +148,22 @@ engine_cmd_args(const struct engine *e, const struct runner *rn,
 	struct docker_api *api = NULL;
 	int rc;
 
-	/* run plainly (paks save, not a session's job, which Ctrl-C must be
-	 * able to stop): what docker's Engine API can do goes there */
-	if ((rn == NULL || rn->fn == NULL) && fd < 0) {
-		if (engine_api_get(e, &api, err) < 0)
-			return -1;
-		if (api != NULL &&
-		    (rc = engine_api_argv(api, args, out, err)) <= 0)
-			return rc;
-	}
+	if (engine_api_get(e, &api, err) < 0)
+		return -1;
 	strv_push(&argv, e->program);
 	strv_pushv(&argv, args);
+	if (api != NULL && rn != NULL && rn->fn != NULL) {
+		struct engine_words w = { e, args };
+		struct run r = RUN_INIT(NULL);
+
+		r.fn = engine_api_words_child;
+		r.fn_arg = &w;
+		r.fd3_capture = true;
+		return engine_cmd_run(rn, &r, argv.v, progress, out, fd, err);
+	}
+	if (api != NULL && (rc = engine_words_here(e, api, args, fd, out,
+	    err)) <= 0)
+		return rc;
 	if (engine_cmd(rn, argv.v, progress, out, fd, err) == 0)
 		return 0;
 	if ((*err)->code == ENOENT)

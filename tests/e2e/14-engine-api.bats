@@ -102,22 +102,37 @@ teardown() {
 	[[ -s $W/log ]]
 }
 
-@test "#inspect and #size in a session, and no client run for them with the API" {
-	PATH=$W:$PATH pk_start "$PK_BUSYBOX"
+@test "#inspect, #size, #cp out and #save in a session: no client run for them with the API" {
+	"$E" tag "$PK_BUSYBOX" "paks-test/api:$TAG-box"
+	PATH=$W:$PATH pk_start "paks-test/api:$TAG-box"
 	pk_wait_for '#$'
 	pk_line 'echo x > /grown'
 	pk_line '#inspect config.image'
-	pk_wait_for "^\"(localhost/)?$PK_BUSYBOX\"$"
+	pk_wait_for "^\"(localhost/)?paks-test/api:$TAG-box\"$"
 	pk_line '#size'
 	pk_wait_for '^writable layer: [0-9]'
 	pk_wait_for '^virtual size: +[1-9]'
+	# the session's jobs: a #cp out of the container, a #save (its
+	# history exec, commit, tag, inspect, snapshot list) in a child of
+	# paks that asks the API
+	pk_line "#cp /grown host:$BATS_TEST_TMPDIR/"
+	pk_wait_for '^copied /grown to host:'
+	[[ $(cat "$BATS_TEST_TMPDIR/grown") == x ]]
+	pk_line '#save'
+	pk_wait_for "saved paks-test/api:$TAG-box-saved"
 	pk_line 'exit 0'
 	pk_exit_is 0
+	run "$E" run --rm --network none --entrypoint /bin/cat \
+	    "paks-test/api:$TAG-box-saved" /grown
+	[[ $output == x ]]
 	if api_on; then
-		run grep -E '^container inspect' "$W/log"
+		# (the log's "run" may span lines: its boot script)
+		run grep -E '^((cp (-L )?[^/ ][^ ]*:)|(commit|exec|export|diff|images?|container|save|load|import|rm) )' "$W/log"
+		echo "$output"
 		[[ $status -eq 1 ]]
 	else
 		grep -q '^container inspect' "$W/log"
+		grep -q '^commit ' "$W/log"
 	fi
 }
 

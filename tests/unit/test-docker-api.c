@@ -7,6 +7,7 @@
  * streams and their errors, nothing listening, and which socket is asked.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <setjmp.h>
 #include <poll.h>
@@ -137,9 +138,11 @@ fake_answer(int c, FILE *log, struct strbuf *req)
 	    "\r\n\r\n", r->line ? r->status : 404,
 	    fake_headers ? fake_headers : "",
 	    r->line ? strlen(r->body) : 2);
-	if (write(c, head, strlen(head)) < 0 ||
-	    write(c, r->line ? r->body : "{}", r->line ? strlen(r->body) : 2) <
-	    0)
+	if (write(c, head, strlen(head)) < 0)
+		_exit(1);
+	/* a HEAD's answer has the head alone */
+	if (strncmp(req->buf, "HEAD ", 5) != 0 && write(c, r->line ? r->body :
+	    "{}", r->line ? strlen(r->body) : 2) < 0)
 		_exit(1);
 }
 
@@ -647,6 +650,99 @@ test_socket_path_and_escape(void **state)
 	free(s);
 }
 
+/* The client's words through the API (engine-api-words.c): their output
+ * as the client prints it; words it does not know are left to it. */
+static const struct route words_daemon[] = {
+	{ "GET /version ", 200, VERSION_41 },
+	{ "GET /v1.41/containers/box/changes ", 200,
+	  "[{\"Path\":\"/a b\",\"Kind\":1},{\"Path\":\"/etc\",\"Kind\":0},"
+	  "{\"Path\":\"/gone\",\"Kind\":2},{\"Path\":\"/odd\",\"Kind\":7}]" },
+	{ "GET /v1.41/images/img/json ", 200,
+	  "{\"Id\":\"sha256:abc\",\"RootFS\":{\"Layers\":[\"a\",\"b\",\"c\"]},"
+	  "\"RepoTags\":[\"x:1\"],\"Config\":{\"Entrypoint\":null}}" },
+	{ "GET /v1.41/images/json?filters=", 200,
+	  "[{\"RepoTags\":[\"paks/a:1\",\"other/paks/a:2\"]},"
+	  "{\"RepoTags\":[\"localhost/paks/a:snap-3\"]}]" },
+	{ "HEAD /v1.41/containers/box/archive?path=/lnk ", 200, "" },
+	{ "GET /v1.41/containers/box/archive?path=/etc/passwd ", 200,
+	  "TARDATA" },
+	{ "GET /v1.41/containers/box/export ", 200, "EXPORTED" },
+	{ NULL, 0, NULL },
+};
+
+static char *
+words_text(struct docker_api *api, char *const *args, int want)
+{
+	struct paks_error *err = NULL;
+	char *out = NULL;
+	int code = -1;
+
+	assert_int_equal(engine_api_words(api, args, -1, -1, &out, &code,
+	    &err), want);
+	assert_null(err);
+	return out;
+}
+
+static void
+test_words(void **state)
+{
+	struct fake *f;
+	struct paks_error *err = NULL;
+	struct docker_api *api;
+	char *diff[] = { "diff", "box", NULL };
+	char *layers[] = { "image", "inspect", "--format",
+		"{{len .RootFS.Layers}}", "img", NULL };
+	char *id[] = { "image", "inspect", "-f", "{{.Id}}", "img", NULL };
+	char *ep[] = { "image", "inspect", "--format",
+		"{{json .Config.Entrypoint}}", "img", NULL };
+	char *other[] = { "image", "inspect", "--format", "{{.Os}}", "img",
+		NULL };
+	char *tags[] = { "images", "--format", "{{.Tag}}", "paks/a", NULL };
+	char *ps[] = { "ps", "-a", NULL };
+	char *cp[] = { "cp", "-L", "box:/lnk", "-", NULL };
+	char path[160], buf[64] = "", *out, *log;
+	int fd, code;
+
+	(void)state;
+	/* /lnk is a link: HEAD says so, in its stat header */
+	fake_headers = "X-Docker-Container-Path-Stat: eyJuYW1lIjoibG5rIiwi"
+	    "bW9kZSI6MTM0MjE4MjM5LCJsaW5rVGFyZ2V0IjoiL2V0Yy9wYXNzd2QifQ==\r\n";
+	f = fake_start(words_daemon);
+	api = docker_api_open(f->sock, &err);
+	assert_non_null(api);
+	assert_string_equal(out = words_text(api, diff, 0),
+	    "A /a b\nC /etc\nD /gone\n");
+	free(out);
+	assert_string_equal(out = words_text(api, layers, 0), "3\n");
+	free(out);
+	assert_string_equal(out = words_text(api, id, 0), "sha256:abc\n");
+	free(out);
+	assert_string_equal(out = words_text(api, ep, 0), "null\n");
+	free(out);
+	assert_string_equal(out = words_text(api, tags, 0), "1\nsnap-3\n");
+	free(out);
+	/* a template not in the table, words it does not know: the client */
+	assert_null(words_text(api, other, 1));
+	assert_null(words_text(api, ps, 1));
+	/* cp -L: the link followed in the container, the tar to the fd */
+	snprintf(path, sizeof path, "%s/out.tar", f->dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_int_equal(engine_api_words(api, cp, fd, -1, NULL, &code, &err),
+	    0);
+	assert_int_equal(pread(fd, buf, sizeof buf - 1, 0), 7);
+	assert_string_equal(buf, "TARDATA");
+	close(fd);
+	log = fake_log(f);
+	assert_non_null(strstr(log, "HEAD /v1.41/containers/box/archive?"
+	    "path=/lnk\nGET /v1.41/containers/box/archive?path=/etc/passwd\n"));
+	assert_non_null(strstr(log, "GET /v1.41/images/json?filters="
+	    "%7B%22reference%22:%5B%22paks/a%22%5D%7D\n"));
+	free(log);
+	docker_api_free(api);
+	fake_stop(f);
+	fake_headers = NULL;
+}
+
 int
 main(void)
 {
@@ -663,6 +759,7 @@ main(void)
 		cmocka_unit_test(test_podman_socket),
 		cmocka_unit_test(test_nothing_listening),
 		cmocka_unit_test(test_socket_path_and_escape),
+		cmocka_unit_test(test_words),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
