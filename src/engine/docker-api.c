@@ -34,6 +34,11 @@
 #define API_HIJACK_MS 30000
 /* The daemon's message, shortened for one line. */
 #define API_MAX_MESSAGE 300
+/* A header value paks reads (a path's stat, base64 JSON with a link's
+ * target: PATH_MAX and more) */
+#define API_MAX_VALUE 16384
+/* A request body is sent in pieces of this size. */
+#define API_BODY_PIECE 65536
 
 struct docker_api {
 	int	 fd;		/* the kept connection, or -1 */
@@ -167,7 +172,7 @@ api_on_value(http_parser *hp, const char *data, size_t n)
 	if (x->want == NULL)
 		return 0;
 	x->in_value = true;
-	if (x->value.len + n < 16384)	/* a path's stat, in base64 */
+	if (x->value.len + n < API_MAX_VALUE)
 		strbuf_add(&x->value, data, n);
 	return 0;
 }
@@ -181,7 +186,7 @@ api_on_head(http_parser *hp)
 		api_header_done(x);
 	x->status = hp->status_code;
 	x->head_done = true;
-	return x->no_body ? 1 : 0;	/* 1: no body follows */
+	return x->no_body ? 1 : 0;	/* 1: http-parser expects no body */
 }
 
 static int
@@ -356,6 +361,9 @@ api_exchange(struct docker_api *api, const char *req, struct api_xfer *x)
 	return -1;
 }
 
+static int	api_conclude(struct docker_api *, const char *, const char *,
+		    struct api_xfer *, int, long *, struct paks_error **);
+
 /* One request; *status 0 when the daemon did not answer. */
 static int
 api_perform(struct docker_api *api, const char *method, const char *path,
@@ -369,6 +377,18 @@ api_perform(struct docker_api *api, const char *method, const char *path,
 	req = api_request_text(api, method, path, text, NULL);
 	rc = api_exchange(api, req, x);
 	explicit_bzero(req, strlen(req));	/* an env value may be in it */
+	return api_conclude(api, method, path, x, rc, status, err);
+}
+
+/*
+ * What came of a request: rc is the exchange's (-1 and errno when the
+ * answer did not come whole), *status the answer's (0: none), and a
+ * status of 400 or above the daemon's message.
+ */
+static int
+api_conclude(struct docker_api *api, const char *method, const char *path,
+    struct api_xfer *x, int rc, long *status, struct paks_error **err)
+{
 	*status = x->head_done ? x->status : 0;
 	if (x->err != NULL) {
 		*err = TAKE_PTR(x->err);
@@ -412,6 +432,21 @@ docker_api_call(struct docker_api *api, const char *method, const char *path,
 	return rc;
 }
 
+/* After a stream's answer: its last line, if it had no newline. */
+static int
+api_stream_end(struct api_xfer *x, int rc, struct paks_error **err)
+{
+	if (rc == 0 && x->fn != NULL && x->body.len > 0) {
+		strbuf_addch(&x->body, '\n');
+		api_stream_lines(x);
+		if (x->err != NULL) {
+			*err = TAKE_PTR(x->err);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
 int
 docker_api_stream(struct docker_api *api, const char *method,
     const char *path, docker_api_stream_fn *fn, void *ctx,
@@ -421,15 +456,7 @@ docker_api_stream(struct docker_api *api, const char *method,
 	long st;
 	int rc = api_perform(api, method, path, NULL, &x, &st, err);
 
-	/* a last line without its newline */
-	if (rc == 0 && x.body.len > 0) {
-		strbuf_addch(&x.body, '\n');
-		api_stream_lines(&x);
-		if (x.err != NULL) {
-			*err = TAKE_PTR(x.err);
-			rc = -1;
-		}
-	}
+	rc = api_stream_end(&x, rc, err);
 	strbuf_release(&x.body);
 	return rc;
 }
@@ -446,21 +473,190 @@ docker_api_get_file(struct docker_api *api, const char *path, int fd,
 	return rc;
 }
 
+/*
+ * HEAD PATH: *status (404 is not an error here: the thing is not there),
+ * and the value of the answer's header NAME in *value (malloc'd; NULL
+ * when the answer has none).
+ */
 int
-docker_api_head(struct docker_api *api, const char *path, const char *header,
-    char **value, struct paks_error **err)
+docker_api_head(struct docker_api *api, const char *path, const char *name,
+    char **value, long *status, struct paks_error **err)
 {
-	struct api_xfer x = { .body = STRBUF_INIT, .want = header,
+	struct api_xfer x = { .body = STRBUF_INIT, .want = name,
 		.field = STRBUF_INIT, .value = STRBUF_INIT,
 		.found = STRBUF_INIT, .no_body = true };
-	long st;
-	int rc = api_perform(api, "HEAD", path, NULL, &x, &st, err);
+	int rc = api_perform(api, "HEAD", path, NULL, &x, status, err);
 
-	*value = rc == 0 && x.found.len > 0 ? xstrdup(x.found.buf) : NULL;
+	*value = NULL;
+	if (rc < 0 && *status == 404) {
+		paks_error_release(err);
+		rc = 0;
+	}
+	if (rc == 0 && x.found.len > 0)
+		*value = xstrndup(x.found.buf, x.found.len);
 	strbuf_release(&x.body);
 	strbuf_release(&x.field);
 	strbuf_release(&x.value);
 	strbuf_release(&x.found);
+	return rc;
+}
+
+/*
+ * Send len bytes on the socket, watching it: 1 when the daemon has begun
+ * to answer (or closed it) before all went, which ends the sending; 0
+ * all sent; -1 and errno.
+ */
+static int
+api_send_watched(int sock, const char *buf, size_t len)
+{
+	while (len > 0) {
+		struct pollfd p = { .fd = sock, .events = POLLIN | POLLOUT };
+		ssize_t n;
+
+		if (poll(&p, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (p.revents & (POLLIN | POLLHUP | POLLERR))
+			return 1;
+		n = send(sock, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0)
+			return errno == EPIPE || errno == ECONNRESET ? 1 : -1;
+		buf += n, len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * The body from fd `in` to the socket: size bytes exactly, or chunked
+ * when size is -1. *early: the daemon answered before it was all sent.
+ */
+static int
+api_send_body(int sock, int in, off_t size, bool *early,
+    struct paks_error **err)
+{
+	_cleanup_free_ char *buf = xmalloc(API_BODY_PIECE + 32);
+	off_t sent = 0;
+	int rc;
+
+	for (;;) {
+		char *data = buf + 16;	/* room for a chunk's size line */
+		ssize_t n = read(in, data, API_BODY_PIECE);
+		size_t len = (size_t)n;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return paks_error_set(err, errno, "cannot read what "
+			    "is to be sent");
+		if (n == 0)
+			break;
+		if (size >= 0 && sent + n > size)
+			return paks_error_set(err, 0, "what is to be sent is "
+			    "longer than its %lld bytes", (long long)size);
+		if (size < 0) {
+			char head[16];
+			int h = snprintf(head, sizeof head, "%zx\r\n", len);
+			data -= h;
+			memcpy(data, head, (size_t)h);
+			memcpy(data + h + n, "\r\n", 2);
+			len += (size_t)h + 2;
+		}
+		if ((rc = api_send_watched(sock, data, len)) != 0) {
+			*early = rc > 0;
+			return rc > 0 ? 0 : paks_error_set(err, errno,
+			    "cannot send to the daemon");
+		}
+		sent += n;
+	}
+	if (size >= 0 && sent != size)
+		return paks_error_set(err, 0, "what was sent is shorter than "
+		    "its %lld bytes", (long long)size);
+	rc = size < 0 ? api_send_watched(sock, "0\r\n\r\n", 5) : 0;
+	*early = rc > 0;
+	return rc < 0 ? paks_error_set(err, errno, "cannot send to the "
+	    "daemon") : 0;
+}
+
+/* The head of a request whose body follows, of size bytes or chunked. */
+static char *
+api_body_head(struct docker_api *api, const char *method, const char *path,
+    const char *type, off_t size)
+{
+	_cleanup_free_ char *len = size >= 0 ? xasprintf("Content-Length: "
+	    "%lld", (long long)size) : xstrdup("Transfer-Encoding: chunked");
+
+	return xasprintf("%s /v%s%s HTTP/1.1\r\nHost: docker\r\nUser-Agent: "
+	    "paks\r\nContent-Type: %s\r\n%s\r\n\r\n", method, api->version,
+	    path, type, len);
+}
+
+/* A stream's objects, the last kept in *ctx (a json_t *). */
+static int
+api_keep_last(void *ctx, json_t *obj)
+{
+	json_t **last = ctx;
+
+	json_decref(*last);
+	*last = json_incref(obj);
+	return 0;
+}
+
+int
+docker_api_put_fd(struct docker_api *api, const char *method,
+    const char *path, const char *type, int in, off_t size, json_t **reply,
+    long *status, struct paks_error **err)
+{
+	/* its answer: one JSON object, or a stream of them a line each (a
+	 * load's, an import's), whose last is the answer */
+	struct api_xfer x = { .body = STRBUF_INIT, .fn = reply ?
+	    api_keep_last : NULL, .ctx = reply };
+	_cleanup_free_ char *head = api_body_head(api, method, path, type,
+	    size);
+	int kept = api->fd, rc;
+	bool early = false;
+	long st;
+
+	if (reply != NULL)
+		*reply = NULL;
+	if (status != NULL)
+		*status = 0;
+	/* a connection of its own: a body half sent cannot be sent again */
+	if ((api->fd = api_connect(api->socket)) < 0) {
+		api->fd = kept;
+		return paks_error_set(err, errno, "cannot reach %s at '%s'",
+		    api->engine, api->socket);
+	}
+	rc = api_send_watched(api->fd, head, strlen(head));
+	if (rc == 0 && api_send_body(api->fd, in, size, &early, err) < 0) {
+		close(api->fd);
+		api->fd = kept;
+		return -1;
+	}
+	/* the answer, also when the daemon said no before all was sent:
+	 * its message says why, where the send's EPIPE would not */
+	if (rc >= 0 && (rc = api_read_answer(api, &x)) > 0) {
+		errno = ECONNRESET;
+		rc = -1;
+	}
+	int e = errno;
+	if (api->fd >= 0)
+		close(api->fd);
+	api->fd = kept;
+	errno = e;
+	explicit_bzero(head, strlen(head));	/* --change=ENV values */
+	rc = api_conclude(api, method, path, &x, rc, &st, err);
+	if (status != NULL)
+		*status = st;
+	rc = api_stream_end(&x, rc, err);
+	if (rc < 0 && reply != NULL) {
+		json_decref(*reply);
+		*reply = NULL;
+	}
+	strbuf_release(&x.body);
 	return rc;
 }
 

@@ -3,6 +3,7 @@
 #define PAKS_DOCKER_API_H
 
 #include <jansson.h>
+#include <sys/types.h>
 
 #include "util/error.h"
 
@@ -59,12 +60,23 @@ int	docker_api_get_file(struct docker_api *, const char *, int,
 	    struct paks_error **);
 
 /*
- * HEAD PATH: *value gets the answer's HEADER (malloc'd), or NULL when it
- * has none. A status of 400 or above is an error ("HTTP status 404": a
- * HEAD has no body to say more).
+ * HEAD PATH: *status (404, the thing is not there, is no error), and the
+ * value of the answer's header NAME in *value (malloc'd; NULL if none).
  */
 int	docker_api_head(struct docker_api *, const char *, const char *,
-	    char **, struct paks_error **);
+	    char **, long *, struct paks_error **);
+
+/*
+ * METHOD PATH with a body of content type TYPE read from fd IN: SIZE
+ * bytes (sent with Content-Length), or -1 for as many as come before its
+ * end (sent chunked), on a connection of its own. The answer as
+ * docker_api_call gives it (JSON in *reply, if any; reply and status may
+ * be NULL). A daemon that answers before the body is all sent (an error,
+ * mostly) stops the sending, and its answer is the result. For a tar into
+ * a container, an archive or image to load.
+ */
+int	docker_api_put_fd(struct docker_api *, const char *, const char *,
+	    const char *, int, off_t, json_t **, long *, struct paks_error **);
 
 /*
  * A hijacked connection (POST .../attach or /exec/ID/start, with a JSON

@@ -13,11 +13,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <nettle/base64.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine-api.h"
@@ -27,8 +27,6 @@
 #include "util/strv.h"
 #include "util/xalloc.h"
 
-/* A file mode's symlink bit, as Go writes it in a path's stat. */
-#define WORDS_MODE_SYMLINK (1u << 27)
 /* How long an exec's stream may stay silent, in ms: none (a build). */
 #define WORDS_EXEC_POLL -1
 
@@ -51,43 +49,25 @@ words_emit(const char *text, int fd, char **out, struct paks_error **err)
 
 /*
  * What PATH in the container is a symbolic link to, as the daemon
- * resolves it inside the container (HEAD .../archive: a base64 JSON
- * stat); NULL when it is no link or the daemon does not say (the GET
- * then tells what is wrong).
+ * resolves it inside the container; NULL when it is no link or the
+ * daemon does not say (the GET then tells what is wrong).
  */
 static char *
 words_link_target(struct docker_api *api, const char *ctr, const char *path)
 {
-	_cleanup_free_ char *c = docker_api_escape(ctr);
-	_cleanup_free_ char *p = docker_api_escape(path), *url = NULL;
-	_cleanup_free_ char *b64 = NULL, *raw = NULL;
-	struct base64_decode_ctx ctx;
+	struct engine_api_stat st;
 	struct paks_error *err = NULL;
-	size_t len;
-	json_t *st;
-	const char *link;
 	char *target = NULL;
 
-	url = xasprintf("/containers/%s/archive?path=%s", c, p);
-	if (docker_api_head(api, url, "X-Docker-Container-Path-Stat", &b64,
-	    &err) < 0 || b64 == NULL) {
+	if (engine_api_stat(api, ctr, path, &st, &err) < 0) {
 		paks_error_free(err);
 		return NULL;
 	}
-	raw = xmalloc(BASE64_DECODE_LENGTH(strlen(b64)) + 1);
-	base64_decode_init(&ctx);
-	if (!base64_decode_update(&ctx, &len, (uint8_t *)raw, strlen(b64),
-	    b64) || !base64_decode_final(&ctx))
-		return NULL;
-	if ((st = json_loadb(raw, len, 0, NULL)) == NULL)
-		return NULL;
-	link = json_string_value(json_object_get(st, "linkTarget"));
-	if ((json_integer_value(json_object_get(st, "mode")) &
-	    WORDS_MODE_SYMLINK) && link != NULL && *link != '\0')
-		target = link[0] == '/' ? xstrdup(link) : xasprintf("%.*s/%s",
-		    (int)(strrchr(path, '/') ? strrchr(path, '/') - path : 0),
-		    path, link);
-	json_decref(st);
+	if (st.link && st.target != NULL && *st.target != '\0')
+		target = st.target[0] == '/' ? xstrdup(st.target) :
+		    xasprintf("%.*s/%s", (int)(strrchr(path, '/') ?
+		    strrchr(path, '/') - path : 0), path, st.target);
+	free(st.target);
 	return target;
 }
 
@@ -181,6 +161,101 @@ words_save(struct docker_api *api, char *const *args, size_t argc,
 	n = docker_api_escape(args[3]);
 	url = xasprintf("/images/%s/get", n);
 	return words_get(api, url, args[2], -1, "save", err);
+}
+
+/* FILE, opened to be sent: its fd and size */
+static int
+words_open(const char *file, off_t *size, struct paks_error **err)
+{
+	struct stat st;
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return paks_error_set(err, e, "cannot read '%s'", file);
+	}
+	*size = S_ISREG(st.st_mode) ? st.st_size : -1;
+	return fd;
+}
+
+/*
+ * "load -i FILE": an image archive loaded; what the client says of it
+ * ("Loaded image: NAME", podman's names).
+ */
+static int
+words_load(struct docker_api *api, char *const *args, size_t argc, int fd,
+    char **out, struct paks_error **err)
+{
+	_cleanup_close_ int in = -1;
+	_cleanup_free_ char *text = NULL;
+	json_t *r = NULL;
+	const char *said;
+	off_t size;
+	int rc;
+
+	if (argc != 3 || strcmp(args[1], "-i") != 0 || args[2][0] == '-')
+		return 1;
+	if ((in = words_open(args[2], &size, err)) < 0)
+		return paks_error_wrap(err, "%s load failed",
+		    docker_api_engine(api));
+	rc = docker_api_put_fd(api, "POST", words_libpod(api) ?
+	    "/libpod/images/load" : "/images/load?quiet=1",
+	    "application/x-tar", in, size, &r, NULL, err);
+	if (rc < 0)
+		return paks_error_wrap(err, "%s load failed",
+		    docker_api_engine(api));
+	if ((said = json_string_value(json_object_get(r, "stream"))) != NULL)
+		text = xstrdup(said);
+	else if ((said = json_string_value(json_array_get(json_object_get(r,
+	    "Names"), 0))) != NULL)
+		text = xasprintf("Loaded image: %s\n", said);
+	json_decref(r);
+	return words_emit(text ? text : "", fd, out, err);
+}
+
+/*
+ * docker's "import [--change=C]... FILE": a container's files as an
+ * image, its config changed by C; the image's id, as the client prints.
+ */
+static int
+words_import(struct docker_api *api, char *const *args, size_t argc,
+    int fd, char **out, struct paks_error **err)
+{
+	struct strbuf url = STRBUF_INIT;
+	_cleanup_close_ int in = -1;
+	_cleanup_free_ char *text = NULL;
+	const char *id;
+	json_t *r = NULL;
+	off_t size;
+	int rc = 1;
+
+	if (words_libpod(api) || args[argc - 1][0] == '-')
+		return 1;
+	strbuf_adds(&url, "/images/create?fromSrc=-");
+	for (size_t i = 1; i + 1 < argc; i++) {
+		_cleanup_free_ char *c = NULL;
+
+		if (strncmp(args[i], "--change=", 9) != 0)
+			goto out;
+		c = docker_api_escape(args[i] + 9);
+		strbuf_addf(&url, "&changes=%s", c);
+	}
+	if ((in = words_open(args[argc - 1], &size, err)) < 0 ||
+	    docker_api_put_fd(api, "POST", url.buf, "application/x-tar", in,
+	    size, &r, NULL, err) < 0) {
+		rc = paks_error_wrap(err, "docker import failed");
+		goto out;
+	}
+	id = json_string_value(json_object_get(r, "status"));
+	text = xasprintf("%s\n", id ? id : "");
+	rc = words_emit(text, fd, out, err);
+out:
+	json_decref(r);
+	explicit_bzero(url.buf, url.len);	/* ENV values */
+	strbuf_release(&url);
+	return rc;
 }
 
 /* "diff CTR": the container's changes, a line each ("A /path"). */
@@ -472,6 +547,10 @@ engine_api_words(struct docker_api *api, char *const *args, int fd,
 	if (argc >= 2 && strcmp(args[0], "save") == 0 &&
 	    (rc = words_save(api, args, argc, err)) <= 0)
 		return rc;
+	if (argc >= 2 && strcmp(args[0], "load") == 0)
+		return words_load(api, args, argc, fd, out, err);
+	if (argc >= 2 && strcmp(args[0], "import") == 0)
+		return words_import(api, args, argc, fd, out, err);
 	if (argc == 2 && strcmp(args[0], "diff") == 0 && args[1][0] != '-')
 		return words_diff(api, args, fd, out, err);
 	if (argc >= 3 && strcmp(args[0], "exec") == 0 && args[1][0] != '-')

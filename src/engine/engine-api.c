@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <nettle/base64.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,10 @@ engine_api_socket(const struct engine *e)
 		return api_podman_socket();
 	return NULL;
 }
+
+/* Go's os.FileMode bits, as a path's stat header carries them */
+#define GO_MODE_DIR	(1ULL << 31)
+#define GO_MODE_SYMLINK	(1ULL << 27)
 
 /* One engine's kept client; a process may ask both (paks move). */
 struct api_slot {
@@ -163,6 +168,72 @@ engine_api_inspect_doc(struct docker_api *api, const char *kind,
     const char *name, struct paks_error **err)
 {
 	return api_inspect(api, kind, name, false, NULL, err);
+}
+
+/* The daemon's header, standard base64 (nettle's), NUL-terminated; NULL
+ * if it is not base64. */
+static char *
+api_base64(const char *s)
+{
+	struct base64_decode_ctx ctx;
+	char *out = xmalloc(BASE64_DECODE_LENGTH(strlen(s)) + 1);
+	size_t len = 0;
+
+	base64_decode_init(&ctx);
+	if (!base64_decode_update(&ctx, &len, (uint8_t *)out, strlen(s), s) ||
+	    !base64_decode_final(&ctx)) {
+		free(out);
+		return NULL;
+	}
+	out[len] = '\0';
+	return out;
+}
+
+/*
+ * HEAD of path in the container: is it there, a directory, a link (and
+ * to what, as the daemon resolved it in the container)?
+ */
+int
+engine_api_stat(struct docker_api *api, const char *name, const char *path,
+    struct engine_api_stat *st, struct paks_error **err)
+{
+	_cleanup_free_ char *n = docker_api_escape(name);
+	_cleanup_free_ char *p = docker_api_escape(path);
+	_cleanup_free_ char *url = xasprintf("%s/containers/%s/archive?path=%s",
+	    api_libpod(api) ? "/libpod" : "", n, p);
+	_cleanup_free_ char *head = NULL, *text = NULL;
+	long status;
+	json_t *doc;
+	json_int_t mode;
+
+	*st = (struct engine_api_stat){ .exists = false };
+	if (docker_api_head(api, url, "X-Docker-Container-Path-Stat", &head,
+	    &status, err) < 0) {
+		if (status < 400)
+			return -1;
+		/* the answer to a HEAD has no message to give */
+		paks_error_release(err);
+		return paks_error_set(err, 0, "%s cannot look at '%s' in the "
+		    "container (HTTP status %ld)", docker_api_engine(api),
+		    path, status);
+	}
+	if (status == 404)
+		return 0;
+	if (head == NULL || (text = api_base64(head)) == NULL ||
+	    (doc = json_loads(text, 0, NULL)) == NULL)
+		return paks_error_set(err, 0, "%s did not say what '%s' is",
+		    docker_api_engine(api), path);
+	mode = json_integer_value(json_object_get(doc, "mode"));
+	st->exists = true;
+	st->dir = (mode & GO_MODE_DIR) != 0;
+	st->link = (mode & GO_MODE_SYMLINK) != 0 && !st->dir;
+	if (st->link) {
+		const char *t = json_string_value(json_object_get(doc,
+		    "linkTarget"));
+		st->target = xstrdup(t != NULL ? t : "");
+	}
+	json_decref(doc);
+	return 0;
 }
 
 /* Is IMAGE here? A daemon that does not answer is IMAGE_ENGINE_DOWN. */

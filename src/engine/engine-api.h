@@ -48,6 +48,17 @@ struct engine_words {
 int	engine_api_words_child(void *);
 int	engine_api_remove(struct docker_api *, const char *,
 	    struct paks_error **);
+/* A container path as the daemon reports it (engine_api_stat). */
+struct engine_api_stat {
+	bool	 exists, dir, link;
+	char	*target;	/* a link's, as the daemon resolved it */
+};
+
+int	engine_api_stat(struct docker_api *, const char *, const char *,
+	    struct engine_api_stat *, struct paks_error **);
+/* #cp host:SRC CTR (engine-api-cp.c): 1 when the client is to do it */
+int	engine_api_cp_in(const struct engine_op *, const struct engine_cp *,
+	    struct paks_error **);
 int	engine_api_commit(struct docker_api *, const char *, char *const *,
 	    char **, struct paks_error **);
 

@@ -62,9 +62,15 @@ engine_cli_cp(const struct engine_op *op, const struct engine_cp *cp,
 	char *from[] = { "cp", docker ? "-L" : ctr, docker ? ctr : "-",
 		docker ? "-" : NULL, NULL };
 
-	if (!cp->to_host)
+	if (!cp->to_host) {
+		/* host to container: through the Engine API when it answers */
+		int rc = engine_api_cp_in(op, cp, err);
+
+		if (rc <= 0)
+			return rc;
 		return cli_run(op, to, NULL, NULL, err) < 0 ?
 		    cli_cp_error(cp, err) : 0;
+	}
 	if (cp->unpack == NULL)
 		BUG("engine_cli_cp without unpack");
 	if (safetree_begin_host(&st, cp->host, cp->shown, err) < 0 ||

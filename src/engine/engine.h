@@ -76,6 +76,11 @@ struct engine_cp {
 	 * tar in fd below st (the tar reader is image/'s, above this layer) */
 	int		(*unpack)(const struct engine_cp *, int,
 			    struct safetree *, bool, struct paks_error **);
+	/* host -> container through the Engine API: write the host side to
+	 * fd as a tar whose top member is named top (NULL: a directory's
+	 * members at the top), links never followed (image/tarpack.c) */
+	int		(*pack)(const struct engine_cp *, int, const char *,
+			    struct paks_error **);
 };
 
 /* What #size and paks size show; -1: not known. */

@@ -15,9 +15,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/engine-api.h"
 #include "imagehistory.h"
 #include "move-archive.h"
 #include "save.h"
+#include "tarpack.h"
 #include "util/cleanup.h"
 #include "util/fdio.h"
 #include "util/spawn.h"
@@ -67,6 +69,37 @@ imagehistory_unstage(const char *stage, const char *name)
 	rmdir(stage);
 }
 
+/* The staged record as a tar, for the Engine API's upload. */
+static int
+imagehistory_pack(const struct engine_cp *cp, int fd, const char *top,
+    struct paks_error **err)
+{
+	return tarpack_write(fd, cp->host, top, err);
+}
+
+/*
+ * FROM ("STAGE/.paks/.") into the container's /.paks: through the Engine
+ * API as #cp does (no client), else the client's "cp FROM CTR:/.paks".
+ */
+static int
+imagehistory_copy(const struct save_job *job, const char *from,
+    struct paks_error **err)
+{
+	struct run_opts run = { .name = job->container };
+	struct engine_op op = { .engine = job->engine, .run = &run,
+		.runner = job->runner };
+	struct engine_cp cp = { .host = from, .ctr = "/.paks", .what = from,
+		.shown = "/.paks", .pack = imagehistory_pack };
+	_cleanup_free_ char *to = xasprintf("%s:/.paks", job->container);
+	char *args[] = { "cp", (char *)from, to, NULL };
+	int rc = engine_api_cp_in(&op, &cp, err);
+
+	if (rc <= 0)
+		return rc;
+	return engine_cmd_args(job->engine, &job->runner, args, NULL, NULL,
+	    -1, err);
+}
+
 /*
  * Before a save commits: the container's record into it. No record, no
  * change; a record that cannot be copied stops the save (it would lose
@@ -77,7 +110,7 @@ imagehistory_put(const struct save_job *job, struct paks_error **err)
 {
 	_cleanup_free_ char *path = history_path(job->container);
 	_cleanup_history_ struct history h = HISTORY_INIT;
-	_cleanup_free_ char *stage = NULL, *from = NULL, *to = NULL;
+	_cleanup_free_ char *stage = NULL, *from = NULL;
 	int rc;
 
 	if (path == NULL || history_load(path, &h, err) < 0 || h.n == 0)
@@ -89,10 +122,7 @@ imagehistory_put(const struct save_job *job, struct paks_error **err)
 		    "in '%s'", imagehistory_tmp());
 	if ((rc = imagehistory_stage(stage, job->container, &h, err)) == 0) {
 		from = xasprintf("%s/.paks/.", stage);
-		to = xasprintf("%s:/.paks", job->container);
-		char *args[] = { "cp", from, to, NULL };
-		rc = engine_cmd_args(job->engine, &job->runner, args, NULL, NULL,
-		    -1, err);
+		rc = imagehistory_copy(job, from, err);
 	}
 	imagehistory_unstage(stage, job->container);
 	return rc < 0 ? paks_error_wrap(err, "cannot put the session record "

@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "image/move-archive.h"
+#include "image/tarpack.h"
 #include "session/session.h"
 #include "store/paths.h"
 #include "util/cleanup.h"
@@ -50,6 +51,14 @@ cp_unpack(const struct engine_cp *cp, int tar, struct safetree *st,
 	return rc;
 }
 
+/* The host side as a tar, for the Engine API's upload (tarpack.c). */
+static int
+cp_pack(const struct engine_cp *cp, int fd, const char *top,
+    struct paks_error **err)
+{
+	return tarpack_write(fd, cp->host, top, err);
+}
+
 static int
 hash_cp_exec(struct cmd_ctx *ctx, int argc, char **argv,
     struct paks_error **err)
@@ -59,7 +68,7 @@ hash_cp_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	struct engine_op op = session_op(ctx->session);
 	struct engine_cp cp = { .ctr = argv[from_host ? 2 : 1],
 		.to_host = to_host, .what = argv[1], .shown = argv[2],
-		.unpack = cp_unpack };
+		.unpack = cp_unpack, .pack = cp_pack };
 	struct stat st;
 
 	(void)argc;
@@ -104,6 +113,10 @@ const struct cmd_entry hash_cp_entry = {
 	.summary = "copy between host and container; one side is host:PATH",
 	.help = "Relative host paths are relative to where paks was started;\n"
 	    "relative container paths to the shell's current directory.\n"
+	    "Into the container, as docker cp: DST a directory, SRC goes into\n"
+	    "it; DST a file, a file SRC replaces it; DST absent, SRC is made\n"
+	    "there (its directory must exist); SRC/. copies a directory's\n"
+	    "contents. A link in SRC is copied as a link, never followed.\n"
 	    "examples:\n  #cp host:data.csv /work/\n  #cp results host:out/\n",
 	.min_args = 2,
 	.max_args = 2,

@@ -29,25 +29,7 @@ setup() {
 	TAG=e2e$$n$BATS_TEST_NUMBER
 	C=paks-e2e-api-$$-$BATS_TEST_NUMBER
 	# the engine's client, each run logged
-	W=$BATS_TEST_TMPDIR/wrap
-	mkdir -p "$W"
-	real=$(command -v "$E")
-	printf '#!/bin/sh\necho "$*" >> %s/log\nexec %s "$@"\n' "$W" "$real" \
-	    > "$W/$E"
-	chmod +x "$W/$E"
-	: > "$W/log"
-	# what turns the engine's API off
-	OFF=PAKS_DOCKER_API
-	[[ $E == docker ]] || OFF=PAKS_PODMAN_API
-}
-
-# Does paks use E's API here? docker's: unless turned off; podman's: when
-# its service answers on the rootful socket (tests/engines.sh podman-api).
-api_on() {
-	[[ ${!OFF:-} != 0 ]] || return 1
-	[[ $E == docker ]] && return 0
-	[[ $(curl -s --max-time 5 --unix-socket /run/podman/podman.sock \
-	    http://d/_ping 2>/dev/null) == OK ]]
+	pk_client_log
 }
 
 teardown() {
@@ -66,7 +48,7 @@ teardown() {
 	run "$E" run --rm --network none --entrypoint /bin/cat \
 	    "paks-test/api:$TAG" /made
 	[[ $output == api ]]
-	if api_on; then
+	if pk_api_on; then
 		# only what is asked with a Go template
 		run grep -E '^(commit|tag|image inspect [^-]|container inspect [^-])' "$W/log"
 		[[ $status -eq 1 ]]
@@ -125,10 +107,9 @@ teardown() {
 	run "$E" run --rm --network none --entrypoint /bin/cat \
 	    "paks-test/api:$TAG-box-saved" /grown
 	[[ $output == x ]]
-	if api_on; then
+	if pk_api_on; then
 		# (the log's "run" may span lines: its boot script)
-		run grep -E '^((cp (-L )?[^/ ][^ ]*:)|(commit|exec|export|diff|images?|container|save|load|import|rm) )' "$W/log"
-		echo "$output"
+		run grep -E '^(cp|commit|exec|export|diff|images?|container|save|load|import|rm) ' "$W/log"
 		[[ $status -eq 1 ]]
 	else
 		grep -q '^container inspect' "$W/log"
@@ -163,7 +144,7 @@ teardown() {
 	pk_stty_restored
 	run "$E" container inspect "$PK_NAME"
 	[[ $status -ne 0 ]]
-	if api_on; then
+	if pk_api_on; then
 		run grep -E '^run ' "$W/log"
 		[[ $status -eq 1 ]]
 	else
@@ -199,7 +180,7 @@ teardown() {
 	pk_stty_restored
 	# the container goes on: it was not paks enter's
 	[[ $("$E" container inspect -f '{{.State.Running}}' "$C") == true ]]
-	if api_on; then
+	if pk_api_on; then
 		run grep -E '^exec ' "$W/log"
 		[[ $status -eq 1 ]]
 	else

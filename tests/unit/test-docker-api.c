@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -37,6 +38,9 @@ struct route {
 	int		 status;
 	const char	*body;
 };
+/* A request answered once its head is read, its body left unread and the
+ * connection closed (a daemon refusing an upload at once), or NULL. */
+static const char *early_line;
 /* More of every answer's head (a daemon's Api-Version), or NULL. */
 static const char *fake_headers;
 
@@ -47,7 +51,6 @@ struct fake {
 	pid_t	pid;
 };
 
-static const struct route *routes;
 /*
  * Keep-alive: answers chunked and keeps the connection for a second
  * request, then closes it without saying so (as a daemon's idle timeout
@@ -55,25 +58,72 @@ static const struct route *routes;
  */
 static bool keepalive;
 
+static const struct route *routes;
+
+/* The route of a request, or NULL. */
+static const struct route *
+fake_route(const char *req)
+{
+	for (const struct route *r = routes; r->line; r++)
+		if (strncmp(req, r->line, strlen(r->line)) == 0)
+			return r;
+	return NULL;
+}
+
+/* Is the chunked body after the head whole ("0\r\n\r\n" last)? */
+static bool
+fake_chunked_done(const struct strbuf *req, size_t head)
+{
+	return req->len >= head + 5 &&
+	    memcmp(req->buf + req->len - 5, "0\r\n\r\n", 5) == 0;
+}
+
 /* Read one request: its line and body into the log. */
 static int
 fake_read(int c, struct strbuf *req)
 {
 	char buf[4096], *end;
 	ssize_t n;
-	size_t want = 0;
+	size_t want = 0, head = 0;
+	bool chunked = false;
 
 	while ((end = req->len ? strstr(req->buf, "\r\n\r\n") : NULL) ==
-	    NULL || req->len < (size_t)(end - req->buf) + 4 + want) {
+	    NULL || (chunked ? !fake_chunked_done(req, head) :
+	    req->len < head + want)) {
 		if ((n = read(c, buf, sizeof buf)) <= 0)
 			return -1;
 		strbuf_add(req, buf, (size_t)n);
-		if ((end = strstr(req->buf, "\r\n\r\n")) != NULL) {
+		if (head == 0 && (end = strstr(req->buf, "\r\n\r\n")) != NULL) {
 			char *cl = strcasestr(req->buf, "Content-Length:");
+			char *te = strcasestr(req->buf, "Transfer-Encoding: "
+			    "chunked");
 			want = cl && cl < end ? strtoul(cl + 15, NULL, 10) : 0;
+			chunked = te != NULL && te < end;
+			head = (size_t)(end - req->buf) + 4;
+			if (early_line != NULL && strncmp(req->buf,
+			    early_line, strlen(early_line)) == 0)
+				return 0;
 		}
 	}
 	return 0;
+}
+
+/* A chunked body, decoded in place; its length. */
+static size_t
+fake_dechunk(char *body)
+{
+	char *in = body, *out = body;
+	unsigned long n;
+
+	while ((n = strtoul(in, &in, 16)) > 0 && strncmp(in, "\r\n", 2) == 0 &&
+	    strlen(in + 2) >= n + 2) {
+		in += 2;
+		memmove(out, in, n);
+		out += n;
+		in += n + 2;
+	}
+	*out = '\0';
+	return (size_t)(out - body);
 }
 
 /* 101, the body at once behind the head, then an echo of the stream. */
@@ -114,16 +164,24 @@ fake_answer(int c, FILE *log, struct strbuf *req)
 {
 	const char *line_end = strstr(req->buf, " HTTP/1.1\r\n");
 	const char *body = strstr(req->buf, "\r\n\r\n") + 4;
+	static const struct route none = { NULL, 0, NULL };
 	const struct route *r;
 	char head[256];
 
 	fprintf(log, "%.*s\n", (int)(line_end - req->buf), req->buf);
 	if (strcasestr(req->buf, "Content-Type: application/json"))
 		fprintf(log, "json %s\n", body);
+	if (strcasestr(req->buf, "Content-Type: application/x-tar") &&
+	    (early_line == NULL || strncmp(req->buf, early_line,
+	    strlen(early_line)) != 0)) {
+		size_t n = strcasestr(req->buf, "Transfer-Encoding: chunked") ?
+		    fake_dechunk((char *)body) : strlen(body);
+		fprintf(log, "tar %zu %.40s\n", n, body);
+	}
 	fflush(log);
-	for (r = routes; r->line; r++)
-		if (strncmp(req->buf, r->line, strlen(r->line)) == 0)
-			break;
+	r = fake_route(req->buf);
+	if (r == NULL)
+		r = &none;
 	if (r->line && r->status == 101) {
 		fake_upgrade(c, r->body);
 		return;
@@ -140,9 +198,11 @@ fake_answer(int c, FILE *log, struct strbuf *req)
 	    r->line ? strlen(r->body) : 2);
 	if (write(c, head, strlen(head)) < 0)
 		_exit(1);
-	/* a HEAD's answer has the head alone */
-	if (strncmp(req->buf, "HEAD ", 5) != 0 && write(c, r->line ? r->body :
-	    "{}", r->line ? strlen(r->body) : 2) < 0)
+	/* a HEAD's answer is its head; an empty body is not written (the
+	 * client may have gone, its answer whole with the head) */
+	if (strncmp(req->buf, "HEAD ", 5) != 0 && (!r->line || *r->body) &&
+	    write(c, r->line ? r->body : "{}", r->line ? strlen(r->body) : 2) <
+	    0)
 		_exit(1);
 }
 
@@ -488,6 +548,117 @@ test_hijack(void **state)
 	fake_stop(f);
 }
 
+/* A memfd holding n bytes of 'a' .. 'z' over and over. */
+static int
+body_file(size_t n)
+{
+	int fd = memfd_create("test-docker-api", 0);
+	char *buf = xmalloc(n);
+
+	assert_true(fd >= 0);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (char)('a' + i % 26);
+	assert_int_equal(write(fd, buf, n), (ssize_t)n);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	free(buf);
+	return fd;
+}
+
+/*
+ * A body from an fd: with its length, then chunked (of a size past one
+ * piece); the daemon gets the bytes whole either way.
+ */
+static void
+test_put_fd(void **state)
+{
+	static const struct route put[] = {
+		{ "GET /version ", 200, VERSION_41 },
+		{ "PUT /v1.41/containers/box/archive?path=/x ", 200, "" },
+		{ NULL, 0, NULL },
+	};
+	struct fake *f = fake_start(put);
+	struct paks_error *err = NULL;
+	struct docker_api *api = docker_api_open(f->sock, &err);
+	long status = 0;
+	json_t *reply = NULL;
+	int fd;
+	char *log;
+
+	(void)state;
+	assert_non_null(api);
+	fd = body_file(9);
+	assert_int_equal(docker_api_put_fd(api, "PUT",
+	    "/containers/box/archive?path=/x", "application/x-tar", fd, 9,
+	    &reply, &status, &err), 0);
+	assert_null(err);
+	assert_int_equal(status, 200);
+	assert_null(reply);
+	close(fd);
+	fd = body_file(150000);
+	assert_int_equal(docker_api_put_fd(api, "PUT",
+	    "/containers/box/archive?path=/x", "application/x-tar", fd, -1,
+	    NULL, NULL, &err), 0);
+	close(fd);
+	/* a body shorter than said is not sent as if whole */
+	fd = body_file(5);
+	assert_int_equal(docker_api_put_fd(api, "PUT",
+	    "/containers/box/archive?path=/x", "application/x-tar", fd, 9,
+	    NULL, NULL, &err), -1);
+	assert_non_null(strstr(err->msg, "shorter than its 9 bytes"));
+	paks_error_release(&err);
+	close(fd);
+	log = fake_log(f);
+	assert_string_equal(log, "GET /_ping\nGET /version\n"
+	    "PUT /v1.41/containers/box/archive?path=/x\n"
+	    "tar 9 abcdefghi\n"
+	    "PUT /v1.41/containers/box/archive?path=/x\n"
+	    "tar 150000 abcdefghijklmnopqrstuvwxyzabcdefghijklmn\n");
+	free(log);
+	docker_api_free(api);
+	fake_stop(f);
+}
+
+/*
+ * A daemon that refuses at once, leaving the body unread and closing:
+ * its message, not the send's EPIPE, with a body far larger than the
+ * socket holds.
+ */
+static void
+test_put_fd_early(void **state)
+{
+	static const struct route gone[] = {
+		{ "GET /version ", 200, VERSION_41 },
+		{ "PUT /v1.41/containers/gone/archive", 404,
+		  "{\"message\":\"No such container: gone\"}" },
+		{ NULL, 0, NULL },
+	};
+	struct fake *f;
+	struct paks_error *err = NULL;
+	struct docker_api *api;
+	long status = 0;
+	int fd = body_file(8 << 20);
+
+	(void)state;
+	early_line = "PUT /v1.41/containers/gone/archive";
+	f = fake_start(gone);
+	api = docker_api_open(f->sock, &err);
+	assert_non_null(api);
+	for (off_t size = -1; size <= 0; size += 1) {
+		off_t len = size < 0 ? -1 : 8 << 20;
+		assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+		assert_int_equal(docker_api_put_fd(api, "PUT",
+		    "/containers/gone/archive?path=/", "application/x-tar", fd,
+		    len, NULL, &status, &err), -1);
+		assert_int_equal(status, 404);
+		assert_string_equal(err->msg, "No such container: gone");
+		paks_error_release(&err);
+	}
+	close(fd);
+	docker_api_free(api);
+	fake_stop(f);
+	early_line = NULL;
+}
+
 /* Versions: the daemon's newest, capped at paks's; too old or a minimum
  * above paks's newest is one line with a hint. */
 static void
@@ -667,6 +838,10 @@ static const struct route words_daemon[] = {
 	{ "GET /v1.41/containers/box/archive?path=/etc/passwd ", 200,
 	  "TARDATA" },
 	{ "GET /v1.41/containers/box/export ", 200, "EXPORTED" },
+	{ "POST /v1.41/images/load?quiet=1 ", 200,
+	  "{\"stream\":\"Loaded image: x:1\\n\"}\r\n" },
+	{ "POST /v1.41/images/create?fromSrc=-&changes=ENV%20A%3Db%20c&"
+	  "changes=CMD%20%5B%5D ", 200, "{\"status\":\"sha256:new\"}\r\n" },
 	{ NULL, 0, NULL },
 };
 
@@ -701,6 +876,9 @@ test_words(void **state)
 	char *ps[] = { "ps", "-a", NULL };
 	char *cp[] = { "cp", "-L", "box:/lnk", "-", NULL };
 	char path[160], buf[64] = "", *out, *log;
+	char *load[] = { "load", "-i", path, NULL };
+	char *import[] = { "import", "--change=ENV A=b c", "--change=CMD []",
+		path, NULL };
 	int fd, code;
 
 	(void)state;
@@ -732,9 +910,16 @@ test_words(void **state)
 	assert_int_equal(pread(fd, buf, sizeof buf - 1, 0), 7);
 	assert_string_equal(buf, "TARDATA");
 	close(fd);
+	/* the file sent as the body: load, import with its changes */
+	assert_string_equal(out = words_text(api, load, 0),
+	    "Loaded image: x:1\n");
+	free(out);
+	assert_string_equal(out = words_text(api, import, 0), "sha256:new\n");
+	free(out);
 	log = fake_log(f);
 	assert_non_null(strstr(log, "HEAD /v1.41/containers/box/archive?"
 	    "path=/lnk\nGET /v1.41/containers/box/archive?path=/etc/passwd\n"));
+	assert_non_null(strstr(log, "POST /v1.41/images/load?quiet=1\n"));
 	assert_non_null(strstr(log, "GET /v1.41/images/json?filters="
 	    "%7B%22reference%22:%5B%22paks/a%22%5D%7D\n"));
 	free(log);
@@ -754,6 +939,8 @@ main(void)
 		cmocka_unit_test(test_post_json),
 		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_hijack),
+		cmocka_unit_test(test_put_fd),
+		cmocka_unit_test(test_put_fd_early),
 		cmocka_unit_test(test_versions),
 		cmocka_unit_test(test_podman_version),
 		cmocka_unit_test(test_podman_socket),

@@ -327,3 +327,29 @@ pk_rmi_matching() {
 		"$PAKS_ENGINE" rmi -f "$i" >/dev/null 2>&1 || true
 	done
 }
+
+# A wrapper of the engine's client that logs every run of it in $W/log:
+# put $W first on PATH. Sets W, and OFF: the variable that turns the
+# engine's API off (PAKS_DOCKER_API, PAKS_PODMAN_API).
+pk_client_log() {
+	local real
+	W=$BATS_TEST_TMPDIR/wrap
+	mkdir -p "$W"
+	real=$(command -v "$PAKS_ENGINE")
+	printf '#!/bin/sh\necho "$*" >> %s/log\nexec %s "$@"\n' "$W" "$real" \
+	    > "$W/$PAKS_ENGINE"
+	chmod +x "$W/$PAKS_ENGINE"
+	: > "$W/log"
+	OFF=PAKS_DOCKER_API
+	[[ $PAKS_ENGINE == docker ]] || OFF=PAKS_PODMAN_API
+}
+
+# Does paks use the engine's API here? docker's: unless turned off;
+# podman's: when its service answers on the rootful socket
+# (tests/engines.sh podman-api).
+pk_api_on() {
+	[[ ${!OFF:-} != 0 ]] || return 1
+	[[ $PAKS_ENGINE == docker ]] && return 0
+	[[ $(curl -s --max-time 5 --unix-socket /run/podman/podman.sock \
+	    http://d/_ping 2>/dev/null) == OK ]]
+}
