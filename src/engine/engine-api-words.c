@@ -148,19 +148,30 @@ words_export(struct docker_api *api, char *const *args, size_t argc, int fd,
 	return words_get(api, url, file, fd, "export", err);
 }
 
-/* docker's "save -o FILE NAME": the image as a docker-archive. */
+/*
+ * "save -o FILE NAME" (docker), "save NAME" to fd (docker), "save
+ * --format=docker-archive NAME" to fd (podman): the image as a
+ * docker-archive. podman's "-o FILE" is engine_api_argv's.
+ */
 static int
-words_save(struct docker_api *api, char *const *args, size_t argc,
+words_save(struct docker_api *api, char *const *args, size_t argc, int fd,
     struct paks_error **err)
 {
 	_cleanup_free_ char *n = NULL, *url = NULL;
+	const char *file = NULL;
 
-	if (words_libpod(api) || argc != 4 || strcmp(args[1], "-o") != 0 ||
-	    args[3][0] == '-')
+	if (!words_libpod(api) && argc == 4 && strcmp(args[1], "-o") == 0)
+		file = args[2];
+	else if (!(!words_libpod(api) && argc == 2 && fd >= 0) &&
+	    !(words_libpod(api) && argc == 3 && fd >= 0 &&
+	    strcmp(args[1], "--format=docker-archive") == 0))
 		return 1;
-	n = docker_api_escape(args[3]);
-	url = xasprintf("/images/%s/get", n);
-	return words_get(api, url, args[2], -1, "save", err);
+	if (args[argc - 1][0] == '-')
+		return 1;
+	n = docker_api_escape(args[argc - 1]);
+	url = words_libpod(api) ? xasprintf("/libpod/images/%s/get?format="
+	    "docker-archive", n) : xasprintf("/images/%s/get", n);
+	return words_get(api, url, file, fd, "save", err);
 }
 
 /* FILE, opened to be sent: its fd and size */
@@ -545,7 +556,7 @@ engine_api_words(struct docker_api *api, char *const *args, int fd,
 	if (argc >= 2 && strcmp(args[0], "export") == 0)
 		return words_export(api, args, argc, fd, err);
 	if (argc >= 2 && strcmp(args[0], "save") == 0 &&
-	    (rc = words_save(api, args, argc, err)) <= 0)
+	    (rc = words_save(api, args, argc, fd, err)) <= 0)
 		return rc;
 	if (argc >= 2 && strcmp(args[0], "load") == 0)
 		return words_load(api, args, argc, fd, out, err);

@@ -19,10 +19,22 @@
 #include "util/text.h"
 #include "util/xalloc.h"
 
+/* Is NAME set to something other than "" (or than deflt, if given)? */
+static bool
+api_env_set(const char *name, const char *deflt)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' && (deflt == NULL ||
+	    strcmp(v, deflt) != 0);
+}
+
 /*
  * podman's service: the socket CONTAINER_HOST names (unix://PATH; another
  * kind, NULL: the client), else the rootful one for root, else the
- * rootless one in XDG_RUNTIME_DIR.
+ * rootless one in XDG_RUNTIME_DIR. The service has its own configuration:
+ * an environment that gives the client another one (another store, other
+ * registries) is the client's to honour.
  */
 static char *
 api_podman_socket(void)
@@ -33,11 +45,46 @@ api_podman_socket(void)
 	if (host != NULL && *host != '\0')
 		return strncmp(host, "unix://", 7) == 0 && host[7] != '\0' ?
 		    xstrdup(host + 7) : NULL;
+	if (api_env_set("CONTAINERS_CONF", NULL) ||
+	    api_env_set("CONTAINERS_STORAGE_CONF", NULL) ||
+	    api_env_set("CONTAINERS_REGISTRIES_CONF", NULL))
+		return NULL;
 	if (geteuid() == 0)
 		return xstrdup("/run/podman/podman.sock");
 	if (run == NULL || *run != '/')
 		return NULL;
 	return xasprintf("%s/podman/podman.sock", run);
+}
+
+/*
+ * A docker context other than the default names another daemon, which
+ * the client finds in its contexts' store: DOCKER_CONTEXT, or the
+ * config's currentContext. DOCKER_HOST comes before both (as for the
+ * client), and docker_api_socket_path reads it.
+ */
+static bool
+api_docker_context(void)
+{
+	const char *dir = getenv("DOCKER_CONFIG"), *home = getenv("HOME");
+	_cleanup_free_ char *path = NULL;
+	const char *cur;
+	json_t *cfg;
+	bool other;
+
+	if (api_env_set("DOCKER_HOST", NULL))
+		return false;
+	if (api_env_set("DOCKER_CONTEXT", "default"))
+		return true;
+	if (dir != NULL && *dir != '\0')
+		path = xasprintf("%s/config.json", dir);
+	else if (home != NULL && *home != '\0')
+		path = xasprintf("%s/.docker/config.json", home);
+	if (path == NULL || (cfg = json_load_file(path, 0, NULL)) == NULL)
+		return false;
+	cur = json_string_value(json_object_get(cfg, "currentContext"));
+	other = cur != NULL && *cur != '\0' && strcmp(cur, "default") != 0;
+	json_decref(cfg);
+	return other;
 }
 
 /* The API socket of e (docker, podman); NULL: none, the client then. */
@@ -50,7 +97,7 @@ engine_api_socket(const struct engine *e)
 	if (off != NULL && strcmp(off, "0") == 0)
 		return NULL;
 	if (strcmp(e->name, "docker") == 0)
-		return docker_api_socket_path();
+		return api_docker_context() ? NULL : docker_api_socket_path();
 	if (strcmp(e->name, "podman") == 0)
 		return api_podman_socket();
 	return NULL;

@@ -325,30 +325,17 @@ move_image_info_release(struct move_image_info *info)
 	strv_release(&info->layers);
 }
 
-/* "ENGINE save" of the image, as a docker-archive, into fd. */
+/*
+ * "ENGINE save" of the image, as a docker-archive, into fd (through the
+ * engine's API when it answers: engine-api-words.c).
+ */
 int
 move_save_archive(struct move_job *job, int fd, struct paks_error **err)
 {
-	_cleanup_strv_ struct strv argv = STRV_INIT;
-	_cleanup_free_ char *last = NULL;
-	_cleanup_run_ struct run r = RUN_INIT(NULL);
-	int code;
+	char *dargs[] = { "save", (char *)job->image, NULL };
+	char *pargs[] = { "save", "--format=docker-archive",
+		(char *)job->image, NULL };
 
-	strv_push(&argv, job->engine->program);
-	strv_push(&argv, "save");
-	if (!job->engine->daemon)
-		strv_push(&argv, "--format=docker-archive");
-	strv_push(&argv, job->image);
-	r.argv = argv.v;
-	r.out = (struct run_io){ .how = RUN_FD, .fd = fd };
-	r.err.how = RUN_CAPTURE;
-	code = move_exec(&r, err);
-	if (code < 0)
-		return -1;
-	if (code != 0) {
-		last = move_last_line(strbuf_str(&r.err_text));
-		return paks_error_set(err, 0, "%s save failed: %s",
-		    job->engine->name, *last ? last : "no message");
-	}
-	return 0;
+	return engine_cmd_args(job->engine, NULL, job->engine->daemon ? dargs :
+	    pargs, NULL, NULL, fd, err);
 }

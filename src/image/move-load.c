@@ -14,6 +14,7 @@
 
 #include "move-archive.h"
 #include "move.h"
+#include "engine/engine.h"
 #include "util/cleanup.h"
 #include "util/xalloc.h"
 
@@ -48,6 +49,43 @@ load_oci_name(int fd, struct paks_error **err)
 	return name;
 }
 
+/* An oci-archive into docker: skopeo names it as the archive says. */
+static int
+load_skopeo(const char *path, const char *name, struct paks_error **err)
+{
+	_cleanup_strv_ struct strv argv = STRV_INIT;
+	_cleanup_free_ char *last = NULL;
+	_cleanup_run_ struct run r = RUN_INIT(NULL);
+	int code;
+
+	move_skopeo_copy(&argv, "dest");
+	strv_pushf(&argv, "oci-archive:%s", path);
+	strv_pushf(&argv, "docker-daemon:%s", name);
+	r.argv = argv.v;
+	r.out.how = r.err.how = RUN_CAPTURE;
+	if ((code = move_exec(&r, err)) < 0)
+		return -1;
+	if (code != 0) {
+		last = move_last_line(strbuf_str(&r.err_text));
+		return paks_error_set(err, 0, "skopeo copy failed: %s",
+		    *last ? last : "no message");
+	}
+	return 0;
+}
+
+/*
+ * The engine's "load -i PATH" (through its API when it answers): what it
+ * says of the load into *said.
+ */
+static int
+load_engine(const struct engine *e, const char *path, char **said,
+    struct paks_error **err)
+{
+	char *args[] = { "load", "-i", (char *)path, NULL };
+
+	return engine_cmd_args(e, NULL, args, NULL, said, -1, err);
+}
+
 /* "paks load PATH": PATH may also be written docker-archive:PATH. */
 int
 move_load(const struct engine *e, const char *arg, int out,
@@ -55,12 +93,9 @@ move_load(const struct engine *e, const char *arg, int out,
 {
 	const char *path = arg;
 	_cleanup_close_ int fd = -1;
-	_cleanup_strv_ struct strv argv = STRV_INIT;
-	_cleanup_free_ char *last = NULL, *name = NULL;
-	_cleanup_run_ struct run r = RUN_INIT(NULL);
+	_cleanup_free_ char *name = NULL, *said = NULL;
 	enum move_archive_kind kind;
 	struct move_job job = { .out = out };
-	int code;
 
 	if (strncmp(path, "docker-archive:", 15) == 0)
 		path += 15;
@@ -74,28 +109,12 @@ move_load(const struct engine *e, const char *arg, int out,
 		    "(docker-archive or oci-archive)", path);
 	}
 	if (kind == ARCHIVE_OCI && e->daemon) {
-		if ((name = load_oci_name(fd, err)) == NULL)
+		if ((name = load_oci_name(fd, err)) == NULL ||
+		    load_skopeo(path, name, err) < 0)
 			return -1;
-		move_skopeo_copy(&argv, "dest");
-		strv_pushf(&argv, "oci-archive:%s", path);
-		strv_pushf(&argv, "docker-daemon:%s", name);
-	} else {
-		strv_push(&argv, e->program);
-		strv_push(&argv, "load");
-		strv_pushf(&argv, "--input=%s", path);
-	}
-	r.argv = argv.v;
-	r.out.how = r.err.how = RUN_CAPTURE;
-	code = move_exec(&r, err);
-	if (code < 0)
+	} else if (load_engine(e, path, &said, err) < 0)
 		return -1;
-	if (code != 0) {
-		last = move_last_line(strbuf_str(&r.err_text));
-		return paks_error_set(err, 0, "%s failed: %s",
-		    strcmp(argv.v[0], "skopeo") == 0 ? "skopeo copy" : "load",
-		    *last ? last : "no message");
-	}
-	if (name == NULL && (name = move_loaded_name(strbuf_str(&r.out_text))) == NULL)
+	if (name == NULL && (name = move_loaded_name(said)) == NULL)
 		name = xstrdup("(unnamed)");
 	move_say(&job, "loaded %s into %s (%s)\nrun it:\n  paks run -c %s "
 	    "%s\n", name, e->name, kind == ARCHIVE_OCI ? "oci-archive" :

@@ -783,6 +783,51 @@ test_podman_socket(void **state)
 	assert_null(engine_api_socket(podman));
 	unsetenv("PAKS_PODMAN_API");
 	assert_null(engine_api_socket(engine_find("charliecloud")));
+	/* another store or configuration for the client: the service has
+	 * its own, so the client */
+	setenv("CONTAINERS_STORAGE_CONF", "/tmp/other/storage.conf", 1);
+	assert_null(engine_api_socket(podman));
+	unsetenv("CONTAINERS_STORAGE_CONF");
+	setenv("CONTAINERS_CONF", "/tmp/other/containers.conf", 1);
+	assert_null(engine_api_socket(podman));
+	unsetenv("CONTAINERS_CONF");
+}
+
+/* A docker context other than the default: another daemon, the client. */
+static void
+test_docker_context(void **state)
+{
+	const struct engine *docker = engine_find("docker");
+	char dir[] = "/tmp/paks-ctx-XXXXXX", path[64], *s;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	unsetenv("DOCKER_HOST");
+	unsetenv("PAKS_DOCKER_API");
+	setenv("DOCKER_CONFIG", dir, 1);
+	assert_string_equal(s = engine_api_socket(docker),
+	    "/var/run/docker.sock");
+	free(s);
+	setenv("DOCKER_CONTEXT", "remote", 1);
+	assert_null(engine_api_socket(docker));
+	setenv("DOCKER_CONTEXT", "default", 1);
+	assert_non_null(s = engine_api_socket(docker));
+	free(s);
+	unsetenv("DOCKER_CONTEXT");
+	snprintf(path, sizeof path, "%s/config.json", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("{\"currentContext\": \"cluster\"}", f);
+	fclose(f);
+	assert_null(engine_api_socket(docker));
+	/* DOCKER_HOST comes first, as for the client */
+	setenv("DOCKER_HOST", "unix:///tmp/d.sock", 1);
+	assert_string_equal(s = engine_api_socket(docker), "/tmp/d.sock");
+	free(s);
+	unsetenv("DOCKER_HOST");
+	unsetenv("DOCKER_CONFIG");
+	unlink(path);
+	rmdir(dir);
 }
 
 /* Nothing there: the socket's errno, for the caller to use the client. */
@@ -944,6 +989,7 @@ main(void)
 		cmocka_unit_test(test_versions),
 		cmocka_unit_test(test_podman_version),
 		cmocka_unit_test(test_podman_socket),
+		cmocka_unit_test(test_docker_context),
 		cmocka_unit_test(test_nothing_listening),
 		cmocka_unit_test(test_socket_path_and_escape),
 		cmocka_unit_test(test_words),
