@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/engine-api.h"
 #include "image/move-archive.h"
 #include "sbom.h"
 #include "util/cleanup.h"
@@ -41,7 +42,7 @@ static const char usage[] =
 	"usage: #sbom [format=spdx|cyclonedx] [host:PATH]\n";
 
 /* What paks told the plugin (docs/plugins.md). */
-struct run {
+struct sbom_run {
 	const char	*engine;
 	const char	*container;
 	const char	*image;
@@ -76,16 +77,19 @@ last_line(char *s)
 }
 
 /*
- * Run ENGINE ARGS...; fn reads its stdout. 1 when the engine says the
+ * Run ENGINE ARGS... (docker's and podman's words through their API, as
+ * paks's own calls: engine-api-words.c); fn reads its stdout. 1 when the engine says the
  * path or program is not in the container, 0 on success, -1 on failure
  * (reported on stderr).
  */
 static int
-sbom_engine(const struct run *r, char *const *args, int (*fn)(int, void *),
+sbom_engine(const struct sbom_run *r, char *const *args, int (*fn)(int, void *),
     void *arg)
 {
 	_cleanup_spawn_ struct spawn sp = SPAWN_INIT;
 	_cleanup_close_ int rd = -1, wr = -1, errfd = -1;
+	const struct engine *e = engine_find(r->engine);
+	struct engine_words w = { e, args, false };
 	struct paks_error *err = NULL;
 	char buf[4096];
 	int pipefd[2], status, frc;
@@ -98,8 +102,14 @@ sbom_engine(const struct run *r, char *const *args, int (*fn)(int, void *),
 	}
 	rd = pipefd[0];
 	wr = pipefd[1];
-	strv_push(&sp.args, r->engine);
-	strv_pushv(&sp.args, args);
+	if (e != NULL) {
+		/* docker, podman: through their API when it answers */
+		sp.fn = engine_api_words_child;
+		sp.fn_arg = &w;
+	} else {
+		strv_push(&sp.args, r->engine);
+		strv_pushv(&sp.args, args);
+	}
 	sp.in = SPAWN_DEVNULL;
 	sp.out = wr;
 	sp.err = errfd;
@@ -156,7 +166,7 @@ tar_read(int fd, void *arg)
 
 /* cp CONTAINER:PATH - and read the tar; 1 if PATH is not there. */
 static int
-sbom_cp(const struct run *r, const char *path,
+sbom_cp(const struct sbom_run *r, const char *path,
     const struct move_archive_visit *visit, void *arg)
 {
 	_cleanup_free_ char *src = xasprintf("%s:%s", r->container, path);
@@ -191,7 +201,7 @@ grab_entry(const struct move_archive_entry *e, const char *data, void *arg,
 
 /* cp CONTAINER:PATH - into g; 1 if PATH is not there. */
 static int
-sbom_copy(const struct run *r, const char *path, struct grab *g)
+sbom_copy(const struct sbom_run *r, const char *path, struct grab *g)
 {
 	static const struct move_archive_visit visit = { grab_want,
 		grab_entry, FILE_MAX };
@@ -205,7 +215,7 @@ sbom_copy(const struct run *r, const char *path, struct grab *g)
  * followed once.
  */
 static int
-sbom_file(const struct run *r, const char *path,
+sbom_file(const struct sbom_run *r, const char *path,
     int (*parse)(const char *, size_t, struct sbom *), struct sbom *s)
 {
 	struct grab g = { STRBUF_INIT, NULL, NULL };
@@ -227,14 +237,14 @@ sbom_file(const struct run *r, const char *path,
 
 /* os-release names the distribution, for the package URLs. */
 static int
-sbom_os_release(const struct run *r, struct sbom *s)
+sbom_os_release(const struct sbom_run *r, struct sbom *s)
 {
 	return sbom_file(r, "/etc/os-release", sbom_parse_os_release, s) < 0 ?
 	    -1 : 0;
 }
 
 static int
-sbom_dpkg(const struct run *r, struct sbom *s)
+sbom_dpkg(const struct sbom_run *r, struct sbom *s)
 {
 	struct grab g = { STRBUF_INIT, NULL, s };
 	int rc = sbom_file(r, "/var/lib/dpkg/status", sbom_parse_dpkg, s);
@@ -249,7 +259,7 @@ sbom_dpkg(const struct run *r, struct sbom *s)
 }
 
 static int
-sbom_apk(const struct run *r, struct sbom *s)
+sbom_apk(const struct sbom_run *r, struct sbom *s)
 {
 	return sbom_file(r, "/lib/apk/db/installed", sbom_parse_apk, s) < 0 ?
 	    -1 : 0;
@@ -327,7 +337,7 @@ docs_license(const struct docs *d, const char *name, int depth)
 
 /* Debian packages get the license their copyright file declares. */
 static int
-sbom_deb_licenses(const struct run *r, struct sbom *s)
+sbom_deb_licenses(const struct sbom_run *r, struct sbom *s)
 {
 	static const struct move_archive_visit visit = { docs_want,
 		docs_entry, DOC_FILE_MAX };
@@ -478,7 +488,7 @@ sbom_rpm_read(struct rpmdir *d, struct sbom *s)
  * and Rocky 8, the Berkeley DB Packages.
  */
 static int
-sbom_rpm(const struct run *r, struct sbom *s)
+sbom_rpm(const struct sbom_run *r, struct sbom *s)
 {
 	static const struct move_archive_visit visit = { rpmdir_want,
 		rpmdir_entry, FILE_MAX };
@@ -507,7 +517,7 @@ sbom_rpm(const struct run *r, struct sbom *s)
 /* ---- Python and conda, anywhere ---- */
 
 static int
-sbom_python(const struct run *r, struct sbom *s)
+sbom_python(const struct sbom_run *r, struct sbom *s)
 {
 	char *args[] = { "export", (char *)r->container, NULL };
 	struct sbom_py py = { s, STRV_INIT };
@@ -564,7 +574,7 @@ sbom_default_name(const char *image, enum sbom_format f)
 
 /* host:PATH as a host path: relative to where paks was started. */
 static char *
-sbom_output_path(const struct run *r, const char *arg, enum sbom_format f)
+sbom_output_path(const struct sbom_run *r, const char *arg, enum sbom_format f)
 {
 	_cleanup_free_ char *def = sbom_default_name(r->image, f);
 	const char *home = getenv("HOME");
@@ -651,7 +661,7 @@ sbom_args(int argc, char **argv, enum sbom_format *f, const char **out)
 int
 main(int argc, char **argv)
 {
-	struct run r = { getenv("PAKS_ENGINE"), getenv("PAKS_CONTAINER"),
+	struct sbom_run r = { getenv("PAKS_ENGINE"), getenv("PAKS_CONTAINER"),
 		getenv("PAKS_IMAGE"), getenv("PAKS_START_DIR") };
 	enum sbom_format format = SBOM_SPDX;
 	const char *out = NULL;

@@ -526,6 +526,112 @@ words_tags(struct docker_api *api, char *const *args, int fd, char **out,
 	return rc;
 }
 
+/* Newest first, as the clients list (podman's service lists otherwise). */
+static int
+words_newer(const void *a, const void *b)
+{
+	json_int_t x = json_integer_value(json_object_get(*(json_t **)a,
+	    "Created"));
+	json_int_t y = json_integer_value(json_object_get(*(json_t **)b,
+	    "Created"));
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/*
+ * "ps -a -q --no-trunc --filter label=L" and "images -q --no-trunc
+ * --filter label=L": the ids of the containers or images with label L.
+ */
+static int
+words_ids(struct docker_api *api, char *const *args, size_t argc, int fd,
+    char **out, struct paks_error **err)
+{
+	bool ps = strcmp(args[0], "ps") == 0;
+	char *const *opt = args + (ps ? 2 : 1);
+	json_t *filter, *r = NULL, **v;
+	struct strbuf sb = STRBUF_INIT;
+	_cleanup_free_ char *url = NULL, *q = NULL;
+	char *ftext;
+	size_t n;
+	int rc;
+
+	if (argc != (ps ? 6u : 5u) || (ps && strcmp(args[1], "-a") != 0) ||
+	    strcmp(opt[0], "-q") != 0 || strcmp(opt[1], "--no-trunc") != 0 ||
+	    strcmp(opt[2], "--filter") != 0 || strncmp(opt[3], "label=", 6))
+		return 1;
+	filter = json_pack("{s:[s]}", "label", opt[3] + 6);
+	if ((ftext = json_dumps(filter, JSON_COMPACT)) == NULL)
+		xoom();
+	json_decref(filter);
+	q = docker_api_escape(ftext);
+	free(ftext);
+	url = xasprintf("/%s/json?%sfilters=%s", ps ? "containers" : "images",
+	    ps ? "all=1&" : "", q);
+	if (docker_api_call(api, "GET", url, NULL, &r, NULL, err) < 0)
+		return paks_error_wrap(err, "%s %s failed",
+		    docker_api_engine(api), args[0]);
+	n = json_array_size(r);
+	v = xcalloc(n + 1, sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_array_get(r, i);
+	qsort(v, n, sizeof *v, words_newer);
+	for (size_t i = 0; i < n; i++)
+		if (json_string_value(json_object_get(v[i], "Id")) != NULL)
+			strbuf_addf(&sb, "%s\n", json_string_value(
+			    json_object_get(v[i], "Id")));
+	free(v);
+	json_decref(r);
+	rc = words_emit(strbuf_str(&sb), fd, out, err);
+	strbuf_release(&sb);
+	return rc;
+}
+
+/* "version --format {{.Server.Version}}" */
+static int
+words_version(struct docker_api *api, int fd, char **out,
+    struct paks_error **err)
+{
+	_cleanup_free_ char *text = NULL;
+	json_t *r = NULL;
+	const char *v;
+
+	if (docker_api_call(api, "GET", "/version", NULL, &r, NULL, err) < 0)
+		return paks_error_wrap(err, "%s version failed",
+		    docker_api_engine(api));
+	v = json_string_value(json_object_get(r, "Version"));
+	text = xasprintf("%s\n", v ? v : "");
+	json_decref(r);
+	return words_emit(text, fd, out, err);
+}
+
+/* "image rm -f NAME", "stop -t 0 NAME": one call, no output. */
+static int
+words_call(struct docker_api *api, char *const *args, size_t argc,
+    char **out, struct paks_error **err)
+{
+	bool stop = strcmp(args[0], "stop") == 0;
+	_cleanup_free_ char *n = NULL, *url = NULL;
+
+	if (argc != 4 || args[3][0] == '-' || (stop ? strcmp(args[1], "-t") ||
+	    strcmp(args[2], "0") : strcmp(args[0], "image") ||
+	    strcmp(args[1], "rm") || strcmp(args[2], "-f")))
+		return 1;
+	n = docker_api_escape(args[3]);
+	if (stop)
+		url = xasprintf("%s/containers/%s/stop?%s=0", words_libpod(api) ?
+		    "/libpod" : "", n, words_libpod(api) ? "timeout" : "t");
+	else
+		url = xasprintf("%s/images/%s?force=%s", words_libpod(api) ?
+		    "/libpod" : "", n, words_libpod(api) ? "true" : "1");
+	if (docker_api_call(api, stop ? "POST" : "DELETE", url, NULL, NULL,
+	    NULL, err) < 0)
+		return paks_error_wrap(err, "%s %s failed",
+		    docker_api_engine(api), stop ? "stop" : "image rm");
+	if (out != NULL)
+		*out = xstrdup("");
+	return 0;
+}
+
 static size_t
 words_argc(char *const *args)
 {
@@ -571,6 +677,16 @@ engine_api_words(struct docker_api *api, char *const *args, int fd,
 	    strcmp(args[0], "container") == 0) && (strcmp(args[2], "-f") == 0 ||
 	    strcmp(args[2], "--format") == 0))
 		return words_format(api, args, argc, fd, out, err);
+	if ((argc == 6 && strcmp(args[0], "ps") == 0) ||
+	    (argc == 5 && strcmp(args[0], "images") == 0))
+		return words_ids(api, args, argc, fd, out, err);
+	if (argc == 3 && strcmp(args[0], "version") == 0 &&
+	    strcmp(args[1], "--format") == 0 &&
+	    strcmp(args[2], "{{.Server.Version}}") == 0)
+		return words_version(api, fd, out, err);
+	if ((rc = words_call(api, args, argc, out, err)) <= 0 ||
+	    (argc == 4 && strcmp(args[0], "stop") == 0))
+		return rc;
 	if (argc == 4 && strcmp(args[0], "images") == 0 &&
 	    strcmp(args[1], "--format") == 0 &&
 	    strcmp(args[2], "{{.Tag}}") == 0 && args[3][0] != '-')
@@ -582,10 +698,11 @@ engine_api_words(struct docker_api *api, char *const *args, int fd,
 }
 
 /*
- * A session's job, in its own process: the words through the API when
- * it answers, their output on stdout (the job's), an error's line on fd
- * 3 for the session to show as it is; the client for any other words
- * (or no API), in this process.
+ * A session's job (or a plugin's engine call), in its own process: the
+ * words through the API when it answers, their output on stdout, an
+ * error's line on fd 3 for the session to show as it is (w->fd3; else
+ * on stderr); the client for any other words (or no API), in this
+ * process.
  */
 int
 engine_api_words_child(void *arg)
@@ -602,15 +719,17 @@ engine_api_words_child(void *arg)
 	if (rc == 0)
 		return code;
 	if (rc < 0 && err != NULL) {
-		dprintf(3, "%s\n", err->msg);
+		dprintf(w->fd3 ? 3 : STDERR_FILENO, "%s\n", err->msg);
 		paks_error_free(err);
 		return 1;
 	}
 	paks_error_free(err);
-	fcntl(3, F_SETFD, FD_CLOEXEC);
+	if (w->fd3)
+		fcntl(3, F_SETFD, FD_CLOEXEC);
 	strv_push(&argv, w->engine->program);
 	strv_pushv(&argv, w->args);
 	execvp(argv.v[0], argv.v);
-	dprintf(3, "cannot run %s: %s\n", argv.v[0], strerror(errno));
+	dprintf(w->fd3 ? 3 : STDERR_FILENO, "cannot run %s: %s\n", argv.v[0],
+	    strerror(errno));
 	return 127;
 }

@@ -43,6 +43,8 @@ int	engine_api_words(struct docker_api *, char *const *, int, int, char **,
 struct engine_words {
 	const struct engine	*engine;
 	char *const		*args;
+	bool			 fd3;	/* an error's line on fd 3, not
+					 * stderr (a run's fd3_capture) */
 };
 
 int	engine_api_words_child(void *);

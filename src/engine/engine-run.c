@@ -153,7 +153,7 @@ engine_cmd_args(const struct engine *e, const struct runner *rn,
 	strv_push(&argv, e->program);
 	strv_pushv(&argv, args);
 	if (api != NULL && rn != NULL && rn->fn != NULL) {
-		struct engine_words w = { e, args };
+		struct engine_words w = { e, args, true };
 		struct run r = RUN_INIT(NULL);
 
 		r.fn = engine_api_words_child;

@@ -59,6 +59,16 @@ teardown() {
 	if [[ $E == podman ]]; then
 		podman image inspect "localhost/paks-test/api:$TAG" >/dev/null
 	fi
+	# paks ls lists it: the containers and images paks made, asked with
+	# the API's label filters
+	: > "$W/log"
+	PATH=$W:$PATH run "$PAKS" ls -c "$E"
+	[[ $status -eq 0 ]]
+	[[ $output == *"paks-test/api:$TAG"* ]]
+	if pk_api_on; then
+		run grep -E '^(ps|images|image|container) ' "$W/log"
+		[[ $status -eq 1 ]]
+	fi
 	: > "$W/log"
 	env "$OFF=0" PATH="$W:$PATH" "$PAKS" save -c "$E" "$C" \
 	    "paks-test/api:$TAG-cli"

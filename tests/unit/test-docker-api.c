@@ -883,6 +883,9 @@ static const struct route words_daemon[] = {
 	{ "GET /v1.41/containers/box/archive?path=/etc/passwd ", 200,
 	  "TARDATA" },
 	{ "GET /v1.41/containers/box/export ", 200, "EXPORTED" },
+	{ "GET /v1.41/containers/json?all=1&filters=", 200,
+	  "[{\"Id\":\"old\",\"Created\":1},{\"Id\":\"new\",\"Created\":9}]" },
+	{ "POST /v1.41/containers/box/stop?t=0 ", 204, "" },
 	{ "POST /v1.41/images/load?quiet=1 ", 200,
 	  "{\"stream\":\"Loaded image: x:1\\n\"}\r\n" },
 	{ "POST /v1.41/images/create?fromSrc=-&changes=ENV%20A%3Db%20c&"
@@ -919,6 +922,10 @@ test_words(void **state)
 		NULL };
 	char *tags[] = { "images", "--format", "{{.Tag}}", "paks/a", NULL };
 	char *ps[] = { "ps", "-a", NULL };
+	char *ids[] = { "ps", "-a", "-q", "--no-trunc", "--filter",
+		"label=org.paks.run", NULL };
+	char *stop[] = { "stop", "-t", "0", "box", NULL };
+	char *crm[] = { "container", "rm", "-f", "box", NULL };
 	char *cp[] = { "cp", "-L", "box:/lnk", "-", NULL };
 	char path[160], buf[64] = "", *out, *log;
 	char *load[] = { "load", "-i", path, NULL };
@@ -947,6 +954,12 @@ test_words(void **state)
 	/* a template not in the table, words it does not know: the client */
 	assert_null(words_text(api, other, 1));
 	assert_null(words_text(api, ps, 1));
+	assert_null(words_text(api, crm, 1));
+	/* newest first, as the clients list */
+	assert_string_equal(out = words_text(api, ids, 0), "new\nold\n");
+	free(out);
+	assert_string_equal(out = words_text(api, stop, 0), "");
+	free(out);
 	/* cp -L: the link followed in the container, the tar to the fd */
 	snprintf(path, sizeof path, "%s/out.tar", f->dir);
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
