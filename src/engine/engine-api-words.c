@@ -471,6 +471,21 @@ words_format(struct docker_api *api, char *const *args, size_t argc, int fd,
 	return words_emit(text, fd, out, err);
 }
 
+/* The query value of filters={"KEY":["VALUE"]}, escaped (malloc'd). */
+static char *
+words_filter(const char *key, const char *value)
+{
+	json_t *filter = json_pack("{s:[s]}", key, value);
+	char *text = json_dumps(filter, JSON_COMPACT), *q;
+
+	if (text == NULL)
+		xoom();
+	json_decref(filter);
+	q = docker_api_escape(text);
+	free(text);
+	return q;
+}
+
 /* Is the RepoTag NAME:TAG of repo (as typed, or as the engine spells it)? */
 static const char *
 words_tag_of(const char *rt, const char *repo)
@@ -497,16 +512,13 @@ static int
 words_tags(struct docker_api *api, char *const *args, int fd, char **out,
     struct paks_error **err)
 {
-	json_t *filter = json_pack("{s:[s]}", "reference", args[3]), *r = NULL;
-	char *ftext = json_dumps(filter, JSON_COMPACT);
-	_cleanup_free_ char *q = docker_api_escape(ftext), *url = NULL;
+	_cleanup_free_ char *q = words_filter("reference", args[3]);
+	_cleanup_free_ char *url = NULL;
 	struct strbuf sb = STRBUF_INIT;
-	json_t *img, *rt;
+	json_t *r = NULL, *img, *rt;
 	size_t i, j;
 	int rc;
 
-	free(ftext);
-	json_decref(filter);
 	url = xasprintf("%s/images/json?filters=%s", words_libpod(api) ?
 	    "/libpod" : "", q);
 	if (docker_api_call(api, "GET", url, NULL, &r, NULL, err) < 0)
@@ -548,10 +560,9 @@ words_ids(struct docker_api *api, char *const *args, size_t argc, int fd,
 {
 	bool ps = strcmp(args[0], "ps") == 0;
 	char *const *opt = args + (ps ? 2 : 1);
-	json_t *filter, *r = NULL, **v;
+	json_t *r = NULL, **v;
 	struct strbuf sb = STRBUF_INIT;
 	_cleanup_free_ char *url = NULL, *q = NULL;
-	char *ftext;
 	size_t n;
 	int rc;
 
@@ -559,12 +570,7 @@ words_ids(struct docker_api *api, char *const *args, size_t argc, int fd,
 	    strcmp(opt[0], "-q") != 0 || strcmp(opt[1], "--no-trunc") != 0 ||
 	    strcmp(opt[2], "--filter") != 0 || strncmp(opt[3], "label=", 6))
 		return 1;
-	filter = json_pack("{s:[s]}", "label", opt[3] + 6);
-	if ((ftext = json_dumps(filter, JSON_COMPACT)) == NULL)
-		xoom();
-	json_decref(filter);
-	q = docker_api_escape(ftext);
-	free(ftext);
+	q = words_filter("label", opt[3] + 6);
 	url = xasprintf("/%s/json?%sfilters=%s", ps ? "containers" : "images",
 	    ps ? "all=1&" : "", q);
 	if (docker_api_call(api, "GET", url, NULL, &r, NULL, err) < 0)
