@@ -89,7 +89,7 @@ ps_inspect_each(const struct engine *e, const struct strv *args,
  */
 static json_t *
 ps_inspect_once(const struct engine *e, char *const *list, const char *kind,
-    bool size, bool *listed, struct paks_error **err)
+    bool size, struct paks_error **err)
 {
 	_cleanup_strv_ struct strv args = STRV_INIT;
 	_cleanup_free_ char *ids = NULL, *out = NULL;
@@ -98,10 +98,8 @@ ps_inspect_once(const struct engine *e, char *const *list, const char *kind,
 	json_error_t jerr;
 	json_t *doc;
 
-	*listed = false;
 	if (engine_simple(e, list, &ids, err) < 0)
 		return NULL;
-	*listed = true;
 	strv_push(&args, kind);
 	strv_push(&args, "inspect");
 	if (size)
@@ -139,13 +137,14 @@ static json_t *
 ps_inspect(const struct engine *e, char *const *list, const char *kind,
     bool size, struct paks_error **err)
 {
-	bool listed = true;
 	json_t *doc = NULL;
 
-	for (int i = 0; i < 3 && doc == NULL && listed; i++) {
+	/* the list too: podman's service may fail one while another
+	 * program removes an image */
+	for (int i = 0; i < 3 && doc == NULL; i++) {
 		if (i > 0)
 			paks_error_release(err);
-		doc = ps_inspect_once(e, list, kind, size, &listed, err);
+		doc = ps_inspect_once(e, list, kind, size, err);
 	}
 	return doc;
 }
